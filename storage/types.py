@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 
@@ -33,3 +34,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Default for timestamp columns when the caller does not pass its clock's time.
+
+    Services should pass ``clock.now()`` explicitly so tests control time; this
+    only keeps a forgotten timestamp from becoming NULL.
+    """
+    return datetime.now(UTC)
+
+
+# JSON documents: JSONB on PostgreSQL (comparable, so DISTINCT and equality work and
+# it can be indexed later), plain JSON text elsewhere. The ORM does not notice
+# in-place changes to a loaded list/dict: assign a new value to persist a change.
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")

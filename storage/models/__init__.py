@@ -1,6 +1,37 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from storage.models.audit import AuditEvent, AuditImmutableError
+from storage.models.availability import Absence, AvailabilityStatus, Substitute
 from storage.models.base import Base
 from storage.models.directory import Area, Person, RoleAssignment, Unit
+from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
+from storage.models.outbox import OutboxMessage
+from storage.models.production import Exemption, ProductionLog
+from storage.models.requests import Offer, Request
+from storage.models.scheduler_lock import SchedulerLock
+from storage.models.training import GroupSession, GroupSignup, TrainingRecord
 
-__all__ = ["Area", "Base", "Person", "RoleAssignment", "Unit"]
+__all__ = [
+    "Absence",
+    "Area",
+    "AuditEvent",
+    "AuditImmutableError",
+    "AvailabilityStatus",
+    "Base",
+    "Exemption",
+    "GroupSession",
+    "GroupSignup",
+    "Meeting",
+    "MeetingOccurrence",
+    "Minutes",
+    "Offer",
+    "OutboxMessage",
+    "Person",
+    "ProductionLog",
+    "Request",
+    "RoleAssignment",
+    "SchedulerLock",
+    "Substitute",
+    "TrainingRecord",
+    "Unit",
+]

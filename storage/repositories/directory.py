@@ -1,0 +1,96 @@
+"""SQL for the directory: people, roles, areas, units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Area, Person, RoleAssignment, Unit
+
+RoleKey = tuple[str, str | None, date | None, date | None]
+
+
+def upsert_area(session: Session, code: str, name: str) -> bool:
+    """Returns True when a row was created or changed."""
+    area = session.get(Area, code)
+    if area is None:
+        session.add(Area(code=code, name=name))
+        return True
+    if area.name != name:
+        area.name = name
+        return True
+    return False
+
+
+def upsert_unit(session: Session, code: str, name: str, area_code: str) -> tuple[int, bool]:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = Unit(code=code, name=name, area_code=area_code)
+        session.add(unit)
+        session.flush()
+        return unit.id, True
+    changed = (unit.name, unit.area_code) != (name, area_code)
+    unit.name, unit.area_code = name, area_code
+    return unit.id, changed
+
+
+def find_person(session: Session, slack_user_id: str | None, email: str | None) -> Person | None:
+    """Match by Slack id first, then by e-mail (a person first known by e-mail gets
+    their Slack id later)."""
+    conds = []
+    if slack_user_id:
+        conds.append(Person.slack_user_id == slack_user_id)
+    if email:
+        conds.append(Person.email == email)
+    if not conds:
+        return None
+    rows = session.scalars(select(Person).where(or_(*conds))).all()
+    for row in rows:
+        if slack_user_id and row.slack_user_id == slack_user_id:
+            return row
+    return rows[0] if rows else None
+
+
+def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def person_by_email(session: Session, email: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.email == email.lower()))
+
+
+def all_people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).order_by(Person.id)))
+
+
+def role_keys(person: Person) -> set[RoleKey]:
+    return {(r.role, r.area_code, r.valid_from, r.valid_to) for r in person.roles}
+
+
+def replace_roles(session: Session, person: Person, wanted: Iterable[RoleKey]) -> bool:
+    """Make the person's roles exactly ``wanted``; keep unchanged rows untouched."""
+    wanted_set = set(wanted)
+    current = {(r.role, r.area_code, r.valid_from, r.valid_to): r for r in person.roles}
+    changed = False
+    for key, row in current.items():
+        if key not in wanted_set:
+            person.roles.remove(row)
+            changed = True
+    session.flush()
+    for key in wanted_set - current.keys():
+        role, area, valid_from, valid_to = key
+        person.roles.append(
+            RoleAssignment(role=role, area_code=area, valid_from=valid_from, valid_to=valid_to)
+        )
+        changed = True
+    return changed
+
+
+def new_person(session: Session, now: datetime, **fields: object) -> Person:
+    person = Person(created_at=now, updated_at=now, active=True, **fields)
+    session.add(person)
+    session.flush()
+    return person
