@@ -1,0 +1,125 @@
+"""``ifn-bot`` command line: the composition root.
+
+This is the one module in ``bot/`` that reaches into ``handlers/`` (lazily, in
+``run``): it assembles the process. Everything below it follows the dependency
+direction ``handlers → bot → storage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.clock import SystemClock
+from bot.directory_file import DirectoryFileError, load_directory_file
+from bot.settings import CoreSettings, Settings, SettingsError, load_settings
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_CONFIG = 2
+
+log = logging.getLogger("ifn_bot")
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"ifn-bot: {message}", file=sys.stderr)
+    return code
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import current_revision, upgrade
+
+    settings = load_settings(CoreSettings)
+    upgrade(settings.database_url)
+    print(f"database at revision {current_revision(settings.database_url)}")
+    return EXIT_OK
+
+
+def _cmd_directory_import(args: argparse.Namespace) -> int:
+    from bot.services.directory import DirectoryService
+    from storage.db import make_engine, make_session_factory
+    from storage.migrate import upgrade
+
+    settings = load_settings(CoreSettings)
+    try:
+        data = load_directory_file(args.file)
+    except DirectoryFileError as exc:
+        return _fail(f"refused {exc}; nothing was written", EXIT_REFUSED)
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        service = DirectoryService(make_session_factory(engine), SystemClock())
+        result = service.import_directory(data, args.file)
+    except DirectoryFileError as exc:
+        return _fail(f"refused {exc}; nothing was written", EXIT_REFUSED)
+    finally:
+        engine.dispose()
+    print(
+        f"directory {args.file}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.deactivated} deactivated"
+    )
+    return EXIT_OK
+
+
+def _ensure_schema(settings: CoreSettings) -> str | None:
+    """SQLite (the single-machine default) is migrated on start; PostgreSQL is
+    migrated by the release step and only checked here."""
+    from storage.migrate import current_revision, head_revision, upgrade
+
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)
+        return None
+    if current_revision(settings.database_url) != head_revision():
+        return "DATABASE_URL: the database schema is not up to date; run `ifn-bot db upgrade`"
+    return None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings(Settings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    from handlers.server import serve
+
+    return serve(settings, SystemClock(), port=args.port, workers=args.workers)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ifn-bot", description="Slack bot for the IFN network")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    run.set_defaults(func=_cmd_run)
+
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="create or upgrade the schema").set_defaults(
+        func=_cmd_db_upgrade
+    )
+
+    directory = sub.add_parser("directory", help="directory commands")
+    dir_sub = directory.add_subparsers(dest="directory_command", required=True)
+    imp = dir_sub.add_parser("import", help="load areas, units, people and roles from YAML")
+    imp.add_argument("file")
+    imp.set_defaults(func=_cmd_directory_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Plain domain types shared by services, the router and the Slack edge."""

@@ -1,0 +1,80 @@
+"""Who is talking to the bot: map a Slack user to a person in the directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.domain.language import Lang
+from bot.domain.roles import Role
+from storage.repositories import directory as repo
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    role: Role
+    area: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A known person, as services and handlers need them."""
+
+    person_id: int
+    slack_user_id: str
+    name: str
+    lang: Lang
+    area: str | None
+    roles: tuple[HeldRole, ...]
+
+    def has(self, role: Role, area: str | None = None) -> bool:
+        return any(r.role is role and (area is None or r.area == area) for r in self.roles)
+
+
+class PeopleService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def identify(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> Actor | None:
+        """The active person behind a Slack user id, or None.
+
+        A person listed in the directory by e-mail only is linked to their Slack
+        id the first time they use the bot (``email_of`` asks Slack; it is only
+        called when the id is unknown).
+        """
+        today = self._clock.now().date()
+        with self._sessions.begin() as session:
+            person = repo.person_by_slack_id(session, slack_user_id)
+            if person is None:
+                email = email_of(slack_user_id)
+                if email:
+                    person = repo.person_by_email(session, email)
+                    if person is not None and person.slack_user_id is None:
+                        person.slack_user_id = slack_user_id
+                        person.updated_at = self._clock.now()
+                    elif person is not None:
+                        person = None  # that e-mail belongs to another Slack account
+            if person is None or not person.active:
+                return None
+            roles = tuple(
+                HeldRole(Role(r.role), r.area_code)
+                for r in person.roles
+                if _in_range(today, r.valid_from, r.valid_to)
+            )
+            return Actor(
+                person_id=person.id,
+                slack_user_id=slack_user_id,
+                name=person.name,
+                lang=Lang.parse(person.language),
+                area=person.area_code,
+                roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))),
+            )
+
+
+def _in_range(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
