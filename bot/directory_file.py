@@ -231,7 +231,9 @@ def parse_directory(text: str, file: str = "<directory>") -> DirectoryFile:
                 raise DirectoryFileError(file, label, f"role {role.value} is listed twice")
             roles.append(spec)
         people.append(
-            PersonSpec(entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles))
+            PersonSpec(
+                entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles)
+            )
         )
 
     _check_single_holders(file, people)

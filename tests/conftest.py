@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import ManualClock
+from bot.directory_file import load_directory_file
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.harness import Bot, BotServer, make_settings
+from tests.slack_requests import SignedRequests
+
+pytest_plugins = ["tests.fakeslack.fixtures"]
 
 
 def _reset_postgres(url: str) -> None:
@@ -66,3 +74,40 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
 @pytest.fixture
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
+
+
+# --- end-to-end: the running bot and the fake Slack ------------------------------
+
+
+EXAMPLE_ORG = Path(__file__).resolve().parents[1] / "examples" / "org.yaml"
+
+#: Wednesday 25 November 2026, 10:00 in Oslo: a working day, in working hours.
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
+    server = BotServer(make_settings(fake_slack, db_url), engine, clock).start()
+    slack = SignedRequests(server.url, server.deps.settings.slack_signing_secret.get_secret_value(),
+                           response_url_base=fake_slack.hooks_url)
+    try:
+        yield Bot(server.deps, fake_slack, clock, server.url, slack)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def org(bot: Bot) -> Bot:
+    """The bot with the demo directory loaded and its people known to the fake Slack."""
+    data = load_directory_file(EXAMPLE_ORG)
+    bot.deps.directory.import_directory(data)
+    for person in data.people:
+        if person.slack_id:
+            bot.fake.add_user(person.slack_id, name=person.name, email=person.email,
+                              locale="en-US" if person.language == "en" else "nb-NO")
+    return bot

@@ -1,0 +1,80 @@
+"""Serving the app: Socket Mode, or HTTP under gunicorn."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock
+from bot.settings import Settings
+from handlers.app import build_app
+from handlers.deps import build_deps
+from handlers.web import WebApp
+
+log = logging.getLogger("ifn_bot.server")
+
+
+def build_web_app(settings: Settings, clock: Clock) -> WebApp:
+    deps = build_deps(settings, clock)
+    return WebApp(build_app(deps), deps.engine)
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn with our WSGI app built in each worker (no shared clients across
+    a fork)."""
+
+    def __init__(self, settings: Settings, clock: Clock, options: dict[str, Any]) -> None:
+        self._settings, self._clock, self._options = settings, clock, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WebApp:
+        return build_web_app(self._settings, self._clock)
+
+
+def _refused(error: object) -> int:
+    print(f"ifn-bot: SLACK_BOT_TOKEN: Slack refused it ({error})", file=sys.stderr)
+    return 2
+
+
+def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int) -> int:
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            deps = build_deps(settings, clock)
+            app = build_app(deps)
+            assert settings.slack_app_token is not None
+            log.info("starting in Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+            return 0
+        # Check the token once before forking, so a bad one fails with one line.
+        build_web_app(settings, clock)
+    except SlackApiError as exc:
+        return _refused(exc.response.get("error"))
+    except BoltError as exc:
+        # Bolt checks the token with auth.test and wraps Slack's answer in its text.
+        match = re.search(r"'error': '([a-z_]+)'", str(exc))
+        return _refused(match.group(1) if match else str(exc))
+    except OSError as exc:
+        print(f"ifn-bot: SLACK_API_URL: cannot reach {settings.slack_api_url} ({exc})",
+              file=sys.stderr)
+        return 2
+    bind = f"0.0.0.0:{port or settings.port}"
+    log.info("serving HTTP on %s (Slack path /slack/events, health /healthz)", bind)
+    _Gunicorn(
+        settings,
+        clock,
+        {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
+         "timeout": 30, "accesslog": "-"},
+    ).run()
+    return 0
