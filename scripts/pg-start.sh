@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PGPORT="${PGPORT:-55432}"
-PGDATA_DIR="${PGDATA_DIR:-$(pwd)/.ci-pg}"
+PGDATA_DIR="${PGDATA_DIR:-/tmp/ifn-bot-pg-${PGPORT:-55432}}"
 
 find_bin() {
   local d

@@ -1,8 +1,9 @@
 """Message catalogs (nb default, en) and the one lookup function.
 
-Catalogs are YAML files beside this module, flat ``key: text`` maps with
-``{placeholders}`` filled by ``str.format``. They are read once per process: they
-are immutable data shipped with the package.
+Catalogs are YAML files in ``nb/`` and ``en/`` beside this module, one file per
+feature, each a flat ``key: text`` map with ``{placeholders}`` filled by
+``str.format``. A key defined in two files is an error. They are read once per
+process: they are immutable data shipped with the package.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from bot.domain.language import DEFAULT_LANG, Lang
 
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
-    text = resources.files("bot.i18n").joinpath(f"{lang.value}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise RuntimeError(f"catalog {lang.value}.yaml is not a mapping")
-    return {str(k): str(v) for k, v in data.items()}
+    merged: dict[str, str] = {}
+    folder = resources.files("bot.i18n").joinpath(lang.value)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(entry.read_text("utf-8")) or {}
+        if not isinstance(data, dict):
+            raise RuntimeError(f"catalog {lang.value}/{entry.name} is not a mapping")
+        for key, value in data.items():
+            if key in merged:
+                raise RuntimeError(f"catalog {lang.value}: key {key!r} defined twice ({entry.name})")
+            merged[str(key)] = str(value)
+    return merged
 
 
 def t(lang: Lang | str | None, key: str, **params: object) -> str:
