@@ -1,0 +1,333 @@
+"""The routing policy: request facts + world + clock -> an ordered chain with reasons.
+
+Pure: no database, no Slack, no clock other than the ``now`` passed in. The
+service loads a :class:`~bot.routing_types.World`, calls :func:`route`, freezes
+the chain on the request and, at each offer, re-checks the next entry with
+:func:`is_available` (people change status between routing and their turn).
+
+Rules (SPEC §2–§4):
+
+* live / feedback / hour: area IFK -> other IFKs -> IFRs; with a child involved
+  the BFK comes first. ``hour`` puts the person the requester picked first.
+* support: the picked person first (if any), then a pool of every other IFK, BFK
+  and IFR; never anyone in ``excluded_person_ids`` (the requester's own leaders).
+* Role holdings count only on days they are valid (Europe/Oslo date of ``now``)
+  and only for active people.
+* An absent holder is skipped; a substitute designated for them for today stands
+  in, in the same tier (not for a picked person: the requester chose *them*).
+* Skipped and recorded: the requester, absent, away, busy, outside working
+  hours (except ``live`` with an explicit, unexpired "available" status),
+  excluded, and anyone already placed earlier in the chain.
+* Within a tier: fewest open assignments, then least recently assigned (never
+  assigned first), then person id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+from bot.calendar import WorkingCalendar
+from bot.domain.requests import ROUTED_TYPES, AvailabilityStatus, RequestType
+from bot.domain.roles import BFK_HOME_AREA, Role
+from bot.routing_types import (
+    AbsenceInfo,
+    Chain,
+    ChainEntry,
+    PersonInfo,
+    Reason,
+    RequestFacts,
+    RoleHolding,
+    Skipped,
+    StatusInfo,
+    Tier,
+    WorkingHours,
+    World,
+)
+
+#: Roles that can be offered a routed request.
+COORDINATOR_ROLES = frozenset({Role.IFK, Role.BFK, Role.IFR})
+
+#: Tier order per request type; every chain's tiers are non-decreasing in it.
+TIER_SEQUENCE: dict[RequestType, tuple[Tier, ...]] = {
+    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.FEEDBACK: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.HOUR: (Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.SUPPORT: (Tier.PREFERRED, Tier.POOL),
+}
+
+#: Types whose ``preferred_person_id`` is honoured.
+_PREFERRED_TYPES = frozenset({RequestType.HOUR, RequestType.SUPPORT})
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=16)
+def calendar_for(hours: WorkingHours) -> WorkingCalendar:
+    return WorkingCalendar(hours)
+
+
+# --- small facts about one person -------------------------------------------------
+
+
+def holding_valid(holding: RoleHolding, day: date) -> bool:
+    """Valid on ``day``; both ends inclusive, ``None`` = open."""
+    if holding.valid_from is not None and day < holding.valid_from:
+        return False
+    return holding.valid_to is None or day <= holding.valid_to
+
+
+def _holding_area(holding: RoleHolding, person: PersonInfo) -> str | None:
+    return holding.area if holding.area is not None else person.area
+
+
+def valid_holdings(person: PersonInfo, role: Role, day: date) -> list[RoleHolding]:
+    """``person``'s holdings of ``role`` that count on ``day`` (none if inactive)."""
+    if not person.active:
+        return []
+    return [h for h in person.roles if h.role is role and holding_valid(h, day)]
+
+
+def absence_end(absences: Iterable[AbsenceInfo], day: date) -> date | None:
+    """Last day of the absence covering ``day`` (joining back-to-back periods), or None."""
+    periods = list(absences)
+    covering = [a.ends_on for a in periods if a.starts_on <= day <= a.ends_on]
+    if not covering:
+        return None
+    end = max(covering)
+    extended = True
+    while extended:
+        extended = False
+        for a in periods:
+            if a.starts_on <= end + timedelta(days=1) and a.ends_on > end:
+                end = a.ends_on
+                extended = True
+    return end
+
+
+def active_status(world: World, person_id: int, now: datetime) -> StatusInfo | None:
+    """The person's status if it still holds (``until`` unset or in the future)."""
+    status = world.statuses.get(person_id)
+    if status is None:
+        return None
+    if status.until is not None and status.until <= now:
+        return None
+    return status
+
+
+def _format_until(until: datetime | None, now: datetime, cal: WorkingCalendar) -> str:
+    if until is None:
+        return ""
+    local = cal.to_local(until)
+    if local.date() == cal.local_date(now):
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m %H:%M")
+
+
+def unavailability(
+    person_id: int, world: World, now: datetime, type: RequestType
+) -> tuple[Reason, dict[str, str]] | None:
+    """Why ``person_id`` cannot be offered a request of ``type`` at ``now``, with params.
+
+    ``None`` means they can. Does not know the requester or exclusions; those are
+    facts of the request, checked by :func:`route`.
+    """
+    cal = calendar_for(world.hours)
+    person = world.people.get(person_id)
+    if person is None or not person.active:
+        return Reason.SKIP_INACTIVE, {}
+    today = cal.local_date(now)
+    end = absence_end(world.absences.get(person_id, ()), today)
+    if end is not None:
+        return Reason.SKIP_ABSENT, {"until": end.strftime("%d.%m")}
+    status = active_status(world, person_id, now)
+    if status is not None and status.status is AvailabilityStatus.AWAY:
+        return Reason.SKIP_AWAY, {"until": _format_until(status.until, now, cal)}
+    if status is not None and status.status is AvailabilityStatus.BUSY:
+        return Reason.SKIP_BUSY, {"until": _format_until(status.until, now, cal)}
+    if not cal.is_working_time(now):
+        explicitly_available = status is not None and status.status is AvailabilityStatus.AVAILABLE
+        if not (type is RequestType.LIVE and explicitly_available):
+            return Reason.SKIP_OUTSIDE_HOURS, {}
+    return None
+
+
+def is_available(person_id: int, world: World, now: datetime, type: RequestType) -> Reason | None:
+    """``None`` if ``person_id`` can be offered now, else the skip reason."""
+    found = unavailability(person_id, world, now, type)
+    return None if found is None else found[0]
+
+
+# --- building the chain -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    person_id: int
+    reason: Reason
+    params: dict[str, str]
+    standing_in: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A role holder in a tier, before substitution and availability."""
+
+    person_id: int
+    reason: Reason
+    params: dict[str, str]
+    area: str | None
+
+
+class _Router:
+    def __init__(self, facts: RequestFacts, world: World, now: datetime) -> None:
+        self.facts = facts
+        self.world = world
+        self.now = now
+        self.cal = calendar_for(world.hours)
+        self.today = self.cal.local_date(now)
+        self.entries: list[ChainEntry] = []
+        self.skipped: list[Skipped] = []
+        self._entered: set[int] = set()
+        self._explained: set[int] = set()
+
+    # holders ------------------------------------------------------------------
+    def _holders(self, role: Role) -> Iterator[tuple[PersonInfo, RoleHolding]]:
+        for pid in sorted(self.world.people):
+            person = self.world.people[pid]
+            for holding in valid_holdings(person, role, self.today):
+                yield person, holding
+                break
+
+    def _ifk_slots(self, own_area: bool) -> list[_Slot]:
+        slots: list[_Slot] = []
+        seen: set[int] = set()
+        for pid in sorted(self.world.people):
+            person = self.world.people[pid]
+            for holding in valid_holdings(person, Role.IFK, self.today):
+                area = _holding_area(holding, person)
+                if (area == self.facts.area) != own_area or pid in seen:
+                    continue
+                seen.add(pid)
+                reason = Reason.AREA_IFK if own_area else Reason.OTHER_IFK
+                slots.append(_Slot(pid, reason, {"area": area or ""}, area))
+        return slots
+
+    def _bfk_slots(self) -> list[_Slot]:
+        return [
+            _Slot(p.id, Reason.BFK_CHILD, {}, _holding_area(h, p) or BFK_HOME_AREA)
+            for p, h in self._holders(Role.BFK)
+        ]
+
+    def _ifr_slots(self) -> list[_Slot]:
+        return [_Slot(p.id, Reason.IFR, {}, _holding_area(h, p)) for p, h in self._holders(Role.IFR)]
+
+    def _pool_slots(self) -> list[_Slot]:
+        slots: dict[int, _Slot] = {}
+        for role in (Role.IFK, Role.BFK, Role.IFR):
+            for person, holding in self._holders(role):
+                if person.id not in slots:
+                    slots[person.id] = _Slot(person.id, Reason.POOL, {}, _holding_area(holding, person))
+        return list(slots.values())
+
+    def _is_coordinator(self, person_id: int) -> bool:
+        person = self.world.people.get(person_id)
+        return person is not None and any(
+            valid_holdings(person, role, self.today) for role in COORDINATOR_ROLES
+        )
+
+    # tiers ----------------------------------------------------------------------
+    def tiers(self) -> Iterator[tuple[Tier, list[_Slot]]]:
+        facts = self.facts
+        if facts.type in _PREFERRED_TYPES and facts.preferred_person_id is not None:
+            pid = facts.preferred_person_id
+            person = self.world.people.get(pid)
+            yield Tier.PREFERRED, [_Slot(pid, Reason.PREFERRED, {}, person.area if person else None)]
+        if facts.type is RequestType.SUPPORT:
+            yield Tier.POOL, self._pool_slots()
+            return
+        if facts.child_involved:
+            yield Tier.BFK, self._bfk_slots()
+        yield Tier.AREA_IFK, self._ifk_slots(own_area=True)
+        yield Tier.OTHER_IFK, self._ifk_slots(own_area=False)
+        yield Tier.IFR, self._ifr_slots()
+
+    # substitution ----------------------------------------------------------------
+    def _substitutes_for(self, slot: _Slot) -> list[_Candidate]:
+        absent = self.world.people.get(slot.person_id)
+        name = absent.name if absent is not None else ""
+        found = [
+            s
+            for s in self.world.substitutes
+            if s.absent_person_id == slot.person_id and s.starts_on <= self.today <= s.ends_on
+        ]
+        # The most recently designated first; person id breaks ties.
+        found.sort(key=lambda s: (-s.starts_on.toordinal(), s.substitute_person_id))
+        params = {"name": name, "area": slot.area or ""}
+        return [_Candidate(s.substitute_person_id, Reason.SUBSTITUTE_FOR, dict(params), True) for s in found]
+
+    def _expand(self, tier: Tier, slots: list[_Slot]) -> list[_Candidate]:
+        candidates: list[_Candidate] = []
+        for slot in slots:
+            candidates.append(_Candidate(slot.person_id, slot.reason, slot.params))
+            if tier is Tier.PREFERRED or slot.person_id in self.facts.excluded_person_ids:
+                continue
+            if absence_end(self.world.absences.get(slot.person_id, ()), self.today) is not None:
+                candidates.extend(self._substitutes_for(slot))
+        return candidates
+
+    def _load_key(self, person_id: int) -> tuple[int, datetime, int]:
+        last = self.world.last_assigned.get(person_id, _NEVER)
+        return (self.world.open_assignments.get(person_id, 0), last, person_id)
+
+    # classification --------------------------------------------------------------
+    def _skip_reason(self, tier: Tier, person_id: int) -> tuple[Reason, dict[str, str]] | None:
+        if person_id == self.facts.requester_id:
+            return Reason.SKIP_REQUESTER, {}
+        if person_id in self.facts.excluded_person_ids:
+            return Reason.SKIP_EXCLUDED, {}
+        if tier is Tier.PREFERRED and not self._is_coordinator(person_id):
+            # Picked someone who no longer holds (or never held) an IFK/BFK/IFR role.
+            return Reason.SKIP_INACTIVE, {}
+        return unavailability(person_id, self.world, self.now, self.facts.type)
+
+    def add_tier(self, tier: Tier, slots: list[_Slot]) -> None:
+        candidates = self._expand(tier, slots)
+        # A person's own holding precedes their standing in for someone else.
+        candidates.sort(key=lambda c: (*self._load_key(c.person_id), c.standing_in))
+        for cand in candidates:
+            pid = cand.person_id
+            if pid in self._entered:
+                self.skipped.append(Skipped(pid, tier, Reason.SKIP_DUPLICATE, {}))
+                continue
+            if pid in self._explained:
+                continue  # already skipped for a reason that does not depend on the tier
+            found = self._skip_reason(tier, pid)
+            if found is not None:
+                reason, params = found
+                self.skipped.append(Skipped(pid, tier, reason, params))
+                self._explained.add(pid)
+                continue
+            self.entries.append(ChainEntry(pid, tier, cand.reason, dict(cand.params)))
+            self._entered.add(pid)
+
+    def run(self) -> Chain:
+        for tier, slots in self.tiers():
+            self.add_tier(tier, slots)
+        return Chain(entries=tuple(self.entries), skipped=tuple(self.skipped))
+
+
+def route(facts: RequestFacts, world: World, now: datetime) -> Chain:
+    """The ordered chain of candidates for ``facts`` at ``now``, with who was skipped and why.
+
+    Outside working hours every candidate except (for ``live``) the explicitly
+    available ones is skipped; a service that wants to queue a ``feedback`` or
+    ``hour`` request for the morning routes at ``calendar.next_working_start(now)``.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    if facts.type not in ROUTED_TYPES:
+        raise ValueError(f"request type {facts.type} is not routed")
+    return _Router(facts, world, now).run()
