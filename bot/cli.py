@@ -84,7 +84,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _fail(problem, EXIT_CONFIG)
     from handlers.server import serve
 
-    return serve(settings, SystemClock(), port=args.port, workers=args.workers)
+    return serve(settings, SystemClock(), port=args.port, workers=args.workers,
+                 with_scheduler=not args.no_scheduler)
+
+
+def _cmd_scheduler(args: argparse.Namespace) -> int:
+    settings = load_settings(Settings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    from handlers.deps import build_deps
+    from scheduler.runner import run_blocking
+
+    return run_blocking(build_deps(settings, SystemClock()).ticker, args.interval)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
     run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    run.add_argument("--no-scheduler", action="store_true",
+                     help="do not run the scheduler (a separate `ifn-bot scheduler` process does)")
     run.set_defaults(func=_cmd_run)
+
+    sched = sub.add_parser("scheduler", help="run the scheduler: timeouts, reminders, outbox retries")
+    sched.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
+    sched.set_defaults(func=_cmd_scheduler)
 
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -115,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Long-running commands log what they do; one-shot commands print their result
     # and keep stderr for problems.
     logging.basicConfig(
-        level=logging.INFO if args.command == "run" else logging.WARNING,
+        level=logging.INFO if args.command in ("run", "scheduler") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)

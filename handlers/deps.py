@@ -1,16 +1,29 @@
-"""Everything the Slack edge needs, built once by the composition root."""
+"""Everything the Slack edge (and the scheduler) needs, built once by the
+composition root: one WebClient, one engine, the services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import WorkingCalendar
 from bot.clock import Clock
+from bot.routing_types import WorkingHours
 from bot.services.directory import DirectoryService
+from bot.services.outbox import OutboxService
 from bot.services.people import PeopleService
+from bot.services.requests import RequestService
+from bot.services.ticker import Ticker
 from bot.settings import Settings
+from handlers.slack_notifier import SlackNotifier
 from storage.db import make_engine, make_session_factory
 
 
@@ -20,18 +33,50 @@ class Deps:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    client: WebClient
+    calendar: WorkingCalendar
     people: PeopleService
     directory: DirectoryService
+    delivery: OutboxService
+    requests: RequestService
+    ticker: Ticker
 
 
-def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None) -> Deps:
+def build_client(settings: Settings) -> WebClient:
+    """A WebClient on the configured API URL that retries what is worth retrying:
+    rate limits (honouring Retry-After), 5xx answers and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
+               client: WebClient | None = None) -> Deps:
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
+    client = client or build_client(settings)
+    calendar = WorkingCalendar(
+        WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end, settings.ifn_timezone)
+    )
+    delivery = OutboxService(sessions, clock, SlackNotifier(client), settings.tz)
+    requests = RequestService(sessions, clock, settings, calendar, delivery)
     return Deps(
         settings=settings,
         engine=engine,
         sessions=sessions,
         clock=clock,
+        client=client,
+        calendar=calendar,
         people=PeopleService(sessions, clock),
         directory=DirectoryService(sessions, clock),
+        delivery=delivery,
+        requests=requests,
+        ticker=Ticker(requests, delivery),
     )

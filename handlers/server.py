@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 import sys
 from typing import Any
 
@@ -46,16 +47,27 @@ def _refused(error: object) -> int:
     return 2
 
 
-def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int) -> int:
+def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
+          with_scheduler: bool = True) -> int:
+    """Socket Mode (one process; the scheduler runs in a thread) or HTTP under
+    gunicorn (the scheduler runs as a child process, so forked workers share
+    no threads or connections with it)."""
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            from scheduler.runner import start_background
+
             deps = build_deps(settings, clock)
             app = build_app(deps)
             assert settings.slack_app_token is not None
+            scheduler = start_background(deps.ticker) if with_scheduler else None
             log.info("starting in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+            try:
+                SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
             return 0
         # Check the token once before forking, so a bad one fails with one line.
         build_web_app(settings, clock)
@@ -71,10 +83,18 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int) -
         return 2
     bind = f"0.0.0.0:{port or settings.port}"
     log.info("serving HTTP on %s (Slack path /slack/events, health /healthz)", bind)
-    _Gunicorn(
-        settings,
-        clock,
-        {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
-         "timeout": 30, "accesslog": "-"},
-    ).run()
+    child = None
+    if with_scheduler:
+        child = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"])
+    try:
+        _Gunicorn(
+            settings,
+            clock,
+            {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
+             "timeout": 30, "accesslog": "-"},
+        ).run()
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
     return 0

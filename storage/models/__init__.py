@@ -9,6 +9,7 @@ from storage.models.outbox import OutboxMessage
 from storage.models.production import Exemption, ProductionLog
 from storage.models.requests import Offer, Request
 from storage.models.scheduler_lock import SchedulerLock
+from storage.models.timers import Timer
 from storage.models.training import GroupSession, GroupSignup, TrainingRecord
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "RoleAssignment",
     "SchedulerLock",
     "Substitute",
+    "Timer",
     "TrainingRecord",
     "Unit",
 ]

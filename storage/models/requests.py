@@ -76,7 +76,8 @@ class Offer(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     tier: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(200))  # a routing Reason value
+    reason_params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     # open|accepted|declined|timed_out|withdrawn|superseded
     state: Mapped[str] = mapped_column(String(16), default="open")
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

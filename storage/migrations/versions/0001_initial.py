@@ -393,6 +393,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("tier", sa.String(length=32), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("reason_params", _json(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=False),
@@ -439,8 +440,28 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_minutes_occurrence_id"), "minutes", ["occurrence_id"])
 
+    op.create_table(
+        "timers",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("kind", sa.String(length=48), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=True),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", _json(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("fired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["request_id"], ["requests.id"], name=op.f("fk_timers_request_id_requests"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_timers")),
+        sa.UniqueConstraint("key", name=op.f("uq_timers_key")),
+    )
+    op.create_index("ix_timers_state_due", "timers", ["state", "due_at"])
 
 def downgrade() -> None:
+    op.drop_index("ix_timers_state_due", table_name="timers")
+    op.drop_table("timers")
     op.drop_index(op.f("ix_minutes_occurrence_id"), table_name="minutes")
     op.drop_table("minutes")
     op.drop_index("ix_offers_state_deadline", table_name="offers")

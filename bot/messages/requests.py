@@ -1,0 +1,224 @@
+"""Block Kit for the requester's status message and the candidate's offer
+message. Both are re-rendered from the current state at every step and updated
+in place, so what a user sees is never stale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.domain.language import Lang
+from bot.i18n import t
+from bot.i18n.format import fmt_date, fmt_datetime, fmt_time
+from bot.messages.actions import RequestAction
+from bot.messages.snapshots import OfferSnapshot, RequestSnapshot
+
+Rendered = tuple[str, list[dict[str, Any]]]
+
+
+def _md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text)
+
+
+def _button(lang: Lang, key: str, action: RequestAction, value: str, style: str | None = None,
+            confirm: ConfirmObject | None = None) -> ButtonElement:
+    return ButtonElement(text=t(lang, key), action_id=action.value, value=value, style=style,
+                         confirm=confirm)
+
+
+def title(snap: RequestSnapshot, lang: Lang) -> str:
+    return t(lang, "req.title", type=t(lang, f"req.type.{snap.type}"), id=snap.id)
+
+
+def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_requester: bool) -> list[str]:
+    d = snap.details
+    fields: list[str] = []
+    if with_requester:
+        fields.append(t(lang, "req.field.requester", name=snap.requester.name))
+    fields.append(t(lang, "req.field.area", area=snap.area))
+    child = t(lang, "req.no")
+    if snap.child_involved:
+        kinds = [t(lang, f"req.child.{k}") for k in d.get("child_kinds", [])]
+        child = t(lang, "req.yes") + (f" ({', '.join(kinds)})" if kinds else "")
+    fields.append(t(lang, "req.field.child", value=child))
+    if d.get("room"):
+        fields.append(t(lang, "req.field.room", room=d["room"]))
+    if d.get("start_time"):
+        fields.append(t(lang, "req.field.start", time=d["start_time"]))
+    if d.get("case_ref"):
+        fields.append(t(lang, "req.field.case_ref", case_ref=d["case_ref"]))
+    if d.get("report_location"):
+        fields.append(t(lang, "req.field.report", location=d["report_location"]))
+    if d.get("deadline"):
+        fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
+    if d.get("focus_labels"):
+        fields.append(t(lang, "req.field.focus", criteria=", ".join(d["focus_labels"].get(lang.value, []))))
+    if d.get("preferred_times"):
+        fields.append(t(lang, "req.field.times", times=d["preferred_times"]))
+    if d.get("preferred_name"):
+        fields.append(t(lang, "req.field.preferred", name=d["preferred_name"]))
+    return fields
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f">{line}" for line in text.splitlines() or [""])
+
+
+def _history(snap: RequestSnapshot, lang: Lang) -> str | None:
+    parts = []
+    for offer in snap.offers:
+        if offer.state == "declined":
+            parts.append(t(lang, "req.history.declined", name=offer.person.name))
+        elif offer.state == "timed_out":
+            parts.append(t(lang, "req.history.timed_out", name=offer.person.name))
+    return " · ".join(parts) or None
+
+
+def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) -> str:
+    state = snap.state
+    if state == "offered":
+        open_offers = snap.open_offers
+        names = ", ".join(o.person.name for o in open_offers) or "–"
+        if snap.widened:
+            return t(lang, "req.status.offered_pool", names=names)
+        deadline = min((o.deadline_at for o in open_offers), default=now)
+        when = fmt_time(deadline, tz) if deadline.astimezone(tz).date() == now.astimezone(tz).date() \
+            else fmt_datetime(deadline, tz)
+        return t(lang, "req.status.offered", names=names, deadline=when)
+    if state == "accepted" and snap.assignee is not None and snap.accepted_at is not None:
+        return t(lang, "req.status.accepted", name=snap.assignee.name, time=fmt_time(snap.accepted_at, tz))
+    if state == "completed" and snap.assignee is not None:
+        return t(lang, "req.status.completed", name=snap.assignee.name)
+    return t(lang, f"req.status.{state}")
+
+
+def status_message(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) -> Rendered:
+    """The requester's DM, updated in place at every step."""
+    line = status_line(snap, lang, tz, now)
+    blocks: list[Block] = [
+        HeaderBlock(text=title(snap, lang)),
+        SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=False)]),
+        SectionBlock(text=_md(_quote(snap.description))),
+        SectionBlock(text=_md(line)),
+    ]
+    history = _history(snap, lang)
+    if history:
+        blocks.append(ContextBlock(elements=[_md(history)]))
+    if snap.state in ("new", "offered", "accepted"):
+        confirm = ConfirmObject(
+            title=t(lang, "req.confirm.cancel.title"), text=t(lang, "req.confirm.cancel.text"),
+            confirm=t(lang, "req.confirm.cancel.yes"), deny=t(lang, "req.confirm.cancel.no"),
+        )
+        blocks.append(ActionsBlock(elements=[
+            _button(lang, "req.button.cancel", RequestAction.CANCEL, str(snap.id), "danger", confirm)
+        ]))
+    text = f"{title(snap, lang)}: {line}"
+    return text, [b.to_dict() for b in blocks]
+
+
+def _reason(offer: OfferSnapshot, lang: Lang) -> str:
+    return t(lang, f"req.reason.{offer.reason}", **offer.reason_params)
+
+
+def _task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
+    """What the assignee sees after accepting, per type."""
+    d = snap.details
+    value = str(snap.id)
+    if snap.type == "live":
+        return [
+            SectionBlock(text=_md(t(lang, "req.offer.live_task", room=d.get("room", "–"),
+                                    time=d.get("start_time", "–")))),
+            ActionsBlock(elements=[_button(lang, "req.button.done", RequestAction.DONE, value, "primary")]),
+        ]
+    if snap.type == "feedback":
+        deadline = fmt_date(datetime.fromisoformat(d["deadline"])) if d.get("deadline") else "–"
+        return [
+            SectionBlock(text=_md(t(lang, "req.offer.feedback_task", deadline=deadline,
+                                    name=snap.requester.name))),
+            ActionsBlock(elements=[
+                _button(lang, "req.button.write_feedback", RequestAction.WRITE_FEEDBACK, value, "primary")
+            ]),
+        ]
+    if snap.type == "hour":
+        agreed = d.get("agreed_time")
+        if agreed:
+            when = fmt_datetime(datetime.fromisoformat(agreed), tz)
+            return [
+                SectionBlock(text=_md(t(lang, "req.offer.hour_agreed", time=when))),
+                ActionsBlock(elements=[
+                    _button(lang, "req.button.done", RequestAction.DONE, value, "primary")
+                ]),
+            ]
+        if d.get("proposed_times"):
+            return [SectionBlock(text=_md(t(lang, "req.offer.hour_proposed", name=snap.requester.name)))]
+        return [
+            SectionBlock(text=_md(t(lang, "req.offer.hour_task", name=snap.requester.name))),
+            ActionsBlock(elements=[
+                _button(lang, "req.button.propose_times", RequestAction.PROPOSE_TIMES, value, "primary")
+            ]),
+        ]
+    return [ActionsBlock(elements=[_button(lang, "req.button.done", RequestAction.DONE, value, "primary")])]
+
+
+def offer_outcome(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang) -> str | None:
+    """The line replacing the buttons once an offer is no longer open."""
+    if offer.state == "accepted":
+        return None  # the task blocks say it
+    if offer.state == "declined":
+        return t(lang, "req.offer.declined")
+    if offer.state == "timed_out":
+        return t(lang, "req.offer.timed_out")
+    if snap.state == "cancelled":
+        return t(lang, "req.offer.cancelled")
+    if snap.assignee is not None and snap.assignee.id != offer.person.id:
+        return t(lang, "req.offer.taken_by", name=snap.assignee.name)
+    return t(lang, "req.offer.withdrawn")
+
+
+def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: ZoneInfo,
+                  now: datetime) -> Rendered:
+    """The candidate's DM: the request and Godta/Avslå while open; afterwards the
+    outcome, or the task itself for the person who accepted."""
+    header = t(lang, "req.offer.header", type=t(lang, f"req.type.{snap.type}"))
+    blocks: list[Block] = [
+        HeaderBlock(text=f"{header} (#{snap.id})"),
+        SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=True)]),
+        SectionBlock(text=_md(_quote(snap.description))),
+        ContextBlock(elements=[_md(t(lang, "req.offer.why", reason=_reason(offer, lang)))]),
+    ]
+    value = str(snap.id)
+    if offer.state == "open" and snap.state == "offered":
+        when = fmt_time(offer.deadline_at, tz) if offer.deadline_at.astimezone(tz).date() == \
+            now.astimezone(tz).date() else fmt_datetime(offer.deadline_at, tz)
+        blocks.append(SectionBlock(text=_md(t(lang, "req.offer.deadline", deadline=when))))
+        blocks.append(ActionsBlock(elements=[
+            _button(lang, "req.button.accept", RequestAction.ACCEPT, value, "primary"),
+            _button(lang, "req.button.decline", RequestAction.DECLINE, value),
+        ]))
+        text = f"{header} (#{snap.id}) – {snap.requester.name}"
+    elif offer.state == "accepted":
+        if snap.state == "completed":
+            blocks.append(SectionBlock(text=_md(t(lang, "req.offer.completed"))))
+        elif snap.state == "cancelled":
+            blocks.append(SectionBlock(text=_md(t(lang, "req.offer.cancelled"))))
+        else:
+            blocks.append(SectionBlock(text=_md(t(lang, "req.offer.accepted_by_you"))))
+            blocks.extend(_task_blocks(snap, lang, tz))
+        text = f"{header} (#{snap.id}): {t(lang, 'req.offer.accepted_by_you')}"
+    else:
+        outcome = offer_outcome(snap, offer, lang) or ""
+        blocks.append(SectionBlock(text=_md(outcome)))
+        text = f"{header} (#{snap.id}): {outcome}"
+    return text, [b.to_dict() for b in blocks]

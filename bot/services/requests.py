@@ -1,0 +1,543 @@
+"""The request lifecycle (SPEC §3): submit → offered → accepted → completed,
+with decline/timeout moving down the frozen chain, widening for live
+supervision, cancellation and the exhausted chain.
+
+Every public method is one unit of work: it changes state with conditional
+UPDATEs, appends to the audit timeline and queues the Slack messages in the same
+transaction, then delivers those messages after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain.requests import CANCELLABLE, FINAL_STATES, RequestState, RequestType
+from bot.domain.roles import Role
+from bot.i18n import t
+from bot.i18n.format import fmt_date, fmt_datetime, fmt_time
+from bot.routing import is_available, route
+from bot.routing_types import Chain, ChainEntry, Reason, RequestFacts, Tier, WorkingHours
+from bot.services import outbox
+from bot.services.outbox import OutboxService
+from bot.services.snapshots import load_person_ref
+from bot.services.world import load_world
+from bot.settings import CoreSettings
+from storage.models import Person, Request, RoleAssignment
+from storage.repositories import requests as repo
+from storage.repositories import timers as timer_repo
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    NOT_OFFERED = "not_offered"
+    ALREADY_TAKEN = "already_taken"
+    FINAL = "final"
+    NOT_REQUESTER = "not_requester"
+    NOT_ASSIGNEE = "not_assignee"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    message_key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+
+OK = Result(Outcome.OK)
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    type: RequestType
+    area: str
+    child_involved: bool
+    description: str
+    details: dict[str, Any]
+    preferred_person_id: int | None = None
+
+
+def chain_to_json(chain: Chain) -> list[dict[str, Any]]:
+    return [{"person_id": e.person_id, "tier": e.tier.value, "reason": e.reason.value, "params": e.params}
+            for e in chain.entries]
+
+
+def chain_from_json(data: list[dict[str, Any]]) -> list[ChainEntry]:
+    return [ChainEntry(int(d["person_id"]), Tier(d["tier"]), Reason(d["reason"]), dict(d.get("params") or {}))
+            for d in data]
+
+
+class RequestService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: CoreSettings,
+                 calendar: WorkingCalendar, delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._settings = settings
+        self._calendar = calendar
+        self._delivery = delivery
+        self._hours = WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end,
+                                   settings.ifn_timezone)
+
+    # ------------------------------------------------------------------ submit
+
+    def submit(self, requester_id: int, new: NewRequest, idempotency_key: str | None = None) -> int:
+        """Store the request, freeze its chain and make the first offer, in one
+        transaction. A repeated submit (Slack retry, double click) with the same
+        key returns the first request instead of creating a second."""
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            if idempotency_key:
+                existing = repo.by_idempotency_key(s, idempotency_key)
+                if existing is not None:
+                    return existing.id
+            world = load_world(s, now, self._hours)
+            facts = RequestFacts(
+                type=new.type, area=new.area, child_involved=new.child_involved,
+                requester_id=requester_id, preferred_person_id=new.preferred_person_id,
+            )
+            chain = route(facts, world, now)
+            request = repo.insert(
+                s, type=new.type.value, state=RequestState.NEW.value, requester_id=requester_id,
+                area_code=new.area, child_involved=new.child_involved, description=new.description,
+                details=new.details, chain=chain_to_json(chain), cursor=0, widened=False,
+                idempotency_key=idempotency_key, created_at=now, updated_at=now,
+            )
+            repo.audit(s, request_id=request.id, kind="created", actor_id=requester_id, at=now)
+            repo.audit(s, request_id=request.id, kind="routed", at=now, data={
+                "chain": chain_to_json(chain),
+                "skipped": [{"person_id": k.person_id, "tier": k.tier.value, "reason": k.reason.value,
+                             "params": k.params} for k in chain.skipped],
+            })
+            queued += self._offer_next(s, request, now, world)
+            queued.append(outbox.queue_status(s, request.id, now))
+            request_id = request.id
+        self._delivery.deliver(queued)
+        return request_id
+
+    # ---------------------------------------------------------------- answers
+
+    def accept(self, request_id: int, person_id: int) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            offer = repo.open_offer(s, request_id, person_id)
+            if offer is None or not repo.accept(s, request_id, person_id, now):
+                return self._why_not(s, request_id, person_id, now)
+            repo.answer_offer(s, offer.id, "accepted", now)
+            others = repo.withdraw_open_offers(s, request_id, now)
+            repo.audit(s, request_id=request_id, kind="accepted", actor_id=person_id, at=now)
+            s.refresh(request)
+            queued += self._after_accept(s, request, now)
+            queued.append(outbox.queue_status(s, request_id, now))
+            queued += [outbox.queue_offer(s, oid, now) for oid in [offer.id, *others]]
+        self._delivery.deliver(queued)
+        return OK
+
+    def decline(self, request_id: int, person_id: int) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            offer = repo.open_offer(s, request_id, person_id)
+            if offer is None or not repo.answer_offer(s, offer.id, "declined", now):
+                return self._why_not(s, request_id, person_id, now)
+            repo.audit(s, request_id=request_id, kind="declined", actor_id=person_id, at=now)
+            queued.append(outbox.queue_offer(s, offer.id, now))
+            queued += self._move_on(s, request, now)
+            queued.append(outbox.queue_status(s, request_id, now))
+        self._delivery.deliver(queued)
+        return OK
+
+    def time_out_due(self) -> int:
+        """Time out every open offer past its deadline (the scheduler's tick).
+        Each offer is closed by a conditional UPDATE, so an overdue timeout fires
+        exactly once even if two processes sweep at the same moment."""
+        now = self._clock.now()
+        with self._sessions() as s:
+            due = repo.due_offer_ids(s, now)
+        fired = 0
+        for offer_id in due:
+            queued: list[int] = []
+            with self._sessions.begin() as s:
+                offer = repo.get_offer(s, offer_id)
+                if offer is None or not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
+                    continue
+                fired += 1
+                request = repo.get(s, offer.request_id)
+                repo.audit(s, request_id=request.id, kind="timed_out", subject_id=offer.person_id, at=now)
+                queued.append(outbox.queue_offer(s, offer_id, now))
+                if request.type == RequestType.LIVE.value and not request.widened:
+                    queued += self._widen(s, request, now)
+                else:
+                    queued += self._move_on(s, request, now)
+                queued.append(outbox.queue_status(s, request.id, now))
+            self._delivery.deliver(queued)
+        return fired
+
+    # --------------------------------------------------------- requester / assignee
+
+    def cancel(self, request_id: int, person_id: int) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.requester_id != person_id:
+                return Result(Outcome.NOT_REQUESTER, "req.notice.not_yours")
+            if not repo.move(s, request_id, [st.value for st in CANCELLABLE], RequestState.CANCELLED.value,
+                             updated_at=now):
+                return self._final(request)
+            withdrawn = repo.withdraw_open_offers(s, request_id, now)
+            timer_repo.cancel_for_request(s, request_id)
+            repo.audit(s, request_id=request_id, kind="cancelled", actor_id=person_id, at=now)
+            queued.append(outbox.queue_status(s, request_id, now))
+            notify = set(withdrawn)
+            for offer in repo.offers_for(s, request_id):
+                if offer.state == "accepted":
+                    notify.add(offer.id)
+            queued += [outbox.queue_offer(s, oid, now) for oid in sorted(notify)]
+        self._delivery.deliver(queued)
+        return OK
+
+    def complete(self, request_id: int, person_id: int) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.assignee_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+            if not repo.move(s, request_id, [RequestState.ACCEPTED.value], RequestState.COMPLETED.value,
+                             completed_at=now, updated_at=now):
+                return self._final(request)
+            timer_repo.cancel_for_request(s, request_id)
+            repo.audit(s, request_id=request_id, kind="completed", actor_id=person_id, at=now)
+            queued += self._queue_all_messages(s, request_id, now)
+        self._delivery.deliver(queued)
+        return OK
+
+    def deliver_feedback(self, request_id: int, person_id: int, ratings: dict[str, str], overall: str,
+                         criteria_labels: dict[str, dict[str, str]]) -> Result:
+        """Store the structured feedback, send it privately to the requester and
+        complete the request."""
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.assignee_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+            if not repo.move(s, request_id, [RequestState.ACCEPTED.value], RequestState.COMPLETED.value,
+                             completed_at=now, updated_at=now):
+                return self._final(request)
+            request.details = {**request.details, "feedback": {"ratings": ratings, "overall": overall}}
+            timer_repo.cancel_for_request(s, request_id)
+            repo.audit(s, request_id=request_id, kind="feedback_delivered", actor_id=person_id, at=now)
+            requester = load_person_ref(s, request.requester_id)
+            author = load_person_ref(s, person_id)
+            lang = requester.lang
+            lines = [f"*{t(lang, 'req.feedback.delivered_header', id=request_id)}*",
+                     t(lang, "req.feedback.from", name=author.name)]
+            for cid, rating in ratings.items():
+                label = criteria_labels.get(cid, {}).get(lang.value, cid)
+                lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")
+            lines += [t(lang, "req.feedback.overall"), overall]
+            text = "\n".join(lines)
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
+            queued.append(outbox.queue_dm(s, request.requester_id, text[:3000], blocks, now))
+            queued += self._queue_all_messages(s, request_id, now)
+        self._delivery.deliver(queued)
+        return OK
+
+    def propose_times(self, request_id: int, person_id: int, times: list[datetime]) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.assignee_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+            if request.state != RequestState.ACCEPTED.value:
+                return self._final(request)
+            iso = [x.astimezone(UTC).isoformat() for x in times]
+            request.details = {**request.details, "proposed_times": iso, "agreed_time": None}
+            repo.audit(s, request_id=request_id, kind="times_proposed", actor_id=person_id, at=now,
+                       data={"times": iso})
+            requester = load_person_ref(s, request.requester_id)
+            author = load_person_ref(s, person_id)
+            lang = requester.lang
+            text = t(lang, "req.hour.proposed", name=author.name, id=request_id)
+            buttons = [{
+                "type": "button", "action_id": f"request_pick_time_{i}", "value": f"{request_id}:{i}",
+                "text": {"type": "plain_text", "text": fmt_datetime(x, self._settings.tz)},
+            } for i, x in enumerate(times)]
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                      {"type": "actions", "block_id": f"pick_time_{request_id}", "elements": buttons}]
+            queued.append(outbox.queue_dm(s, request.requester_id, text, blocks, now))
+            queued += self._queue_all_messages(s, request_id, now)
+        self._delivery.deliver(queued)
+        return OK
+
+    def pick_time(self, request_id: int, person_id: int, index: int) -> Result:
+        now = self._clock.now()
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.requester_id != person_id:
+                return Result(Outcome.NOT_REQUESTER, "req.notice.not_yours")
+            if request.state != RequestState.ACCEPTED.value:
+                return self._final(request)
+            proposed = request.details.get("proposed_times") or []
+            if not 0 <= index < len(proposed):
+                return Result(Outcome.INVALID)
+            agreed = datetime.fromisoformat(proposed[index])
+            request.details = {**request.details, "agreed_time": agreed.isoformat()}
+            repo.audit(s, request_id=request_id, kind="time_picked", actor_id=person_id, at=now,
+                       data={"time": agreed.isoformat()})
+            for who, other in ((request.requester_id, request.assignee_id),
+                               (request.assignee_id, request.requester_id)):
+                ref = load_person_ref(s, who)
+                other_ref = load_person_ref(s, other)
+                text = t(ref.lang, "req.hour.confirmed", time=fmt_datetime(agreed, self._settings.tz),
+                         name=other_ref.name, id=request_id)
+                queued.append(outbox.queue_dm(s, who, text, None, now))
+            for kind, due in (("hour_reminder_day", agreed - timedelta(days=1)),
+                              ("hour_reminder_soon", agreed - timedelta(minutes=15))):
+                if due > now:
+                    timer_repo.schedule(s, kind=kind, key=f"{kind}:{request_id}", due_at=due, now=now,
+                                        request_id=request_id)
+            queued += self._queue_all_messages(s, request_id, now)
+        self._delivery.deliver(queued)
+        return OK
+
+    # ---------------------------------------------------------------- timers
+
+    def fire_due_timers(self) -> int:
+        now = self._clock.now()
+        with self._sessions() as s:
+            due = [(tm.id, tm.kind, tm.request_id) for tm in timer_repo.due(s, now)]
+        fired = 0
+        for timer_id, kind, request_id in due:
+            queued: list[int] = []
+            with self._sessions.begin() as s:
+                if not timer_repo.claim(s, timer_id, now):
+                    continue
+                fired += 1
+                request = repo.get(s, request_id) if request_id else None
+                if request is None or request.state != RequestState.ACCEPTED.value:
+                    continue  # finished or cancelled since: a late reminder would only confuse
+                queued += self._reminder(s, kind, request, now)
+            self._delivery.deliver(queued)
+        return fired
+
+    def _reminder(self, s: Session, kind: str, request: Request, now: datetime) -> list[int]:
+        tz = self._settings.tz
+        queued: list[int] = []
+        if kind == "feedback_reminder" and request.assignee_id:
+            ref = load_person_ref(s, request.assignee_id)
+            deadline = datetime.fromisoformat(request.details["deadline"])
+            text = t(ref.lang, "req.feedback.reminder", id=request.id,
+                     case_ref=request.details.get("case_ref", ""), deadline=fmt_date(deadline))
+            queued.append(outbox.queue_dm(s, request.assignee_id, text, None, now))
+        elif kind in ("hour_reminder_day", "hour_reminder_soon") and request.assignee_id:
+            agreed = datetime.fromisoformat(request.details["agreed_time"])
+            for who, other in ((request.requester_id, request.assignee_id),
+                               (request.assignee_id, request.requester_id)):
+                ref, other_ref = load_person_ref(s, who), load_person_ref(s, other)
+                key = "req.hour.reminder_day" if kind == "hour_reminder_day" else "req.hour.reminder_soon"
+                text = t(ref.lang, key, time=fmt_time(agreed, tz), name=other_ref.name, id=request.id)
+                queued.append(outbox.queue_dm(s, who, text, None, now))
+        return queued
+
+    # ----------------------------------------------------------- the timeline
+
+    def can_see_timeline(self, s: Session, request: Request, person_id: int) -> bool:
+        if person_id == request.requester_id or repo.was_offered(s, request.id, person_id):
+            return True
+        return bool(s.scalar(select(RoleAssignment.id).where(
+            RoleAssignment.person_id == person_id, RoleAssignment.role == Role.ADMIN.value
+        ).limit(1)))
+
+    def timeline(self, request_id: int, person_id: int, lang) -> Result:
+        """The audit timeline as lines, for the requester, the people offered and admins."""
+        tz = self._settings.tz
+        with self._sessions() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if not self.can_see_timeline(s, request, person_id):
+                return Result(Outcome.NOT_REQUESTER, "req.log.forbidden", {"id": request_id})
+            names: dict[int, str] = {}
+
+            def name(pid: int | None) -> str:
+                if pid is None:
+                    return "–"
+                if pid not in names:
+                    person = s.get(Person, pid)
+                    names[pid] = person.name if person else f"#{pid}"
+                return names[pid]
+
+            lines = [f"*{t(lang, 'req.log.title', id=request_id)}*"]
+            for ev in repo.timeline(s, request_id):
+                when = fmt_datetime(ev.at, tz)
+                if ev.kind == "routed":
+                    chain = ", ".join(name(int(c["person_id"])) for c in ev.data.get("chain", [])) or "–"
+                    lines.append(t(lang, "req.log.routed", time=when, chain=chain))
+                else:
+                    lines.append(t(lang, f"req.log.{ev.kind}", time=when, actor=name(ev.actor_id),
+                                   subject=name(ev.subject_id)))
+        return Result(Outcome.OK, None, {"lines": lines})
+
+    # ------------------------------------------------------------- internals
+
+    def _why_not(self, s: Session, request_id: int, person_id: int, now: datetime) -> Result:
+        """Explain a refused answer; record answers that arrive after the end."""
+        request = repo.get(s, request_id)
+        s.refresh(request)
+        taken = (RequestState.ACCEPTED.value, RequestState.COMPLETED.value)
+        if request.state in taken and request.assignee_id:
+            if request.assignee_id == person_id:
+                return OK  # a double click by the winner: nothing to do
+            if repo.was_offered(s, request_id, person_id):
+                repo.audit(s, request_id=request_id, kind="late_answer", actor_id=person_id, at=now)
+            return Result(Outcome.ALREADY_TAKEN, "req.notice.already_taken",
+                          {"name": load_person_ref(s, request.assignee_id).name})
+        if request.state in {st.value for st in FINAL_STATES}:
+            return self._final(request)
+        return Result(Outcome.NOT_OFFERED, "req.notice.accept_refused_not_offered")
+
+    @staticmethod
+    def _final(request: Request) -> Result:
+        return Result(Outcome.FINAL, "req.notice.already_final", {"state_key": f"req.state.{request.state}"})
+
+    def _deadline(self, request_type: str, now: datetime) -> datetime:
+        seconds = self._settings.offer_timeout(request_type)
+        if request_type in (RequestType.FEEDBACK.value, RequestType.HOUR.value):
+            return self._calendar.add_working_time(now, seconds)
+        return now + timedelta(seconds=seconds)
+
+    def _make_offer(self, s: Session, request: Request, entry: ChainEntry, now: datetime) -> int:
+        offer = repo.insert_offer(
+            s, request_id=request.id, person_id=entry.person_id, tier=entry.tier.value,
+            reason=entry.reason.value, reason_params=entry.params, state="open", offered_at=now,
+            deadline_at=self._deadline(request.type, now),
+        )
+        repo.audit(s, request_id=request.id, kind="offered", subject_id=entry.person_id, at=now,
+                   data={"tier": entry.tier.value, "reason": entry.reason.value, "params": entry.params})
+        return outbox.queue_offer(s, offer.id, now)
+
+    def _offer_next(self, s: Session, request: Request, now: datetime, world=None) -> list[int]:
+        """Offer to the next chain entry who is available now, re-checking the
+        frozen chain against the current state (someone may have left since)."""
+        world = world or load_world(s, now, self._hours)
+        entries = chain_from_json(request.chain)
+        i = request.cursor
+        while i < len(entries):
+            entry = entries[i]
+            i += 1
+            if repo.was_offered(s, request.id, entry.person_id):
+                continue
+            why = is_available(entry.person_id, world, now, RequestType(request.type))
+            if why is not None:
+                repo.audit(s, request_id=request.id, kind="skipped", subject_id=entry.person_id, at=now,
+                           data={"reason": why.value})
+                continue
+            request.cursor = i
+            request.state = RequestState.OFFERED.value
+            request.updated_at = now
+            return [self._make_offer(s, request, entry, now)]
+        request.cursor = i
+        return self._exhaust(s, request, now)
+
+    def _widen(self, s: Session, request: Request, now: datetime) -> list[int]:
+        """Live supervision after the first timeout: offer to everyone left at once."""
+        world = load_world(s, now, self._hours)
+        queued: list[int] = []
+        entries = chain_from_json(request.chain)
+        for entry in entries[request.cursor:]:
+            if repo.was_offered(s, request.id, entry.person_id):
+                continue
+            if is_available(entry.person_id, world, now, RequestType(request.type)) is None:
+                queued.append(self._make_offer(s, request, entry, now))
+        request.cursor = len(entries)
+        request.widened = True
+        request.updated_at = now
+        repo.audit(s, request_id=request.id, kind="widened", at=now, data={"offers": len(queued)})
+        if not queued:
+            return self._exhaust(s, request, now)
+        return queued
+
+    def _move_on(self, s: Session, request: Request, now: datetime) -> list[int]:
+        if request.state != RequestState.OFFERED.value:
+            return []
+        if request.widened:
+            if repo.count_open_offers(s, request.id) == 0:
+                return self._exhaust(s, request, now)
+            return []
+        return self._offer_next(s, request, now)
+
+    def _exhaust(self, s: Session, request: Request, now: datetime) -> list[int]:
+        if not repo.move(s, request.id, [RequestState.NEW.value, RequestState.OFFERED.value],
+                         RequestState.UNASSIGNED.value, updated_at=now):
+            return []
+        s.refresh(request)
+        repo.audit(s, request_id=request.id, kind="exhausted", at=now)
+        requester = load_person_ref(s, request.requester_id)
+        queued: list[int] = []
+        for leader_id in self._area_leaders(s, request.area_code):
+            leader = load_person_ref(s, leader_id)
+            text = t(leader.lang, "req.leader.unassigned", type=t(leader.lang, f"req.type.{request.type}"),
+                     name=requester.name, area=request.area_code, id=request.id)
+            queued.append(outbox.queue_dm(s, leader_id, text, None, now))
+        return queued
+
+    def _area_leaders(self, s: Session, area: str) -> list[int]:
+        today = self._calendar.local_date(self._clock.now())
+        rows = s.scalars(select(RoleAssignment).where(
+            RoleAssignment.role == Role.AREA_LEADER.value, RoleAssignment.area_code == area
+        ))
+        return sorted({r.person_id for r in rows
+                       if (r.valid_from is None or r.valid_from <= today)
+                       and (r.valid_to is None or today <= r.valid_to)})
+
+    def _after_accept(self, s: Session, request: Request, now: datetime) -> list[int]:
+        if request.type == RequestType.FEEDBACK.value and request.details.get("deadline"):
+            deadline = datetime.fromisoformat(request.details["deadline"]).date()
+            remind_day = self._calendar.working_days_before(deadline, 1)
+            due = self._calendar.at_local(remind_day, self._settings.ifn_working_hours_start)
+            if due > now:
+                timer_repo.schedule(s, kind="feedback_reminder", key=f"feedback_reminder:{request.id}",
+                                    due_at=due, now=now, request_id=request.id)
+        return []
+
+    def _queue_all_messages(self, s: Session, request_id: int, now: datetime) -> list[int]:
+        queued = [outbox.queue_status(s, request_id, now)]
+        for offer in repo.offers_for(s, request_id):
+            if offer.state == "accepted":
+                queued.append(outbox.queue_offer(s, offer.id, now))
+        return queued

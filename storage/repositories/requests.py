@@ -1,0 +1,204 @@
+"""SQL for requests, offers and the audit timeline.
+
+State moves are conditional UPDATEs from the expected state; the caller learns
+from the row count whether it won. Nothing here decides *what* should happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent, Offer, Request
+
+
+def get(session: Session, request_id: int) -> Request | None:
+    return session.get(Request, request_id)
+
+
+def by_idempotency_key(session: Session, key: str) -> Request | None:
+    return session.scalar(select(Request).where(Request.idempotency_key == key))
+
+
+def insert(session: Session, **fields: Any) -> Request:
+    request = Request(**fields)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def move(session: Session, request_id: int, from_states: Iterable[str], to_state: str,
+         **fields: Any) -> bool:
+    """Move a request to ``to_state`` only if it is in one of ``from_states``."""
+    result = session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.state.in_(list(from_states)))
+        .values(state=to_state, **fields)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def accept(session: Session, request_id: int, person_id: int, now: datetime) -> bool:
+    """The one place a request gets its assignee: only from ``offered`` and only
+    for someone holding an open offer. Exactly one of two concurrent callers wins."""
+    has_open_offer = exists().where(
+        Offer.request_id == request_id, Offer.person_id == person_id, Offer.state == "open"
+    )
+    result = session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.state == "offered", has_open_offer)
+        .values(state="accepted", assignee_id=person_id, accepted_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_cursor(session: Session, request_id: int, expected: int, new: int, **fields: Any) -> bool:
+    result = session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.cursor == expected)
+        .values(cursor=new, **fields)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def get_offer(session: Session, offer_id: int) -> Offer | None:
+    return session.get(Offer, offer_id)
+
+
+def insert_offer(session: Session, **fields: Any) -> Offer:
+    offer = Offer(**fields)
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def answer_offer(session: Session, offer_id: int, to_state: str, now: datetime,
+                 *, due_before: datetime | None = None) -> bool:
+    """Close an open offer (accepted/declined/timed_out/withdrawn) exactly once."""
+    conds = [Offer.id == offer_id, Offer.state == "open"]
+    if due_before is not None:
+        conds.append(Offer.deadline_at <= due_before)
+    result = session.execute(
+        update(Offer).where(*conds).values(state=to_state, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def withdraw_open_offers(session: Session, request_id: int, now: datetime) -> list[int]:
+    ids = list(session.scalars(select(Offer.id).where(Offer.request_id == request_id, Offer.state == "open")))
+    if ids:
+        session.execute(
+            update(Offer).where(Offer.id.in_(ids), Offer.state == "open")
+            .values(state="withdrawn", answered_at=now).execution_options(synchronize_session=False)
+        )
+    return ids
+
+
+def open_offer(session: Session, request_id: int, person_id: int) -> Offer | None:
+    return session.scalar(
+        select(Offer).where(Offer.request_id == request_id, Offer.person_id == person_id,
+                            Offer.state == "open")
+    )
+
+
+def offers_for(session: Session, request_id: int) -> list[Offer]:
+    return list(session.scalars(select(Offer).where(Offer.request_id == request_id).order_by(Offer.id)))
+
+
+def count_open_offers(session: Session, request_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Offer).where(Offer.request_id == request_id, Offer.state == "open")
+    ) or 0
+
+
+def was_offered(session: Session, request_id: int, person_id: int) -> bool:
+    return bool(session.scalar(
+        select(exists().where(Offer.request_id == request_id, Offer.person_id == person_id))
+    ))
+
+
+def due_offer_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
+    return list(session.scalars(
+        select(Offer.id).where(Offer.state == "open", Offer.deadline_at <= now)
+        .order_by(Offer.deadline_at).limit(limit)
+    ))
+
+
+def open_offers_for_person(session: Session, person_id: int) -> list[tuple[Offer, Request]]:
+    rows = session.execute(
+        select(Offer, Request).join(Request, Request.id == Offer.request_id)
+        .where(Offer.person_id == person_id, Offer.state == "open").order_by(Offer.offered_at)
+    ).all()
+    return [(o, r) for o, r in rows]
+
+
+def requests_of(session: Session, requester_id: int, states: Iterable[str], limit: int = 20) -> list[Request]:
+    return list(session.scalars(
+        select(Request).where(Request.requester_id == requester_id, Request.state.in_(list(states)))
+        .order_by(Request.created_at.desc()).limit(limit)
+    ))
+
+
+def assigned_to(session: Session, person_id: int, states: Iterable[str], limit: int = 20) -> list[Request]:
+    return list(session.scalars(
+        select(Request).where(Request.assignee_id == person_id, Request.state.in_(list(states)))
+        .order_by(Request.accepted_at.desc()).limit(limit)
+    ))
+
+
+def open_assignment_counts(session: Session, person_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Request.assignee_id, func.count()).where(
+            Request.assignee_id.in_(ids), Request.state == "accepted"
+        ).group_by(Request.assignee_id)
+    ).all()
+    return {pid: n for pid, n in rows}
+
+
+def last_assigned(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Request.assignee_id, func.max(Request.accepted_at)).where(
+            and_(Request.assignee_id.in_(ids), Request.accepted_at.is_not(None))
+        ).group_by(Request.assignee_id)
+    ).all()
+    out: dict[int, datetime] = {}
+    for pid, at in rows:
+        if at is not None:
+            # func.max bypasses the column type on SQLite: normalise to aware UTC.
+            out[pid] = _as_utc(at)
+    return out
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    from datetime import UTC
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def audit(session: Session, *, request_id: int | None, kind: str, at: datetime,
+          actor_id: int | None = None, subject_id: int | None = None,
+          data: dict[str, Any] | None = None) -> None:
+    session.add(AuditEvent(request_id=request_id, kind=kind, actor_id=actor_id, subject_id=subject_id,
+                           data=data or {}, at=at))
+
+
+def timeline(session: Session, request_id: int) -> list[AuditEvent]:
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.request_id == request_id).order_by(AuditEvent.at, AuditEvent.id)
+    ))

@@ -1,0 +1,44 @@
+"""SQL for durable timers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Timer
+
+
+def schedule(session: Session, *, kind: str, key: str, due_at: datetime, now: datetime,
+             request_id: int | None = None, payload: dict[str, Any] | None = None) -> None:
+    """Create the timer ``key`` or move it to ``due_at`` (re-arming a fired one)."""
+    row = session.scalar(select(Timer).where(Timer.key == key))
+    if row is None:
+        session.add(Timer(kind=kind, key=key, due_at=due_at, request_id=request_id,
+                          payload=payload or {}, state="pending", created_at=now))
+    else:
+        row.kind, row.due_at, row.payload = kind, due_at, payload or {}
+        row.state, row.fired_at = "pending", None
+
+
+def cancel_for_request(session: Session, request_id: int) -> None:
+    session.execute(
+        update(Timer).where(Timer.request_id == request_id, Timer.state == "pending")
+        .values(state="cancelled").execution_options(synchronize_session=False)
+    )
+
+
+def due(session: Session, now: datetime, limit: int = 100) -> list[Timer]:
+    return list(session.scalars(
+        select(Timer).where(Timer.state == "pending", Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
+    ))
+
+
+def claim(session: Session, timer_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(Timer).where(Timer.id == timer_id, Timer.state == "pending")
+        .values(state="fired", fired_at=now).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
