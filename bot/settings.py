@@ -48,8 +48,8 @@ class CoreSettings(BaseSettings):
 
     # Offer timeouts per request type, in seconds
     ifn_timeout_live: int = Field(default=180, gt=0)
-    ifn_timeout_feedback: int = Field(default=8 * 3600, gt=0)
-    ifn_timeout_hour: int = Field(default=8 * 3600, gt=0)
+    ifn_timeout_feedback: int = Field(default=27900, gt=0)  # one working day (7 h 45 min)
+    ifn_timeout_hour: int = Field(default=27900, gt=0)
     ifn_timeout_support: int = Field(default=2 * 3600, gt=0)
 
     # Case references (SPEC §7)

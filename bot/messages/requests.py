@@ -101,6 +101,9 @@ def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) 
         return t(lang, "req.status.accepted", name=snap.assignee.name, time=fmt_time(snap.accepted_at, tz))
     if state == "completed" and snap.assignee is not None:
         return t(lang, "req.status.completed", name=snap.assignee.name)
+    if state == "new" and snap.details.get("deferred_until"):
+        when = fmt_datetime(datetime.fromisoformat(snap.details["deferred_until"]), tz)
+        return t(lang, "req.status.deferred", when=when)
     return t(lang, f"req.status.{state}")
 
 

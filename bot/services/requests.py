@@ -104,16 +104,22 @@ class RequestService:
                 existing = repo.by_idempotency_key(s, idempotency_key)
                 if existing is not None:
                     return existing.id
+            # Outside working hours only live supervision goes out at once (to whoever
+            # said they are available); the rest waits for the next working start.
+            defer_until = None
+            if new.type is not RequestType.LIVE and not self._calendar.is_working_time(now):
+                defer_until = self._calendar.next_working_start(now)
             world = load_world(s, now, self._hours)
             facts = RequestFacts(
                 type=new.type, area=new.area, child_involved=new.child_involved,
                 requester_id=requester_id, preferred_person_id=new.preferred_person_id,
             )
-            chain = route(facts, world, now)
+            chain = route(facts, world, defer_until or now)
             request = repo.insert(
                 s, type=new.type.value, state=RequestState.NEW.value, requester_id=requester_id,
                 area_code=new.area, child_involved=new.child_involved, description=new.description,
-                details=new.details, chain=chain_to_json(chain), cursor=0, widened=False,
+                details={**new.details, "deferred_until": defer_until.isoformat() if defer_until else None},
+                chain=chain_to_json(chain), cursor=0, widened=False,
                 idempotency_key=idempotency_key, created_at=now, updated_at=now,
             )
             repo.audit(s, request_id=request.id, kind="created", actor_id=requester_id, at=now)
@@ -122,7 +128,11 @@ class RequestService:
                 "skipped": [{"person_id": k.person_id, "tier": k.tier.value, "reason": k.reason.value,
                              "params": k.params} for k in chain.skipped],
             })
-            queued += self._offer_next(s, request, now, world)
+            if defer_until is not None:
+                timer_repo.schedule(s, kind="first_offer", key=f"first_offer:{request.id}", due_at=defer_until,
+                                    now=now, request_id=request.id)
+            else:
+                queued += self._offer_next(s, request, now, world)
             queued.append(outbox.queue_status(s, request.id, now))
             request_id = request.id
         self._delivery.deliver(queued)
@@ -349,6 +359,11 @@ class RequestService:
                     continue
                 fired += 1
                 request = repo.get(s, request_id) if request_id else None
+                if request is not None and kind == "first_offer":
+                    if request.state == RequestState.NEW.value:
+                        queued += self._offer_next(s, request, now)
+                        queued.append(outbox.queue_status(s, request.id, now))
+                    continue
                 if request is None or request.state != RequestState.ACCEPTED.value:
                     continue  # finished or cancelled since: a late reminder would only confuse
                 queued += self._reminder(s, kind, request, now)

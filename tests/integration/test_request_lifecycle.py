@@ -184,3 +184,36 @@ def test_two_simultaneous_accepts_have_one_winner(org, attempt):
         from storage.models import Person
 
         assert loser.params["name"] == s.get(Person, winner).name
+
+
+def test_feedback_outside_working_hours_goes_out_at_the_next_working_start(org):
+    from datetime import UTC, datetime
+
+    org.clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))  # Friday 19:00 in Oslo
+    rid = org.deps.requests.submit(person_id(org, CW_B), NewRequest(
+        RequestType.FEEDBACK, "B", False, "Rapport fra fredag", {"case_ref": "26/01234"}))
+    assert offers_of(org, rid) == []
+    assert state_of(org, rid) == "new"
+    assert "Sendes til nettverket 30.11.2026 08:00" in last_dm_text(org.fake, CW_B)
+    org.clock.set(datetime(2026, 11, 30, 6, 59, tzinfo=UTC))  # Monday 07:59
+    assert org.deps.ticker.tick().timers == 0
+    org.clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday 08:00
+    assert org.deps.ticker.tick().timers == 1
+    assert offers_of(org, rid) == [(IFK_B, "open")]
+    assert "Sendt til *Ola Hansen*" in last_dm_text(org.fake, CW_B)
+    with org.deps.sessions() as s:
+        deadline = s.scalar(select(Offer.deadline_at).where(Offer.request_id == rid))
+    # one working day (7 h 45 min of working time) later
+    assert deadline == datetime(2026, 11, 30, 14, 45, tzinfo=UTC)
+
+
+def test_live_outside_hours_reaches_only_those_who_said_they_are_available(org):
+    from datetime import UTC, datetime
+
+    from storage.repositories import availability
+
+    org.clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # Wednesday 20:00
+    with org.deps.sessions.begin() as s:
+        availability.set_status(s, person_id(org, IFR_1), "available", None, org.clock.now())
+    rid = org.deps.requests.submit(person_id(org, CW_B), live())
+    assert offers_of(org, rid) == [(IFR_1, "open")]
