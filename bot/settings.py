@@ -54,6 +54,10 @@ class CoreSettings(BaseSettings):
 
     # Case references (SPEC §7)
     ifn_case_ref_pattern: str = Field(default=r"^\d{2}/\d{5}(-\d{1,3})?$")
+    ifn_case_ref_example: str = Field(default="26/01234")
+
+    # Quality-standard criteria for written feedback; empty = the packaged default catalog
+    ifn_feedback_criteria_file: str | None = Field(default=None)
 
     # HTTP server
     port: int = Field(default=3000, gt=0, lt=65536)
@@ -68,7 +72,8 @@ class CoreSettings(BaseSettings):
             v = "postgresql+psycopg://" + v.split("://", 1)[1]
         return v
 
-    @field_validator("ifn_network_channel", "ifn_management_channel", mode="before")
+    @field_validator("ifn_network_channel", "ifn_management_channel", "ifn_feedback_criteria_file",
+                     mode="before")
     @classmethod
     def _empty_channel(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

@@ -8,6 +8,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 
 from handlers import commands, errors, home
+from handlers.requests import RequestHandlers
 from handlers.deps import Deps
 
 
@@ -20,6 +21,8 @@ def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
         listener_executor=listener_executor,
     )
     errors.register(app, deps)
-    commands.register(app, deps)
+    request_handlers = RequestHandlers(deps)
+    commands.register(app, deps, extra=request_handlers.subcommands())
+    request_handlers.register(app)
     home.register(app, deps)
     return app

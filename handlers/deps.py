@@ -19,7 +19,8 @@ from bot.clock import Clock
 from bot.routing_types import WorkingHours
 from bot.services.directory import DirectoryService
 from bot.services.outbox import OutboxService
-from bot.services.people import PeopleService
+from bot.feedback_criteria import CriteriaCatalog, load_criteria
+from bot.services.people import DirectoryReader, PeopleService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
 from bot.settings import Settings
@@ -37,6 +38,8 @@ class Deps:
     calendar: WorkingCalendar
     people: PeopleService
     directory: DirectoryService
+    directory_reader: DirectoryReader
+    criteria: CriteriaCatalog
     delivery: OutboxService
     requests: RequestService
     ticker: Ticker
@@ -76,6 +79,8 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
         calendar=calendar,
         people=PeopleService(sessions, clock),
         directory=DirectoryService(sessions, clock),
+        directory_reader=DirectoryReader(sessions, clock),
+        criteria=load_criteria(settings.ifn_feedback_criteria_file),
         delivery=delivery,
         requests=requests,
         ticker=Ticker(requests, delivery),

@@ -89,6 +89,22 @@ def state_datepicker(date: str | None) -> dict[str, Any]:
     return {"type": "datepicker", "selected_date": date}
 
 
+def state_timepicker(value: str | None) -> dict[str, Any]:
+    """``value`` as Slack sends it: ``HH:MM``."""
+    return {"type": "timepicker", "selected_time": value}
+
+
+def state_radio_buttons(value: str | None) -> dict[str, Any]:
+    option = None if value is None else {"text": {"type": "plain_text", "text": value}, "value": value}
+    return {"type": "radio_buttons", "selected_option": option}
+
+
+def state_values(fields: dict[str, dict[str, Any] | None]) -> dict[str, dict[str, Any]]:
+    """view.state.values for inputs whose action id equals their block id (ours
+    do): block id -> {action id -> element state}. None fields are left out."""
+    return {block: {block: state} for block, state in fields.items() if state is not None}
+
+
 def state_users_select(user_id: str | None) -> dict[str, Any]:
     return {"type": "users_select", "selected_user": user_id}
 

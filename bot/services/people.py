@@ -76,5 +76,39 @@ class PeopleService:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class Supervisor:
+    person_id: int
+    name: str
+    role: Role
+    area: str | None
+
+
 def _in_range(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
+
+
+class DirectoryReader:
+    """Lists the forms need: areas and who can be picked as a supervisor."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def areas(self) -> list[str]:
+        with self._sessions() as session:
+            return repo.area_codes(session)
+
+    def supervisors(self) -> list[Supervisor]:
+        """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""
+        today = self._clock.now().date()
+        wanted = (Role.IFK, Role.BFK, Role.IFR)
+        out: dict[int, Supervisor] = {}
+        with self._sessions() as session:
+            for person, role in repo.people_with_roles(session, [r.value for r in wanted]):
+                if person.id in out or not person.active:
+                    continue
+                if _in_range(today, role.valid_from, role.valid_to):
+                    out[person.id] = Supervisor(person.id, person.name, Role(role.role), role.area_code)
+        order = {Role.IFK: 0, Role.BFK: 1, Role.IFR: 2}
+        return sorted(out.values(), key=lambda s: (order[s.role], s.area or "", s.name))

@@ -94,16 +94,24 @@ class RequestService:
     # ------------------------------------------------------------------ submit
 
     def submit(self, requester_id: int, new: NewRequest, idempotency_key: str | None = None) -> int:
+        request_id, queued = self.submit_deferred(requester_id, new, idempotency_key)
+        self._delivery.deliver(queued)
+        return request_id
+
+    def submit_deferred(self, requester_id: int, new: NewRequest,
+                        idempotency_key: str | None = None) -> tuple[int, list[int]]:
         """Store the request, freeze its chain and make the first offer, in one
-        transaction. A repeated submit (Slack retry, double click) with the same
-        key returns the first request instead of creating a second."""
+        transaction; return the request id and the queued messages, which the
+        caller delivers (after answering Slack, so the modal closes at once).
+        A repeated submit (Slack retry, double click) with the same key returns
+        the first request instead of creating a second."""
         now = self._clock.now()
         queued: list[int] = []
         with self._sessions.begin() as s:
             if idempotency_key:
                 existing = repo.by_idempotency_key(s, idempotency_key)
                 if existing is not None:
-                    return existing.id
+                    return existing.id, []
             # Outside working hours only live supervision goes out at once (to whoever
             # said they are available); the rest waits for the next working start.
             defer_until = None
@@ -135,8 +143,19 @@ class RequestService:
                 queued += self._offer_next(s, request, now, world)
             queued.append(outbox.queue_status(s, request.id, now))
             request_id = request.id
-        self._delivery.deliver(queued)
-        return request_id
+        return request_id, queued
+
+    def assignee_task(self, request_id: int, person_id: int, request_type: RequestType) -> Result:
+        """May this person open the follow-up form (feedback, time proposal)?"""
+        with self._sessions() as s:
+            request = repo.get(s, request_id)
+            if request is None or request.type != request_type.value:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if request.assignee_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+            if request.state != RequestState.ACCEPTED.value:
+                return self._final(request)
+            return Result(Outcome.OK, None, {"focus": list(request.details.get("focus") or [])})
 
     # ---------------------------------------------------------------- answers
 

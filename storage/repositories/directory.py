@@ -94,3 +94,15 @@ def new_person(session: Session, now: datetime, **fields: object) -> Person:
     session.add(person)
     session.flush()
     return person
+
+
+def area_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Area.code).order_by(Area.code)))
+
+
+def people_with_roles(session: Session, roles: Iterable[str]) -> list[tuple[Person, RoleAssignment]]:
+    rows = session.execute(
+        select(Person, RoleAssignment).join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(RoleAssignment.role.in_(list(roles))).order_by(Person.id)
+    ).all()
+    return [(p, r) for p, r in rows]

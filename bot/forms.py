@@ -1,0 +1,484 @@
+"""The request forms (SPEC §2, §7): Slack's submitted ``view.state.values`` in,
+a validated model or field errors out.
+
+Each ``parse_*`` function is pure: no Slack, no database, no clock (``today`` /
+``now_local`` are passed in). On bad input it returns ``{block_id: message}``
+in the user's language, ready for ``{"response_action": "errors", "errors": …}``,
+so the message lands under the field that caused it. Every free-text field is
+screened for national identity numbers; such input is refused and nothing is
+stored.
+
+Block ids live here, not in ``handlers/``, because the parsers need them and
+``bot/`` never imports the Slack edge; ``handlers.ids`` re-exports them. Every
+input element's ``action_id`` equals its block id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from bot.domain.language import Lang
+from bot.domain.requests import RequestType
+from bot.domain.roles import DEFAULT_AREAS
+from bot.feedback_criteria import CriteriaCatalog, Rating
+from bot.i18n import t
+from bot.i18n.format import fmt_date
+from bot.pii import find_national_id
+
+
+class FormBlock(StrEnum):
+    """Block ids (and input action ids) of the form fields."""
+
+    # every request form
+    AREA = "area"
+    CHILD = "child"
+    DESCRIPTION = "description"
+    # live
+    ROOM = "room"
+    START_TIME = "start_time"
+    # feedback
+    CASE_REF = "case_ref"
+    REPORT_LOCATION = "report_location"
+    DEADLINE = "deadline"
+    FOCUS = "focus"  # prefix: one checkbox group per criteria group, see focus_block()
+    # hour
+    PREFERRED_PERSON = "preferred_person"
+    PREFERRED_TIMES = "preferred_times"
+    # feedback response (the assignee's structured feedback)
+    CRITERION = "criterion"  # prefix: one radio group per criterion, see criterion_block()
+    OVERALL = "overall"
+    # hour proposal: up to three date + time pairs
+    SLOT1_DATE = "slot1_date"
+    SLOT1_TIME = "slot1_time"
+    SLOT2_DATE = "slot2_date"
+    SLOT2_TIME = "slot2_time"
+    SLOT3_DATE = "slot3_date"
+    SLOT3_TIME = "slot3_time"
+
+
+#: The (date, time) block pairs of the hour proposal; the first one is required.
+PROPOSAL_SLOTS: tuple[tuple[FormBlock, FormBlock], ...] = (
+    (FormBlock.SLOT1_DATE, FormBlock.SLOT1_TIME),
+    (FormBlock.SLOT2_DATE, FormBlock.SLOT2_TIME),
+    (FormBlock.SLOT3_DATE, FormBlock.SLOT3_TIME),
+)
+
+
+def focus_block(group_id: str) -> str:
+    """Block id of the focus checkboxes of one criteria group."""
+    return f"{FormBlock.FOCUS.value}.{group_id}"
+
+
+def criterion_block(criterion_id: str) -> str:
+    """Block id of the rating of one criterion in the feedback response."""
+    return f"{FormBlock.CRITERION.value}.{criterion_id}"
+
+
+class ChildKind(StrEnum):
+    """The two ways a child is involved (memo §4); either routes to the BFK."""
+
+    UNACCOMPANIED_MINOR = "unaccompanied_minor"
+    ACCOMPANYING_CHILD = "accompanying_child"
+
+
+_CHILD_VALUES = frozenset(k.value for k in ChildKind)
+_RATING_VALUES = frozenset(r.value for r in Rating)
+
+#: Value of the "anyone" option in the preferred-person select.
+ANYONE = "anyone"
+DEFAULT_CASE_REF_EXAMPLE = "26/01234"
+
+DESCRIPTION_MIN = 5
+DESCRIPTION_MAX = 1000
+ROOM_MAX = 100
+CASE_REF_MAX = 50
+REPORT_LOCATION_MAX = 300
+PREFERRED_TIMES_MAX = 500
+OVERALL_MAX = 3000
+DEADLINE_MAX_DAYS = 90
+
+FormErrors = dict[str, str]
+M = TypeVar("M", bound="_Form")
+StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+
+# ------------------------------------------------------------------ models
+
+
+def _refuse_national_id(value: object) -> object:
+    if isinstance(value, str) and find_national_id(value):
+        # The message must not repeat the number: errors end up in logs.
+        raise PydanticCustomError("national_id", "the text contains a national identity number")
+    return value
+
+
+#: Screens a free-text field; listed last so it runs before strip and length.
+_NoNationalId = BeforeValidator(_refuse_national_id)
+
+
+def _limits(max_length: int, min_length: int = 1) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Description = Annotated[str, _limits(DESCRIPTION_MAX, DESCRIPTION_MIN), _NoNationalId]
+RoomText = Annotated[str, _limits(ROOM_MAX), _NoNationalId]
+CaseRefText = Annotated[str, _limits(CASE_REF_MAX), _NoNationalId]
+ReportLocationText = Annotated[str, _limits(REPORT_LOCATION_MAX), _NoNationalId]
+PreferredTimesText = Annotated[str, _limits(PREFERRED_TIMES_MAX), _NoNationalId]
+OverallText = Annotated[str, _limits(OVERALL_MAX), _NoNationalId]
+
+
+class _Form(BaseModel):
+    # hide_input_in_errors: a refused text may hold a national identity number
+    # and must not reach a log through str(ValidationError).
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+
+class RequestForm(_Form):
+    """What every request captures besides the requester (SPEC §2)."""
+
+    request_type: ClassVar[RequestType]
+
+    area: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
+    child: frozenset[ChildKind] = frozenset()
+    description: Description
+
+    @property
+    def child_involved(self) -> bool:
+        return bool(self.child)
+
+    def details(self) -> dict[str, Any]:
+        """The type-specific fields as JSON for ``Request.details``."""
+        return {"child_kinds": sorted(k.value for k in self.child)}
+
+
+class LiveForm(RequestForm):
+    request_type: ClassVar[RequestType] = RequestType.LIVE
+
+    room: RoomText
+    start_time: time
+
+    def details(self) -> dict[str, Any]:
+        return {**super().details(), "room": self.room, "start_time": self.start_time.strftime("%H:%M")}
+
+
+class FeedbackForm(RequestForm):
+    request_type: ClassVar[RequestType] = RequestType.FEEDBACK
+
+    case_ref: CaseRefText
+    report_location: ReportLocationText
+    deadline: date
+    focus: tuple[str, ...] = ()
+
+    def details(self, criteria: CriteriaCatalog | None = None) -> dict[str, Any]:
+        out = {
+            **super().details(),
+            "case_ref": self.case_ref,
+            "report_location": self.report_location,
+            "deadline": self.deadline.isoformat(),
+            "focus": list(self.focus),
+        }
+        if criteria is not None:
+            out["focus_labels"] = {lang.value: criteria.labels(self.focus, lang) for lang in Lang}
+        return out
+
+
+class HourForm(RequestForm):
+    request_type: ClassVar[RequestType] = RequestType.HOUR
+
+    preferred_person: str | None = None  # a person id from the offered options; None: anyone
+    preferred_times: PreferredTimesText
+
+    def details(self) -> dict[str, Any]:
+        return {
+            **super().details(),
+            "preferred_person": self.preferred_person,
+            "preferred_times": self.preferred_times,
+        }
+
+
+class FeedbackResponse(_Form):
+    """The assignee's structured feedback: a rating per criterion (each optional)
+    and an overall text."""
+
+    ratings: dict[str, Rating] = {}
+    overall: OverallText
+
+
+# ------------------------------------------------------ reading Slack state
+
+
+def _element(values: StateValues, block: str) -> Mapping[str, Any] | None:
+    actions = values.get(block) or {}
+    element = actions.get(block)
+    if element is None and len(actions) == 1:
+        element = next(iter(actions.values()))
+    return element
+
+
+def _value(values: StateValues, block: str) -> Any:
+    """The submitted value of the input in ``block``: a stripped string (None
+    when empty), a list of option values for checkboxes, or None."""
+    element = _element(values, block)
+    if element is None:
+        return None
+    kind = element.get("type")
+    if kind in ("plain_text_input", "url_text_input", "email_text_input", "number_input"):
+        text = element.get("value")
+        return (text.strip() or None) if isinstance(text, str) else None
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        option = element.get("selected_option")
+        return option.get("value") if option else None
+    if kind in ("checkboxes", "multi_static_select"):
+        return [o["value"] for o in element.get("selected_options") or []]
+    if kind == "datepicker":
+        return element.get("selected_date")
+    if kind == "timepicker":
+        return element.get("selected_time")
+    if kind == "users_select":
+        return element.get("selected_user")
+    raise ValueError(f"block {block!r}: unsupported element type {kind!r}")
+
+
+def _collect(values: StateValues, blocks: Sequence[str]) -> dict[str, Any]:
+    raw = {str(b): _value(values, b) for b in blocks}
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+# --------------------------------------------------------------- messages
+
+
+def _message(err: Mapping[str, Any], lang: Lang, given: object) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "national_id":
+        return t(lang, "form.error.pii")
+    if kind == "missing":
+        return t(lang, "form.error.required")
+    if kind == "string_too_short":
+        minimum = int(ctx.get("min_length", 1))
+        return (
+            t(lang, "form.error.required") if minimum <= 1 else t(lang, "form.error.too_short", min=minimum)
+        )
+    if kind == "string_too_long":
+        length = len(given.strip()) if isinstance(given, str) else 0
+        return t(lang, "form.error.too_long", max=int(ctx.get("max_length", 0)), length=length)
+    return t(lang, "form.error.invalid")
+
+
+def _validate(
+    model: type[M],
+    raw: Mapping[str, Any],
+    lang: Lang,
+    block_of: Callable[[tuple[int | str, ...]], str],
+) -> tuple[M | None, FormErrors]:
+    try:
+        return model.model_validate(raw), {}
+    except ValidationError as exc:
+        errors: FormErrors = {}
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            given: object = raw
+            for part in loc:
+                given = given.get(part) if isinstance(given, Mapping) else None
+            errors.setdefault(block_of(loc), _message(err, lang, given))
+        return None, errors
+
+
+def _field_block(loc: tuple[int | str, ...]) -> str:
+    return str(loc[0]) if loc else FormBlock.DESCRIPTION.value
+
+
+def _finish(model: M | None, errors: FormErrors, extra: FormErrors) -> M | FormErrors:
+    """Model errors win over context checks (e.g. "contains a national id" over
+    "wrong case reference format"): one message per field, the most important."""
+    for block, message in extra.items():
+        errors.setdefault(block, message)
+    if errors or model is None:
+        return {str(block): message for block, message in errors.items()}
+    return model
+
+
+def _common(values: StateValues, lang: Lang, areas: Collection[str]) -> tuple[dict[str, Any], FormErrors]:
+    raw = _collect(values, [FormBlock.AREA, FormBlock.DESCRIPTION])
+    raw["child"] = _value(values, FormBlock.CHILD) or []
+    extra: FormErrors = {}
+    if "area" in raw and raw["area"] not in areas:
+        extra[FormBlock.AREA] = t(lang, "form.error.invalid_choice")
+    if any(v not in _CHILD_VALUES for v in raw["child"]):
+        extra[FormBlock.CHILD] = t(lang, "form.error.invalid_choice")
+        raw["child"] = []
+    return raw, extra
+
+
+# ------------------------------------------------------------ the parsers
+
+
+def parse_live(
+    values: StateValues, lang: Lang, *, areas: Collection[str] = DEFAULT_AREAS
+) -> LiveForm | FormErrors:
+    raw, extra = _common(values, lang, areas)
+    raw |= _collect(values, [FormBlock.ROOM, FormBlock.START_TIME])
+    model, errors = _validate(LiveForm, raw, lang, _field_block)
+    return _finish(model, errors, extra)
+
+
+def case_ref_error(lang: Lang, pattern: str, example: str = DEFAULT_CASE_REF_EXAMPLE) -> str:
+    """ "Saksnummeret må ha formen 26/01234 eller 26/01234-2": the examples are
+    shown only when the configured pattern accepts them, so the hint never lies."""
+    if not re.fullmatch(pattern, example):
+        return t(lang, "form.error.case_ref_generic")
+    with_suffix = f"{example}-2"
+    if re.fullmatch(pattern, with_suffix):
+        return t(lang, "form.error.case_ref_either", example=example, example_suffix=with_suffix)
+    return t(lang, "form.error.case_ref", example=example)
+
+
+def _deadline_error(lang: Lang, raw: object, today: date) -> str | None:
+    try:
+        chosen = date.fromisoformat(str(raw))
+    except ValueError:
+        return None  # the model reports it
+    if chosen < today:
+        return t(lang, "form.error.date_past")
+    latest = today + timedelta(days=DEADLINE_MAX_DAYS)
+    if chosen > latest:
+        return t(lang, "form.error.date_too_far", days=DEADLINE_MAX_DAYS, latest=fmt_date(latest))
+    return None
+
+
+def parse_feedback(
+    values: StateValues,
+    lang: Lang,
+    today: date,
+    case_ref_pattern: str,
+    criteria: CriteriaCatalog,
+    *,
+    case_ref_example: str = DEFAULT_CASE_REF_EXAMPLE,
+    areas: Collection[str] = DEFAULT_AREAS,
+) -> FeedbackForm | FormErrors:
+    raw, extra = _common(values, lang, areas)
+    raw |= _collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE])
+
+    chosen: set[str] = set()
+    for group in criteria.groups:
+        block = focus_block(group.id)
+        picked = _value(values, block) or []
+        allowed = {c.id for c in group.criteria}
+        if any(v not in allowed for v in picked):
+            extra[block] = t(lang, "form.error.invalid_choice")
+        chosen |= set(picked) & allowed
+    raw["focus"] = tuple(c for c in criteria.ids if c in chosen)
+
+    if "case_ref" in raw and not re.fullmatch(case_ref_pattern, raw["case_ref"]):
+        extra[FormBlock.CASE_REF] = case_ref_error(lang, case_ref_pattern, case_ref_example)
+    if "deadline" in raw and (problem := _deadline_error(lang, raw["deadline"], today)):
+        extra[FormBlock.DEADLINE] = problem
+
+    first_focus = focus_block(criteria.groups[0].id)
+
+    def block_of(loc: tuple[int | str, ...]) -> str:
+        return first_focus if loc and loc[0] == "focus" else _field_block(loc)
+
+    model, errors = _validate(FeedbackForm, raw, lang, block_of)
+    return _finish(model, errors, extra)
+
+
+def parse_hour(
+    values: StateValues,
+    lang: Lang,
+    people_ids: Collection[str] | None = None,
+    *,
+    areas: Collection[str] = DEFAULT_AREAS,
+) -> HourForm | FormErrors:
+    """``people_ids``: who may be picked (the options the modal offered); None
+    leaves that check to the caller."""
+    raw, extra = _common(values, lang, areas)
+    raw |= _collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.PREFERRED_TIMES])
+    person = raw.pop("preferred_person", None)
+    if person is not None and person != ANYONE:
+        if people_ids is not None and person not in people_ids:
+            extra[FormBlock.PREFERRED_PERSON] = t(lang, "form.error.person_unavailable")
+        raw["preferred_person"] = person
+    model, errors = _validate(HourForm, raw, lang, _field_block)
+    return _finish(model, errors, extra)
+
+
+def parse_feedback_response(
+    values: StateValues, lang: Lang, criteria: CriteriaCatalog
+) -> FeedbackResponse | FormErrors:
+    ratings: dict[str, str] = {}
+    extra: FormErrors = {}
+    for criterion in criteria.criteria:
+        block = criterion_block(criterion.id)
+        picked = _value(values, block)
+        if picked is None:
+            continue
+        if picked not in _RATING_VALUES:
+            extra[block] = t(lang, "form.error.invalid_choice")
+            continue
+        ratings[criterion.id] = picked
+    raw: dict[str, Any] = {"ratings": ratings, **_collect(values, [FormBlock.OVERALL])}
+
+    def block_of(loc: tuple[int | str, ...]) -> str:
+        if len(loc) >= 2 and loc[0] == "ratings":
+            return criterion_block(str(loc[1]))
+        return _field_block(loc)
+
+    model, errors = _validate(FeedbackResponse, raw, lang, block_of)
+    return _finish(model, errors, extra)
+
+
+def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime) -> list[datetime] | FormErrors:
+    """Up to three proposed times, in the order given, as datetimes in the zone
+    of ``now_local``. The first pair is required; each must lie in the future and
+    no time may be proposed twice."""
+    errors: FormErrors = {}
+    proposed: list[datetime] = []
+    for index, (date_block, time_block) in enumerate(PROPOSAL_SLOTS):
+        day_raw, time_raw = _value(values, date_block), _value(values, time_block)
+        if day_raw is None and time_raw is None:
+            if index == 0:
+                errors[date_block] = errors[time_block] = t(lang, "form.error.required")
+            continue
+        if day_raw is None:
+            errors[date_block] = t(lang, "form.error.need_date")
+            continue
+        if time_raw is None:
+            errors[time_block] = t(lang, "form.error.need_time")
+            continue
+        try:
+            day = date.fromisoformat(day_raw)
+        except ValueError:
+            errors[date_block] = t(lang, "form.error.invalid")
+            continue
+        try:
+            clock = time.fromisoformat(time_raw)
+        except ValueError:
+            errors[time_block] = t(lang, "form.error.invalid")
+            continue
+        when = datetime.combine(day, clock, tzinfo=now_local.tzinfo)
+        if when <= now_local:
+            # Today with an hour gone by: the time is wrong; an earlier day: the date.
+            errors[time_block if day == now_local.date() else date_block] = t(lang, "form.error.time_past")
+            continue
+        if when in proposed:
+            errors[date_block] = t(lang, "form.error.time_duplicate")
+            continue
+        proposed.append(when)
+    if errors:
+        return {str(block): message for block, message in errors.items()}
+    return proposed
