@@ -8,8 +8,8 @@ from concurrent.futures import Executor
 from slack_bolt import App
 
 from handlers import commands, errors, home
-from handlers.requests import RequestHandlers
 from handlers.deps import Deps
+from handlers.requests import RequestHandlers
 
 
 def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
+from bot.feedback_criteria import CriteriaCatalog, load_criteria
 from bot.routing_types import WorkingHours
 from bot.services.directory import DirectoryService
 from bot.services.outbox import OutboxService
-from bot.feedback_criteria import CriteriaCatalog, load_criteria
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker

@@ -41,3 +41,39 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
         if isinstance(acc, dict) and acc.get("type") == "button":
             out[acc["action_id"]] = acc.get("value", "")
     return out
+
+
+# --- driving the bot through HTTP as a Slack user would ----------------------
+
+from tests.fakeslack import RESPONSE_URL  # noqa: E402
+from tests.slack_requests import button  # noqa: E402
+
+
+def open_form(bot, user: str, text: str) -> dict[str, Any]:
+    """Type ``/ifn <text>``; return the modal the bot opened."""
+    before = len(bot.fake.calls("views.open"))
+    resp = bot.slack.slash_command(user, text)
+    assert resp.status == 200, resp.body
+    opened = bot.fake.calls("views.open")
+    assert len(opened) == before + 1, f"no modal opened for /ifn {text}: {resp.body}"
+    return bot.fake.view(opened[-1].response["view"]["id"])
+
+
+def submit(bot, user: str, view: dict[str, Any], values: dict[str, Any], **options):
+    return bot.slack.view_submission(user, view["callback_id"], values, view.get("private_metadata"),
+                                     view["id"], view=view, **options)
+
+
+def click(bot, user: str, message: dict[str, Any], action_id: str, **options):
+    """Press the button ``action_id`` in a message the user sees."""
+    values = buttons(message)
+    assert action_id in values, f"no {action_id} button in {text_of(message)[:200]}"
+    return bot.slack.block_actions(
+        user, [button(action_id, values[action_id])], message=message, channel=message["channel"],
+        **options,
+    )
+
+
+def replies(fake: FakeSlack) -> list[dict[str, Any]]:
+    """What listeners sent back through response_url (ephemeral answers to clicks)."""
+    return [c.args for c in fake.calls(RESPONSE_URL)]

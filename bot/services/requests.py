@@ -137,8 +137,8 @@ class RequestService:
                              "params": k.params} for k in chain.skipped],
             })
             if defer_until is not None:
-                timer_repo.schedule(s, kind="first_offer", key=f"first_offer:{request.id}", due_at=defer_until,
-                                    now=now, request_id=request.id)
+                timer_repo.schedule(s, kind="first_offer", key=f"first_offer:{request.id}",
+                                    due_at=defer_until, now=now, request_id=request.id)
             else:
                 queued += self._offer_next(s, request, now, world)
             queued.append(outbox.queue_status(s, request.id, now))

@@ -22,7 +22,8 @@ LEADER_B = "U0ALEADB01"
 
 def live(area: str = "B", child: bool = False) -> NewRequest:
     return NewRequest(RequestType.LIVE, area, child, "Søkeren svarer ikke på spørsmål om reiserute.",
-                      {"room": "Rom 3", "start_time": "10:30", "child_kinds": ["accompanying_child"] if child else []})
+                      {"room": "Rom 3", "start_time": "10:30",
+                       "child_kinds": ["accompanying_child"] if child else []})
 
 
 def offers_of(bot, request_id: int) -> list[tuple[str, str]]:
