@@ -1,40 +1,32 @@
-"""The Home tab. Feature issues add their sections; this shows who you are."""
+"""The Home tab: published when opened, after a status change and after a
+request button is pressed on it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
-from slack_sdk.models.views import View
 
-from bot.domain.language import Lang
+from bot.domain.requests import AvailabilityStatus
 from bot.i18n import t
-from bot.services.people import Actor
+from bot.services.home import HomeService
 from handlers.deps import Deps
 from handlers.identity import identify, language_for
+from handlers.views.home import STATUS_ACTION_PREFIX, has_status, home_view
 
 
-def role_label(lang: Lang, role: str, area: str | None) -> str:
-    label = t(lang, f"role.{role}")
-    return t(lang, "role.in_area", role=label, area=area) if area else label
+def publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
+    actor = identify(deps, client, user_id)
+    lang = language_for(actor)
+    data = HomeService(deps.sessions, deps.clock).load(actor.person_id) if actor else None
+    client.views_publish(user_id=user_id,
+                         view=home_view(actor, lang, data, deps.settings.tz, deps.clock.now()))
 
 
-def home_view(actor: Actor | None, lang: Lang) -> dict[str, Any]:
-    blocks: list[Any] = [HeaderBlock(text=t(lang, "home.title"))]
-    if actor is None:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "home.welcome_unknown"))))
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "person.not_in_directory"))))
-    else:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "home.welcome", name=actor.name))))
-        if actor.roles:
-            labels = ", ".join(role_label(lang, r.role.value, r.area) for r in actor.roles)
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "home.roles", roles=labels))))
-        else:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "home.no_roles"))))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(lang, "home.help_hint"))]))
-    return View(type="home", blocks=blocks).to_dict()
+def from_home_tab(body: dict[str, Any]) -> bool:
+    return (body.get("view") or {}).get("type") == "home"
 
 
 def register(app: App, deps: Deps) -> None:
@@ -42,6 +34,16 @@ def register(app: App, deps: Deps) -> None:
     def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        user_id = event["user"]
+        publish_home(deps, client, event["user"])
+
+    @app.action(re.compile(rf"^{STATUS_ACTION_PREFIX}(available|busy|away)$"))
+    def on_status(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
         actor = identify(deps, client, user_id)
-        client.views_publish(user_id=user_id, view=home_view(actor, language_for(actor)))
+        if actor is None or not has_status(actor):
+            client.chat_postMessage(channel=user_id, text=t(language_for(actor), "home.status_not_allowed"))
+            return
+        status = AvailabilityStatus(body["actions"][0]["action_id"].removeprefix(STATUS_ACTION_PREFIX))
+        HomeService(deps.sessions, deps.clock).set_status(actor.person_id, status)
+        publish_home(deps, client, user_id)

@@ -34,6 +34,7 @@ from bot.services.people import Actor
 from bot.services.requests import NewRequest
 from handlers.commands import SubHandler
 from handlers.deps import Deps
+from handlers.home import from_home_tab, publish_home
 from handlers.identity import identify, language_for
 from handlers.ids import MENU_REQUEST_TYPES, ActionId, CallbackId
 from handlers.outcomes import result_text
@@ -56,6 +57,15 @@ def _request_id(value: str | None) -> int | None:
     """The request id from a button value ("12" or "12:0"); None if malformed."""
     head = (value or "").split(":", 1)[0]
     return int(head) if head.isdigit() else None
+
+
+def tell(body: dict[str, Any], client: WebClient, respond: Respond | None, text: str) -> None:
+    """Answer a click privately: ephemerally where the click came from a message,
+    by DM where it came from the Home tab (which has no response_url)."""
+    if respond is not None and body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        client.chat_postMessage(channel=body["user"]["id"], text=text)
 
 
 class RequestHandlers:
@@ -130,13 +140,12 @@ class RequestHandlers:
         deps = self.deps
 
         for action_id, request_type in MENU_REQUEST_TYPES.items():
-            def open_from_menu(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+            def open_from_menu(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None,
                                _type: RequestType = request_type) -> None:
                 ack()
                 actor = identify(deps, client, body["user"]["id"])
                 if actor is None:
-                    respond(text=t(language_for(None), "req.notice.not_in_directory"),
-                            response_type="ephemeral", replace_original=False)
+                    tell(body, client, respond, t(language_for(None), "req.notice.not_in_directory"))
                     return
                 self.open_form(client, body["trigger_id"], _type, actor)
             app.action(ActionId(action_id).value)(open_from_menu)
@@ -165,18 +174,19 @@ class RequestHandlers:
         app.view(CallbackId.HOUR_REQUEST.value)(submitted(RequestType.HOUR))
 
         def answer(method_name: str):
-            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
                 ack()
                 actor = identify(deps, client, body["user"]["id"])
                 lang = language_for(actor)
                 rid = _request_id(body["actions"][0].get("value"))
                 if actor is None or rid is None:
-                    respond(text=t(lang, "req.notice.accept_refused_not_offered"),
-                            response_type="ephemeral", replace_original=False)
+                    tell(body, client, respond, t(lang, "req.notice.accept_refused_not_offered"))
                     return
                 result = getattr(deps.requests, method_name)(rid, actor.person_id)
                 if not result.ok:
-                    respond(text=result_text(lang, result), response_type="ephemeral", replace_original=False)
+                    tell(body, client, respond, result_text(lang, result))
+                if from_home_tab(body):
+                    publish_home(deps, client, body["user"]["id"])
             return on_click
 
         app.action(RequestAction.ACCEPT.value)(answer("accept"))
@@ -185,31 +195,30 @@ class RequestHandlers:
         app.action(RequestAction.DONE.value)(answer("complete"))
 
         @app.action(PICK_TIME_RE)
-        def on_pick_time(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        def on_pick_time(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
             ack()
             actor = identify(deps, client, body["user"]["id"])
             lang = language_for(actor)
             value = body["actions"][0].get("value") or ""
             rid, _, index = value.partition(":")
             if actor is None or not rid.isdigit() or not index.isdigit():
-                respond(text=t(lang, "req.notice.not_yours"), response_type="ephemeral",
-                        replace_original=False)
+                tell(body, client, respond, t(lang, "req.notice.not_yours"))
                 return
             result = deps.requests.pick_time(int(rid), actor.person_id, int(index))
-            if result.ok:
+            if result.ok and respond is not None:
                 respond(text=t(lang, "req.status.accepted_time_picked"), replace_original=True)
             else:
-                respond(text=result_text(lang, result), response_type="ephemeral", replace_original=False)
+                tell(body, client, respond, result_text(lang, result))
 
         def follow_up(request_type: RequestType):
-            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
                 ack()
                 actor = identify(deps, client, body["user"]["id"])
                 lang = language_for(actor)
                 rid = _request_id(body["actions"][0].get("value"))
                 result = deps.requests.assignee_task(rid or 0, actor.person_id if actor else 0, request_type)
                 if not result.ok or rid is None:
-                    respond(text=result_text(lang, result), response_type="ephemeral", replace_original=False)
+                    tell(body, client, respond, result_text(lang, result))
                     return
                 if request_type is RequestType.FEEDBACK:
                     view = feedback_response_modal(lang, rid, deps.criteria, result.params["focus"])

@@ -135,7 +135,7 @@ def _reason(offer: OfferSnapshot, lang: Lang) -> str:
     return t(lang, f"req.reason.{offer.reason}", **offer.reason_params)
 
 
-def _task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
+def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
     """What the assignee sees after accepting, per type."""
     d = snap.details
     value = str(snap.id)
@@ -218,7 +218,7 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.cancelled"))))
         else:
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.accepted_by_you"))))
-            blocks.extend(_task_blocks(snap, lang, tz))
+            blocks.extend(task_blocks(snap, lang, tz))
         text = f"{header} (#{snap.id}): {t(lang, 'req.offer.accepted_by_you')}"
     else:
         outcome = offer_outcome(snap, offer, lang) or ""

@@ -1,0 +1,55 @@
+"""What a person's Home tab shows (SPEC §6): my requests; my queue and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.domain.requests import AvailabilityStatus
+from bot.messages.snapshots import RequestSnapshot
+from bot.services.snapshots import load_snapshot
+from storage.repositories import availability as avail_repo
+from storage.repositories import requests as repo
+
+OPEN_STATES = ("new", "offered", "accepted")
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    my_requests: tuple[RequestSnapshot, ...]
+    offered_to_me: tuple[tuple[RequestSnapshot, int], ...]  # (request, my offer id)
+    my_tasks: tuple[RequestSnapshot, ...]
+    status: AvailabilityStatus | None
+    status_until: datetime | None
+
+
+class HomeService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def load(self, person_id: int) -> HomeData:
+        now = self._clock.now()
+        with self._sessions() as s:
+            mine = tuple(
+                load_snapshot(s, r.id) for r in repo.requests_of(s, person_id, OPEN_STATES, limit=10)
+            )
+            offered = tuple(
+                (load_snapshot(s, r.id), o.id) for o, r in repo.open_offers_for_person(s, person_id)
+            )
+            tasks = tuple(
+                load_snapshot(s, r.id) for r in repo.assigned_to(s, person_id, ("accepted",), limit=10)
+            )
+            row = avail_repo.status_of(s, person_id)
+        status, until = None, None
+        if row is not None and (row.until is None or row.until > now):
+            status, until = AvailabilityStatus(row.status), row.until
+        return HomeData(mine, offered, tasks, status, until)
+
+    def set_status(self, person_id: int, status: AvailabilityStatus, until: datetime | None = None) -> None:
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            avail_repo.set_status(s, person_id, status.value, until, now)
