@@ -9,6 +9,8 @@ transaction, then delivers those messages after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -80,6 +82,15 @@ def chain_from_json(data: list[dict[str, Any]]) -> list[ChainEntry]:
             for d in data]
 
 
+@dataclass(slots=True)
+class _Step:
+    """One unit of work: its session, its clock reading, the messages it queues."""
+
+    s: Session
+    now: datetime
+    queued: list[int]
+
+
 class RequestService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: CoreSettings,
                  calendar: WorkingCalendar, delivery: OutboxService) -> None:
@@ -90,6 +101,27 @@ class RequestService:
         self._delivery = delivery
         self._hours = WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end,
                                    settings.ifn_timezone)
+
+    @contextmanager
+    def _step(self) -> Iterator[_Step]:
+        """A transaction whose queued messages are delivered after it commits."""
+        with self._sessions.begin() as s:
+            step = _Step(s, self._clock.now(), [])
+            yield step
+        self._delivery.deliver(step.queued)
+
+    @staticmethod
+    def _load(s: Session, request_id: int, *, requester: int | None = None,
+              assignee: int | None = None) -> Request | Result:
+        """The request, or the refusal when it is missing or not this person's."""
+        request = repo.get(s, request_id)
+        if request is None:
+            return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+        if requester is not None and request.requester_id != requester:
+            return Result(Outcome.NOT_REQUESTER, "req.notice.not_yours")
+        if assignee is not None and request.assignee_id != assignee:
+            return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+        return request
 
     # ------------------------------------------------------------------ submit
 
@@ -160,12 +192,11 @@ class RequestService:
     # ---------------------------------------------------------------- answers
 
     def accept(self, request_id: int, person_id: int) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id)
+            if isinstance(request, Result):
+                return request
             offer = repo.open_offer(s, request_id, person_id)
             if offer is None or not repo.accept(s, request_id, person_id, now):
                 return self._why_not(s, request_id, person_id, now)
@@ -176,16 +207,14 @@ class RequestService:
             queued += self._after_accept(s, request, now)
             queued.append(outbox.queue_status(s, request_id, now))
             queued += [outbox.queue_offer(s, oid, now) for oid in [offer.id, *others]]
-        self._delivery.deliver(queued)
         return OK
 
     def decline(self, request_id: int, person_id: int) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id)
+            if isinstance(request, Result):
+                return request
             offer = repo.open_offer(s, request_id, person_id)
             if offer is None or not repo.answer_offer(s, offer.id, "declined", now):
                 return self._why_not(s, request_id, person_id, now)
@@ -193,7 +222,6 @@ class RequestService:
             queued.append(outbox.queue_offer(s, offer.id, now))
             queued += self._move_on(s, request, now)
             queued.append(outbox.queue_status(s, request_id, now))
-        self._delivery.deliver(queued)
         return OK
 
     def time_out_due(self) -> int:
@@ -205,8 +233,8 @@ class RequestService:
             due = repo.due_offer_ids(s, now)
         fired = 0
         for offer_id in due:
-            queued: list[int] = []
-            with self._sessions.begin() as s:
+            with self._step() as step:
+                s, queued = step.s, step.queued
                 offer = repo.get_offer(s, offer_id)
                 if offer is None or not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
                     continue
@@ -225,14 +253,11 @@ class RequestService:
     # --------------------------------------------------------- requester / assignee
 
     def cancel(self, request_id: int, person_id: int) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if request.requester_id != person_id:
-                return Result(Outcome.NOT_REQUESTER, "req.notice.not_yours")
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, requester=person_id)
+            if isinstance(request, Result):
+                return request
             if not repo.move(s, request_id, [st.value for st in CANCELLABLE], RequestState.CANCELLED.value,
                              updated_at=now):
                 return self._final(request)
@@ -245,39 +270,31 @@ class RequestService:
                 if offer.state == "accepted":
                     notify.add(offer.id)
             queued += [outbox.queue_offer(s, oid, now) for oid in sorted(notify)]
-        self._delivery.deliver(queued)
         return OK
 
     def complete(self, request_id: int, person_id: int) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if request.assignee_id != person_id:
-                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, assignee=person_id)
+            if isinstance(request, Result):
+                return request
             if not repo.move(s, request_id, [RequestState.ACCEPTED.value], RequestState.COMPLETED.value,
                              completed_at=now, updated_at=now):
                 return self._final(request)
             timer_repo.cancel_for_request(s, request_id)
             repo.audit(s, request_id=request_id, kind="completed", actor_id=person_id, at=now)
             queued += self._queue_all_messages(s, request_id, now)
-        self._delivery.deliver(queued)
         return OK
 
     def deliver_feedback(self, request_id: int, person_id: int, ratings: dict[str, str], overall: str,
                          criteria_labels: dict[str, dict[str, str]]) -> Result:
         """Store the structured feedback, send it privately to the requester and
         complete the request."""
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if request.assignee_id != person_id:
-                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, assignee=person_id)
+            if isinstance(request, Result):
+                return request
             if not repo.move(s, request_id, [RequestState.ACCEPTED.value], RequestState.COMPLETED.value,
                              completed_at=now, updated_at=now):
                 return self._final(request)
@@ -297,18 +314,14 @@ class RequestService:
             blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
             queued.append(outbox.queue_dm(s, request.requester_id, text[:3000], blocks, now))
             queued += self._queue_all_messages(s, request_id, now)
-        self._delivery.deliver(queued)
         return OK
 
     def propose_times(self, request_id: int, person_id: int, times: list[datetime]) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if request.assignee_id != person_id:
-                return Result(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, assignee=person_id)
+            if isinstance(request, Result):
+                return request
             if request.state != RequestState.ACCEPTED.value:
                 return self._final(request)
             iso = [x.astimezone(UTC).isoformat() for x in times]
@@ -327,18 +340,14 @@ class RequestService:
                       {"type": "actions", "block_id": f"pick_time_{request_id}", "elements": buttons}]
             queued.append(outbox.queue_dm(s, request.requester_id, text, blocks, now))
             queued += self._queue_all_messages(s, request_id, now)
-        self._delivery.deliver(queued)
         return OK
 
     def pick_time(self, request_id: int, person_id: int, index: int) -> Result:
-        now = self._clock.now()
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            request = repo.get(s, request_id)
-            if request is None:
-                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if request.requester_id != person_id:
-                return Result(Outcome.NOT_REQUESTER, "req.notice.not_yours")
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, requester=person_id)
+            if isinstance(request, Result):
+                return request
             if request.state != RequestState.ACCEPTED.value:
                 return self._final(request)
             proposed = request.details.get("proposed_times") or []
@@ -361,7 +370,6 @@ class RequestService:
                     timer_repo.schedule(s, kind=kind, key=f"{kind}:{request_id}", due_at=due, now=now,
                                         request_id=request_id)
             queued += self._queue_all_messages(s, request_id, now)
-        self._delivery.deliver(queued)
         return OK
 
     # ---------------------------------------------------------------- timers
@@ -372,8 +380,8 @@ class RequestService:
             due = [(tm.id, tm.kind, tm.request_id) for tm in timer_repo.due(s, now)]
         fired = 0
         for timer_id, kind, request_id in due:
-            queued: list[int] = []
-            with self._sessions.begin() as s:
+            with self._step() as step:
+                s, queued = step.s, step.queued
                 if not timer_repo.claim(s, timer_id, now):
                     continue
                 fired += 1
@@ -386,7 +394,6 @@ class RequestService:
                 if request is None or request.state != RequestState.ACCEPTED.value:
                     continue  # finished or cancelled since: a late reminder would only confuse
                 queued += self._reminder(s, kind, request, now)
-            self._delivery.deliver(queued)
         return fired
 
     def _reminder(self, s: Session, kind: str, request: Request, now: datetime) -> list[int]:
