@@ -271,3 +271,95 @@ def test_timeline_is_shown_to_the_requester_offered_people_and_admins_only(org):
         body = org.slack.slash_command(user, f"logg {rid}").json()
         assert body["text"] == f"Du har ikke tilgang til tidslinjen for #{rid}."
     assert "Bruk: `/ifn logg NUMMER`" in org.slack.slash_command(CW_B, "logg abc").json()["text"]
+
+
+def test_exhausted_chain_through_clicks(org):
+    view = open_form(org, CW_B, "time")
+    submit(org, CW_B, view, state_values({**common("Trenger en prat om intervjuteknikk."),
+                                          FormBlock.PREFERRED_PERSON: state_static_select("anyone"),
+                                          FormBlock.PREFERRED_TIMES: state_plain_text("Neste uke")}))
+    for user in (IFK_B, IFK_A, IFK_C, IFR_1, IFR_2):
+        assert click(org, user, offer_msg(org, user), "request_decline").status == 200
+    assert only_request(org).state == "unassigned"
+    status = text_of(dms(org.fake, CW_B)[0])
+    assert "Ingen i nettverket er tilgjengelige akkurat nå" in status
+    assert "Områdelederen din er varslet" in status
+    assert "Ingen i nettverket kunne ta en forespørsel om *Veiledningstime* fra Emil Strand" in \
+        last_dm_text(org.fake, "U0ALEADB01")
+
+
+def test_two_accept_clicks_at_the_same_moment_over_http(org):
+    import threading
+
+    submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
+    org.clock.advance(timedelta(seconds=181))
+    org.deps.ticker.tick()  # widened: IFK A, IFK C and both IFRs hold open offers
+    messages = {u: offer_msg(org, u) for u in (IFR_1, IFR_2)}
+    barrier = threading.Barrier(2)
+    statuses = {}
+
+    def press(user):
+        barrier.wait()
+        statuses[user] = click(org, user, messages[user], "request_accept").status
+
+    threads = [threading.Thread(target=press, args=(u,)) for u in messages]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=30)
+    assert statuses == {IFR_1: 200, IFR_2: 200}
+    request = only_request(org)
+    winner = "Ingrid Solberg" if request.assignee_id == person(org, IFR_1) else "Tore Bakken"
+    assert [r["text"] for r in replies(org.fake)] == [f"Allerede tatt av {winner}."]
+    with org.deps.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.kind == "accepted")) == 1
+
+
+def test_restart_during_an_offer_fires_the_overdue_timeout_once(org, engine, fake_slack, db_url):
+    from tests.harness import BotServer, make_settings
+    from tests.slack_requests import SignedRequests
+
+    submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
+    org.clock.advance(timedelta(minutes=30))  # the bot was down across the deadline
+    restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
+    try:
+        assert restarted.deps.ticker.tick().timeouts == 1
+        assert restarted.deps.ticker.tick().timeouts == 0
+        assert "Tiden gikk ut" in last_dm_text(fake_slack, IFK_B)
+        # the restarted app answers clicks as before
+        slack = SignedRequests(restarted.url, "test-signing-secret", response_url_base=fake_slack.hooks_url)
+        msg = offer_msg(org, IFR_1)
+        from tests.slack_requests import button
+
+        values = {b["action_id"]: b["value"] for blk in msg["blocks"] if blk["type"] == "actions"
+                  for b in blk["elements"]}
+        assert slack.block_actions(IFR_1, [button("request_accept", values["request_accept"])],
+                                   message=msg, channel=msg["channel"]).status == 200
+    finally:
+        restarted.stop()
+    assert only_request(org).state == "accepted"
+    with org.deps.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.kind == "timed_out")) == 1
+
+
+def test_feedback_assignee_is_reminded_one_working_day_before_the_deadline(org):
+    view = open_form(org, CW_B, "tilbakemelding")
+    fields = {**common(), FormBlock.CASE_REF: state_plain_text("26/01234"),
+              FormBlock.REPORT_LOCATION: state_plain_text("P:/x.pdf"),
+              FormBlock.DEADLINE: state_datepicker("2026-11-30")}  # Monday
+    submit(org, CW_B, view, state_values(fields))
+    click(org, IFK_B, offer_msg(org, IFK_B), "request_accept")
+    org.clock.advance(timedelta(days=1, hours=21, minutes=59))  # Friday 07:59
+    assert org.deps.ticker.tick().timers == 0
+    org.clock.advance(timedelta(minutes=1))  # Friday 08:00, the working day before Monday
+    assert org.deps.ticker.tick().timers == 1
+    assert "Påminnelse: tilbakemeldingen på #1 (26/01234) har frist 30.11.2026" in \
+        last_dm_text(org.fake, IFK_B)
+
+
+def person(bot, slack_id):
+    from tests.flows import person_id
+
+    return person_id(bot, slack_id)
