@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+#: Connection execution option marking a transaction that will write.
+WRITE_OPTION = "ifn_write"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -29,17 +35,33 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin_immediate(conn) -> None:
-            # Take the write lock at BEGIN. A deferred transaction that read first
-            # and writes later cannot wait for a concurrent writer (SQLite answers
-            # "database is locked" at once instead of honouring busy_timeout), which
-            # would turn two simultaneous "Accept" clicks into an error instead of
-            # one winner and one "already taken".
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn) -> None:
+            # Write transactions take the write lock at BEGIN. A deferred transaction
+            # that read first and writes later cannot wait for a concurrent writer
+            # (SQLite answers "database is locked" at once instead of honouring
+            # busy_timeout), which would turn two simultaneous "Accept" clicks into an
+            # error instead of one winner and one "already taken". Reads stay deferred
+            # so they never queue behind writers (WAL lets them run alongside).
+            if conn.get_execution_options().get(WRITE_OPTION):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+class SessionFactory(sessionmaker[Session]):
+    """``factory()`` opens a session for reading; ``factory.begin()`` opens a
+    write transaction (committed on exit, rolled back on error). On SQLite the
+    write transaction takes the write lock at once (see ``make_engine``)."""
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:  # type: ignore[override]
+        with self() as session, session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
+            yield session
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
+    return SessionFactory(bind=engine, expire_on_commit=False)

@@ -48,32 +48,28 @@ class PeopleService:
         called when the id is unknown).
         """
         today = self._clock.now().date()
-        with self._sessions.begin() as session:
+        with self._sessions() as session:
             person = repo.person_by_slack_id(session, slack_user_id)
-            if person is None:
-                email = email_of(slack_user_id)
-                if email:
-                    person = repo.person_by_email(session, email)
-                    if person is not None and person.slack_user_id is None:
-                        person.slack_user_id = slack_user_id
-                        person.updated_at = self._clock.now()
-                    elif person is not None:
-                        person = None  # that e-mail belongs to another Slack account
-            if person is None or not person.active:
-                return None
-            roles = tuple(
-                HeldRole(Role(r.role), r.area_code)
-                for r in person.roles
-                if _in_range(today, r.valid_from, r.valid_to)
-            )
-            return Actor(
-                person_id=person.id,
-                slack_user_id=slack_user_id,
-                name=person.name,
-                lang=Lang.parse(person.language),
-                area=person.area_code,
-                roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))),
-            )
+            if person is not None:
+                return _actor(person, slack_user_id, today)
+        if not self._link_by_email(slack_user_id, email_of):
+            return None
+        with self._sessions() as session:
+            return _actor(repo.person_by_slack_id(session, slack_user_id), slack_user_id, today)
+
+    def _link_by_email(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> bool:
+        """Only for a Slack id we have never seen: one Slack lookup, and one write
+        when the e-mail matches a directory entry without a Slack id."""
+        email = email_of(slack_user_id)
+        if not email:
+            return False
+        with self._sessions.begin() as session:
+            person = repo.person_by_email(session, email)
+            if person is None or person.slack_user_id is not None:
+                return False  # unknown, or that e-mail belongs to another Slack account
+            person.slack_user_id = slack_user_id
+            person.updated_at = self._clock.now()
+            return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +78,24 @@ class Supervisor:
     name: str
     role: Role
     area: str | None
+
+
+def _actor(person, slack_user_id: str, today: date) -> Actor | None:
+    if person is None or not person.active:
+        return None
+    roles = tuple(
+        HeldRole(Role(r.role), r.area_code)
+        for r in person.roles
+        if _in_range(today, r.valid_from, r.valid_to)
+    )
+    return Actor(
+        person_id=person.id,
+        slack_user_id=slack_user_id,
+        name=person.name,
+        lang=Lang.parse(person.language),
+        area=person.area_code,
+        roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))),
+    )
 
 
 def _in_range(day: date, start: date | None, end: date | None) -> bool:

@@ -28,6 +28,8 @@ class Request(Base):
         Index("ix_requests_state_type", "state", "type"),
         Index("ix_requests_requester_state", "requester_id", "state"),
         Index("ix_requests_assignee_state", "assignee_id", "state"),
+        # Round-robin: the latest acceptance per coordinator, without a scan.
+        Index("ix_requests_assignee_accepted", "assignee_id", "accepted_at"),
         Index("ix_requests_area_created", "area_code", "created_at"),
     )
 

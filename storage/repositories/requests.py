@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, Offer, Request
@@ -167,18 +167,18 @@ def open_assignment_counts(session: Session, person_ids: Iterable[int]) -> dict[
 
 
 def last_assigned(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:
-    ids = list(person_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Request.assignee_id, func.max(Request.accepted_at)).where(
-            and_(Request.assignee_id.in_(ids), Request.accepted_at.is_not(None))
-        ).group_by(Request.assignee_id)
-    ).all()
+    """When each person last accepted a request (round-robin memory). One
+    index-only lookup per person on (assignee_id, accepted_at): the cost does not
+    grow with the request history, unlike a GROUP BY over every accepted request."""
     out: dict[int, datetime] = {}
-    for pid, at in rows:
+    for pid in person_ids:
+        at = session.scalar(
+            select(Request.accepted_at)
+            .where(Request.assignee_id == pid, Request.accepted_at.is_not(None))
+            .order_by(Request.accepted_at.desc())
+            .limit(1)
+        )
         if at is not None:
-            # func.max bypasses the column type on SQLite: normalise to aware UTC.
             out[pid] = _as_utc(at)
     return out
 

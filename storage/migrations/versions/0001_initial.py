@@ -247,6 +247,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_requests_area_created", "requests", ["area_code", "created_at"])
     op.create_index("ix_requests_assignee_state", "requests", ["assignee_id", "state"])
+    op.create_index("ix_requests_assignee_accepted", "requests", ["assignee_id", "accepted_at"])
     op.create_index("ix_requests_requester_state", "requests", ["requester_id", "state"])
     op.create_index("ix_requests_state_type", "requests", ["state", "type"])
     op.create_table(
@@ -479,6 +480,7 @@ def downgrade() -> None:
     op.drop_table("role_assignments")
     op.drop_index("ix_requests_state_type", table_name="requests")
     op.drop_index("ix_requests_requester_state", table_name="requests")
+    op.drop_index("ix_requests_assignee_accepted", table_name="requests")
     op.drop_index("ix_requests_assignee_state", table_name="requests")
     op.drop_index("ix_requests_area_created", table_name="requests")
     op.drop_table("requests")
