@@ -85,7 +85,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from handlers.server import serve
 
     return serve(settings, SystemClock(), port=args.port, workers=args.workers,
-                 with_scheduler=not args.no_scheduler)
+                 with_scheduler=not args.no_scheduler, host=args.host)
 
 
 def _cmd_scheduler(args: argparse.Namespace) -> int:
@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
     run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     run.add_argument("--no-scheduler", action="store_true",
                      help="do not run the scheduler (a separate `ifn-bot scheduler` process does)")

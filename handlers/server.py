@@ -36,7 +36,8 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # options newer gunicorns know, e.g. the control socket
+                self.cfg.set(key, value)
 
     def load(self) -> WebApp:
         return build_web_app(self._settings, self._clock)
@@ -48,7 +49,7 @@ def _refused(error: object) -> int:
 
 
 def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
-          with_scheduler: bool = True) -> int:
+          with_scheduler: bool = True, host: str = "0.0.0.0") -> int:
     """Socket Mode (one process; the scheduler runs in a thread) or HTTP under
     gunicorn (the scheduler runs as a child process, so forked workers share
     no threads or connections with it)."""
@@ -81,7 +82,7 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
         print(f"ifn-bot: SLACK_API_URL: cannot reach {settings.slack_api_url} ({exc})",
               file=sys.stderr)
         return 2
-    bind = f"0.0.0.0:{port or settings.port}"
+    bind = f"{host}:{port or settings.port}"
     log.info("serving HTTP on %s (Slack path /slack/events, health /healthz)", bind)
     child = None
     if with_scheduler:
@@ -91,7 +92,10 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
             settings,
             clock,
             {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
-             "timeout": 30, "accesslog": "-"},
+             "timeout": 30, "accesslog": "-",
+             # gunicorn 23+ opens a control socket at one per-user path; two bots
+             # (or a bot and anything else) on one machine would clobber it.
+             "control_socket_disable": True},
         ).run()
     finally:
         if child is not None:

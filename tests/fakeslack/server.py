@@ -100,6 +100,13 @@ def _truthy(value: Any) -> bool:
     return value is True or value == 1 or str(value).lower() in ("1", "true")
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog of 5 makes concurrent clients wait a
+    # second for a connection retry; Slack itself never does that.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class FakeSlack:
     """A started-on-demand fake Slack Web API; see the module docstring.
 
@@ -140,7 +147,7 @@ class FakeSlack:
     def start(self) -> FakeSlack:
         if self._server is not None:
             raise RuntimeError("FakeSlack is already started")
-        server = ThreadingHTTPServer((self._host, 0), _RequestHandler)
+        server = _Server((self._host, 0), _RequestHandler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
