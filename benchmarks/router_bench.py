@@ -118,8 +118,9 @@ def seed(engine: Engine, *, people: int, requests: int, batch: int, rng: random.
     coordinators: list[int] = []
     caseworkers: list[int] = []
 
-    def add_person(area: str | None, unit: int | None, roles: list[tuple[str, str | None, date | None, date | None]],
-                   active: bool = True) -> int:
+    Holding = tuple[str, str | None, date | None, date | None]
+
+    def add_person(area: str | None, unit: int | None, roles: list[Holding], active: bool = True) -> int:
         pid = len(person_rows) + 1
         person_rows.append({
             "id": pid, "slack_user_id": f"UB{pid:08d}", "email": f"person{pid}@ifn.example",
@@ -193,12 +194,13 @@ def seed(engine: Engine, *, people: int, requests: int, batch: int, rng: random.
     # A year of requests. States by age: old ones are final; the last weeks hold
     # the open ones (accepted = an open assignment for the router's load key).
     t_req = time.perf_counter()
-    types = ["live"] * 35 + ["feedback"] * 30 + ["hour"] * 20 + ["support"] * 10 + ["group"] * 3 + ["issue"] * 2
+    types = (["live"] * 35 + ["feedback"] * 30 + ["hour"] * 20 + ["support"] * 10
+             + ["group"] * 3 + ["issue"] * 2)
     year_s = 365 * 24 * 3600
     inserted = 0
     with engine.begin() as conn:
         rows: list[dict] = []
-        for i in range(requests):
+        for _ in range(requests):
             created = NOW - timedelta(seconds=rng.randint(60, year_s))
             age_days = (NOW - created).days
             r = rng.random()
@@ -370,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{seeded.absences} absences, {seeded.substitutes} substitute")
     print(f"  world   : {len(world.people)} people loaded, {len(world.statuses)} statuses, "
           f"{len(world.absences)} absent today, {sum(world.open_assignments.values())} open assignments; "
-          f"chain length mean {statistics.fmean(chain_lens):.2f}, skipped mean {statistics.fmean(skipped_lens):.2f}")
+          f"chain length mean {statistics.fmean(chain_lens):.2f}, "
+          f"skipped mean {statistics.fmean(skipped_lens):.2f}")
     print()
     print(f"  {'what':<44} {'n':>6} {'p50':>12} {'p99':>12} {'max':>12} {'mean':>12}")
     print(f"  {'-' * 44} {'-' * 6} {'-' * 12} {'-' * 12} {'-' * 12} {'-' * 12}")
@@ -384,10 +387,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{fmt_us(br['p99']):>12} {fmt_us(br['max']):>12} {fmt_us(br['mean']):>12}")
     print()
     print(f"  migrate {migrate_s:.2f} s;  seeding {seeded.seconds:.2f} s "
-          f"(of which {seeded.requests:,} requests {seeded.requests_seconds:.2f} s, batches of {args.batch});  "
+          f"(of which {seeded.requests:,} requests {seeded.requests_seconds:.2f} s, "
+          f"batches of {args.batch});  "
           f"total run {time.perf_counter() - started:.1f} s")
     if stopped_early:
-        print(f"  NOTE: (b) stopped early at the {args.time_limit:.0f} s time limit after {b['n']} iterations")
+        print(f"  NOTE: (b) stopped early at the {args.time_limit:.0f} s time limit "
+              f"after {b['n']} of {args.iterations} iterations")
     return 0
 
 
