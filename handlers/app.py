@@ -8,6 +8,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 
 from handlers import commands, errors, home
+from handlers.availability import AvailabilityHandlers
 from handlers.deps import Deps
 from handlers.requests import RequestHandlers
 
@@ -22,7 +23,10 @@ def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     )
     errors.register(app, deps)
     request_handlers = RequestHandlers(deps)
-    commands.register(app, deps, extra=request_handlers.subcommands())
+    availability_handlers = AvailabilityHandlers(deps)
+    subcommands = {**request_handlers.subcommands(), **availability_handlers.subcommands()}
+    commands.register(app, deps, extra=subcommands)
     request_handlers.register(app)
+    availability_handlers.register(app)
     home.register(app, deps)
     return app

@@ -18,6 +18,8 @@ from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.feedback_criteria import CriteriaCatalog, load_criteria
 from bot.routing_types import WorkingHours
+from bot.services.availability import AvailabilityService
+from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
 from bot.services.outbox import OutboxService
 from bot.services.people import DirectoryReader, PeopleService
@@ -43,6 +45,8 @@ class Deps:
     delivery: OutboxService
     requests: RequestService
     ticker: Ticker
+    availability: AvailabilityService
+    daily: DailyJobs
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -70,6 +74,9 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
     )
     delivery = OutboxService(sessions, clock, SlackNotifier(client), settings.tz)
     requests = RequestService(sessions, clock, settings, calendar, delivery)
+    availability = AvailabilityService(sessions, clock, calendar, delivery)
+    daily = DailyJobs(sessions, clock, calendar, delivery)
+    daily.add("substitute_reminder", availability.queue_substitute_reminders)
     return Deps(
         settings=settings,
         engine=engine,
@@ -83,5 +90,7 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
         criteria=load_criteria(settings.ifn_feedback_criteria_file),
         delivery=delivery,
         requests=requests,
-        ticker=Ticker(requests, delivery),
+        ticker=Ticker(requests, delivery, daily),
+        availability=availability,
+        daily=daily,
     )

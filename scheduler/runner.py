@@ -21,9 +21,9 @@ TICK_JOB_ID = "ifn-tick"
 
 def _tick(ticker: Ticker) -> None:
     result = ticker.tick()
-    if result.timeouts or result.timers or result.delivered:
-        log.info("tick: %d timeouts, %d timers, %d messages delivered",
-                 result.timeouts, result.timers, result.delivered)
+    if result.timeouts or result.timers or result.delivered or result.daily:
+        log.info("tick: %d timeouts, %d timers, %d daily jobs, %d messages delivered",
+                 result.timeouts, result.timers, result.daily, result.delivered)
 
 
 def start_background(ticker: Ticker, interval_seconds: float = 5.0) -> BackgroundScheduler:

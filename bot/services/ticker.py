@@ -1,6 +1,7 @@
 """One heartbeat for everything that happens because time passed: offer
-timeouts, reminders and outbox retries. The scheduler calls ``tick`` every few
-seconds; tests and the sandbox call it after moving the clock.
+timeouts, reminders, the jobs of each working morning (``DailyJobs``) and
+outbox retries. The scheduler calls ``tick`` every few seconds; tests and the
+sandbox call it after moving the clock.
 
 All state lives in the database (offer deadlines, timers, outbox rows), so a
 restart loses nothing: the first tick after start fires whatever fell due while
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.daily import DailyJobs
 from bot.services.outbox import OutboxService
 from bot.services.requests import RequestService
 
@@ -20,15 +22,19 @@ class TickResult:
     timeouts: int
     timers: int
     delivered: int
+    daily: int = 0  # daily jobs that ran (at most once per job and working morning)
 
 
 class Ticker:
-    def __init__(self, requests: RequestService, delivery: OutboxService) -> None:
+    def __init__(self, requests: RequestService, delivery: OutboxService,
+                 daily: DailyJobs | None = None) -> None:
         self._requests = requests
         self._delivery = delivery
+        self._daily = daily
 
     def tick(self) -> TickResult:
         timeouts = self._requests.time_out_due()
         timers = self._requests.fire_due_timers()
+        daily = self._daily.run_due() if self._daily is not None else 0
         delivered = self._delivery.deliver_due()
-        return TickResult(timeouts, timers, delivered)
+        return TickResult(timeouts, timers, delivered, daily)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Absence, AvailabilityStatus, Substitute
@@ -33,4 +33,72 @@ def absences_covering(session: Session, day: date) -> list[Absence]:
 def substitutes_covering(session: Session, day: date) -> list[Substitute]:
     return list(session.scalars(
         select(Substitute).where(Substitute.starts_on <= day, Substitute.ends_on >= day)
+    ))
+
+
+# --- absences ---------------------------------------------------------------------
+
+
+def absences_of(session: Session, person_id: int, ending_on_or_after: date | None = None) -> list[Absence]:
+    """A person's absence periods in date order (optionally only those not over yet)."""
+    query = select(Absence).where(Absence.person_id == person_id)
+    if ending_on_or_after is not None:
+        query = query.where(Absence.ends_on >= ending_on_or_after)
+    return list(session.scalars(query.order_by(Absence.starts_on, Absence.id)))
+
+
+def add_absence(session: Session, person_id: int, starts_on: date, ends_on: date, now: datetime) -> Absence:
+    row = Absence(person_id=person_id, starts_on=starts_on, ends_on=ends_on, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_absences(session: Session, person_id: int, ids: list[int]) -> int:
+    """Delete these of the person's absences; never someone else's."""
+    if not ids:
+        return 0
+    result = session.execute(delete(Absence).where(Absence.person_id == person_id, Absence.id.in_(ids)))
+    return result.rowcount
+
+
+# --- substitutes ------------------------------------------------------------------
+
+
+def substitutes_for(session: Session, absent_person_id: int, day: date) -> list[Substitute]:
+    """Designations standing in for ``absent_person_id`` on ``day``."""
+    return list(session.scalars(
+        select(Substitute).where(Substitute.absent_person_id == absent_person_id,
+                                 Substitute.starts_on <= day, Substitute.ends_on >= day)
+    ))
+
+
+def same_designation(session: Session, absent_person_id: int, substitute_person_id: int,
+                     starts_on: date, ends_on: date) -> Substitute | None:
+    return session.scalar(select(Substitute).where(
+        Substitute.absent_person_id == absent_person_id,
+        Substitute.substitute_person_id == substitute_person_id,
+        Substitute.starts_on == starts_on, Substitute.ends_on == ends_on,
+    ).limit(1))
+
+
+def add_substitute(session: Session, *, absent_person_id: int, substitute_person_id: int, role: str,
+                   area_code: str | None, starts_on: date, ends_on: date, designated_by_id: int,
+                   now: datetime) -> Substitute:
+    row = Substitute(absent_person_id=absent_person_id, substitute_person_id=substitute_person_id, role=role,
+                     area_code=area_code, starts_on=starts_on, ends_on=ends_on,
+                     designated_by_id=designated_by_id, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def designations_concerning(session: Session, person_id: int, ending_on_or_after: date) -> list[Substitute]:
+    """Current and future designations ``person_id`` made, stands in for, or is covered by."""
+    return list(session.scalars(
+        select(Substitute).where(
+            or_(Substitute.designated_by_id == person_id, Substitute.absent_person_id == person_id,
+                Substitute.substitute_person_id == person_id),
+            Substitute.ends_on >= ending_on_or_after,
+        ).order_by(Substitute.starts_on, Substitute.id)
     ))

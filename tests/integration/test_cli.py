@@ -113,7 +113,8 @@ def test_run_serves_help_over_http_against_a_fake_slack(clean_env, tmp_path, fak
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "1"],
         env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

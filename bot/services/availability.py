@@ -1,0 +1,456 @@
+"""Availability (SPEC §4, memo §3): status, absence periods and substitutes.
+
+What is stored here the router reads (``bot.services.world.load_world``): a
+status with an optional ``until`` (an expired one counts as the default, so
+nothing has to revert it), absence periods, and designated substitutes.
+
+Every public method is one unit of work; who may do what is decided here from
+the database, never from what Slack sent besides the user's identity. Answers
+are returned as text in the caller's language; messages to other people are
+queued in the outbox in the same transaction and delivered after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain import absence as rules
+from bot.domain.absence import Span
+from bot.domain.language import Lang
+from bot.domain.requests import AvailabilityStatus
+from bot.domain.roles import BFK_HOME_AREA, STATUS_ROLES, Role
+from bot.i18n import t
+from bot.i18n.format import fmt_date, fmt_when
+from bot.messages.availability import substitute_reminder_blocks
+from bot.services import outbox
+from bot.services.outbox import OutboxService
+from storage.models import Person
+from storage.repositories import availability as repo
+from storage.repositories import directory as directory_repo
+
+#: Roles a substitute can stand in for (memo §3: the IFKs and the BFK).
+COORDINATOR_ROLES = (Role.IFK, Role.BFK)
+
+
+class Field(StrEnum):
+    """Which input a refusal is about, so a modal can put it on the right field."""
+
+    PERSON = "person"
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    ok: bool
+    text: str
+    field: Field | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DesignationForm:
+    """What the designation modal shows for one coordinator."""
+
+    coordinator_id: int
+    coordinator_name: str
+    role_text: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    coordinator: Person
+    role: Role
+    area: str
+
+
+def period_text(start: date, end: date) -> str:
+    return fmt_date(start) if start == end else f"{fmt_date(start)}–{fmt_date(end)}"
+
+
+def _valid_on(start: date | None, end: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def holdings(person: Person | None, day: date) -> list[tuple[Role, str | None]]:
+    """The roles an active person holds on ``day``, with their area (an area role
+    without one takes the person's area)."""
+    if person is None or not person.active:
+        return []
+    out: list[tuple[Role, str | None]] = []
+    for r in person.roles:
+        if not _valid_on(r.valid_from, r.valid_to, day):
+            continue
+        try:
+            role = Role(r.role)
+        except ValueError:
+            continue
+        out.append((role, r.area_code or person.area_code))
+    return out
+
+
+def coordinator_roles(person: Person | None, day: date) -> list[tuple[Role, str]]:
+    """The IFK/BFK roles ``person`` holds on ``day`` with the area whose leader
+    is responsible for them: the IFK's own area; area A for the BFK (memo §4)."""
+    out: list[tuple[Role, str]] = []
+    for role, area in holdings(person, day):
+        if role is Role.IFK and area:
+            out.append((role, area))
+        elif role is Role.BFK:
+            out.append((role, BFK_HOME_AREA))
+    return out
+
+
+class AvailabilityService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._calendar = calendar
+        self._delivery = delivery
+
+    @contextmanager
+    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+        """A transaction whose queued messages are delivered after it commits."""
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            yield s, self._clock.now(), queued
+        self._delivery.deliver(queued)
+
+    def _today(self, now: datetime) -> date:
+        return self._calendar.local_date(now)
+
+    # ------------------------------------------------------------------ status
+
+    @staticmethod
+    def _has_status(person: Person | None, day: date) -> bool:
+        return any(role in STATUS_ROLES for role, _ in holdings(person, day))
+
+    def set_status(self, person_id: int, status: AvailabilityStatus, until: time | None, lang: Lang) -> Reply:
+        """Set the caller's status; ``until`` is a local time today after which it
+        counts as the default again."""
+        tz = self._calendar.tz
+        with self._step() as (s, now, _queued):
+            today = self._today(now)
+            if not self._has_status(s.get(Person, person_id), today):
+                return Reply(False, t(lang, "avail.status.not_allowed"))
+            until_utc = self._calendar.at_local(today, until) if until is not None else None
+            if until_utc is not None and until_utc <= now:
+                return Reply(False, t(lang, "avail.status.until_passed", time=until.strftime("%H:%M"),
+                                      now=now.astimezone(tz).strftime("%H:%M")))
+            repo.set_status(s, person_id, status.value, until_utc, now)
+        text = t(lang, "avail.status.set", status=t(lang, f"home.status.{status.value}"))
+        if until_utc is not None:
+            text += t(lang, "home.status_until", time=fmt_when(until_utc, now, tz)) + "."
+            text += "\n" + t(lang, "avail.status.reverts")
+        else:
+            text += "."
+        text += "\n" + t(lang, f"avail.status.hint.{status.value}")
+        return Reply(True, text)
+
+    def show_status(self, person_id: int, lang: Lang) -> Reply:
+        tz = self._calendar.tz
+        with self._sessions() as s:
+            now = self._clock.now()
+            today = self._today(now)
+            if not self._has_status(s.get(Person, person_id), today):
+                return Reply(False, t(lang, "avail.status.not_allowed"))
+            row = repo.status_of(s, person_id)
+            spans = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, person_id, today)]
+            away = rules.covering(spans, today)
+        if row is not None and (row.until is None or row.until > now):
+            line = t(lang, "home.status", status=t(lang, f"home.status.{row.status}"))
+            if row.until is not None:
+                line += t(lang, "home.status_until", time=fmt_when(row.until, now, tz))
+        else:
+            line = t(lang, "home.status_default")
+        lines = [line]
+        if away is not None:
+            lines.append(t(lang, "avail.status.absent_today", until=fmt_date(away.end)))
+        lines.append(t(lang, "avail.status.usage"))
+        return Reply(True, "\n".join(lines))
+
+    # ---------------------------------------------------------------- absences
+
+    @staticmethod
+    def _period_problem(start: date, end: date, today: date, lang: Lang) -> Reply | None:
+        if end < start:
+            text = t(lang, "avail.period.end_before_start", start=fmt_date(start), end=fmt_date(end))
+            return Reply(False, text, Field.END)
+        if start < today:
+            return Reply(False, t(lang, "avail.period.in_past", start=fmt_date(start), today=fmt_date(today)),
+                         Field.START)
+        days = Span(start, end).days
+        if days > rules.MAX_PERIOD_DAYS:
+            text = t(lang, "avail.period.too_long", days=days, max=rules.MAX_PERIOD_DAYS)
+            return Reply(False, text, Field.END)
+        return None
+
+    def add_absence(self, person_id: int, start: date, end: date, lang: Lang) -> Reply:
+        """Register an absence; it merges with the caller's periods it overlaps or adjoins."""
+        with self._step() as (s, now, _queued):
+            today = self._today(now)
+            # Lock the person's row (PostgreSQL) so two registrations at once merge correctly.
+            person = s.get(Person, person_id, with_for_update=True)
+            if not self._has_status(person, today):
+                return Reply(False, t(lang, "avail.absence.not_allowed"))
+            problem = self._period_problem(start, end, today, lang)
+            if problem is not None:
+                return problem
+            existing = repo.absences_of(s, person_id)
+            merged = rules.merge(Span(start, end), [(a.id, Span(a.starts_on, a.ends_on)) for a in existing])
+            span = merged.span
+            period = period_text(span.start, span.end)
+            kept = [a for a in existing if a.id in merged.absorbed]
+            if len(kept) == 1 and Span(kept[0].starts_on, kept[0].ends_on) == span:
+                return Reply(True, t(lang, "avail.absence.already", period=period))
+            if span.days > rules.MAX_PERIOD_DAYS:
+                text = t(lang, "avail.absence.merged_too_long", period=period, days=span.days,
+                         max=rules.MAX_PERIOD_DAYS)
+                return Reply(False, text, Field.END)
+            repo.delete_absences(s, person_id, list(merged.absorbed))
+            repo.add_absence(s, person_id, span.start, span.end, now)
+            coordinator = bool(coordinator_roles(person, today))
+        lines = [t(lang, "avail.absence.added", period=period)]
+        if merged.absorbed:
+            lines.append(t(lang, "avail.absence.merged", count=len(merged.absorbed)))
+        if coordinator and rules.is_long(span):
+            lines.append(t(lang, "avail.absence.substitute_note"))
+        return Reply(True, "\n".join(lines))
+
+    def _own_absences(self, s: Session, person_id: int, today: date):
+        return repo.absences_of(s, person_id, ending_on_or_after=today)
+
+    def list_absences(self, person_id: int, lang: Lang) -> Reply:
+        with self._sessions() as s:
+            today = self._today(self._clock.now())
+            if not self._has_status(s.get(Person, person_id), today):
+                return Reply(False, t(lang, "avail.absence.not_allowed"))
+            rows = self._own_absences(s, person_id, today)
+        if not rows:
+            return Reply(True, t(lang, "avail.absence.none") + "\n" + t(lang, "avail.absence.usage"))
+        lines = [f"*{t(lang, 'avail.absence.list_title')}*"]
+        for i, a in enumerate(rows, start=1):
+            line = f"{i}. {period_text(a.starts_on, a.ends_on)}"
+            if a.starts_on <= today:
+                line += " " + t(lang, "avail.absence.ongoing")
+            lines.append(line)
+        lines.append(t(lang, "avail.absence.delete_hint"))
+        return Reply(True, "\n".join(lines))
+
+    def delete_absence(self, person_id: int, number: int, lang: Lang) -> Reply:
+        """Delete the caller's absence shown as ``number`` in their list."""
+        with self._step() as (s, now, _queued):
+            today = self._today(now)
+            if not self._has_status(s.get(Person, person_id, with_for_update=True), today):
+                return Reply(False, t(lang, "avail.absence.not_allowed"))
+            rows = self._own_absences(s, person_id, today)
+            if not 1 <= number <= len(rows):
+                return Reply(False, t(lang, "avail.absence.no_such", number=number, count=len(rows)))
+            row = rows[number - 1]
+            start, end = row.starts_on, row.ends_on
+            repo.delete_absences(s, person_id, [row.id])
+        return Reply(True, t(lang, "avail.absence.deleted", period=period_text(start, end)))
+
+    # -------------------------------------------------------------- substitutes
+
+    def _role_text(self, lang: Lang, role: Role, area: str) -> str:
+        return t(lang, f"avail.role.{role.value}", area=area)
+
+    @staticmethod
+    def _area_people(s: Session, role: Role, area: str, day: date) -> list[Person]:
+        found: dict[int, Person] = {}
+        for person, _ra in directory_repo.people_with_roles(s, [role.value]):
+            if person.id not in found and (role, area) in holdings(person, day):
+                found[person.id] = person
+        return list(found.values())
+
+    def may_designate(self, actor_id: int, lang: Lang) -> Reply | None:
+        """None when the actor is an area leader or an admin (the first check;
+        ``designate_substitute`` makes the full one), else the refusal."""
+        with self._sessions() as s:
+            held = holdings(s.get(Person, actor_id), self._today(self._clock.now()))
+        if any(role in (Role.AREA_LEADER, Role.ADMIN) for role, _ in held):
+            return None
+        return Reply(False, t(lang, "avail.substitute.not_allowed"))
+
+    def _authorize(self, s: Session, actor_id: int, coordinator_id: int | None, today: date,
+                   lang: Lang) -> _Target | Reply:
+        """Only the area leader of the coordinator's area (area A for the BFK) or
+        an admin may designate; without a coordinator, a leader means their own IFK."""
+        held = holdings(s.get(Person, actor_id), today)
+        is_admin = any(role is Role.ADMIN for role, _ in held)
+        led = {area for role, area in held if role is Role.AREA_LEADER and area}
+        if not is_admin and not led:
+            return Reply(False, t(lang, "avail.substitute.not_allowed"))
+        if coordinator_id is None:
+            if len(led) != 1:
+                return Reply(False, t(lang, "avail.substitute.say_for_whom"), Field.PERSON)
+            area = next(iter(led))
+            ifks = self._area_people(s, Role.IFK, area, today)
+            if not ifks:
+                return Reply(False, t(lang, "avail.substitute.no_ifk", area=area), Field.PERSON)
+            coordinator = ifks[0]
+        else:
+            coordinator = s.get(Person, coordinator_id)
+        roles = coordinator_roles(coordinator, today)
+        if coordinator is None or not roles:
+            name = coordinator.name if coordinator is not None else "?"
+            return Reply(False, t(lang, "avail.substitute.not_coordinator", name=name), Field.PERSON)
+        permitted = [(role, area) for role, area in roles if is_admin or area in led]
+        if not permitted:
+            role, area = roles[0]
+            return Reply(False, t(lang, "avail.substitute.not_your_area", name=coordinator.name,
+                                  role=self._role_text(lang, role, area), area=area))
+        role, area = permitted[0]
+        return _Target(coordinator, role, area)
+
+    def designation_form(self, actor_id: int, coordinator_id: int, lang: Lang) -> DesignationForm | Reply:
+        """The defaults of the designation modal (the coordinator's absence from
+        today on), after the same permission check as the designation itself."""
+        with self._sessions() as s:
+            today = self._today(self._clock.now())
+            target = self._authorize(s, actor_id, coordinator_id, today, lang)
+            if isinstance(target, Reply):
+                return target
+            spans = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, target.coordinator.id, today)]
+            around = rules.covering(spans, today) or (min(spans, key=lambda p: p.start) if spans else None)
+            start = max(today, around.start) if around else today
+            end = around.end if around else today
+            return DesignationForm(target.coordinator.id, target.coordinator.name,
+                                   self._role_text(lang, target.role, target.area), start, end)
+
+    def designate_substitute(self, actor_id: int, substitute_id: int, coordinator_id: int | None,
+                             start: date, end: date, lang: Lang) -> Reply:
+        """Designate ``substitute_id`` to stand in for a coordinator from ``start``
+        to ``end`` (inclusive); both are told by DM."""
+        with self._step() as (s, now, queued):
+            today = self._today(now)
+            target = self._authorize(s, actor_id, coordinator_id, today, lang)
+            if isinstance(target, Reply):
+                return target
+            coordinator = target.coordinator
+            substitute = s.get(Person, substitute_id)
+            if substitute is None or not substitute.active:
+                return Reply(False, t(lang, "avail.substitute.person_unknown", text="?"), Field.PERSON)
+            if substitute.id == coordinator.id:
+                return Reply(False, t(lang, "avail.substitute.self", name=coordinator.name), Field.PERSON)
+            problem = self._period_problem(start, end, today, lang)
+            if problem is not None:
+                return problem
+            period = period_text(start, end)
+            role_text = self._role_text(lang, target.role, target.area)
+            params = {"substitute": substitute.name, "name": coordinator.name, "role": role_text,
+                      "period": period}
+            if repo.same_designation(s, coordinator.id, substitute.id, start, end) is not None:
+                return Reply(True, t(lang, "avail.substitute.already", **params))
+            row = repo.add_substitute(
+                s, absent_person_id=coordinator.id, substitute_person_id=substitute.id,
+                role=target.role.value, area_code=target.area, starts_on=start, ends_on=end,
+                designated_by_id=actor_id, now=now,
+            )
+            leader = s.get(Person, actor_id)
+            for who, key in ((substitute, "avail.substitute.dm_substitute"),
+                             (coordinator, "avail.substitute.dm_coordinator")):
+                if who.id == actor_id:
+                    continue
+                who_lang = Lang.parse(who.language)
+                text = t(who_lang, key, leader=leader.name, substitute=substitute.name, name=coordinator.name,
+                         role=self._role_text(who_lang, target.role, target.area), period=period)
+                queued.append(outbox.queue_dm(s, who.id, text, None, now,
+                                              dedupe_key=f"substitute:{row.id}:{who.id}"))
+            absences = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, coordinator.id, start)]
+            covered = any(a.overlaps(Span(start, end)) for a in absences)
+        lines = [t(lang, "avail.substitute.designated", **params)]
+        if not covered:
+            lines.append(t(lang, "avail.substitute.note_not_absent", name=coordinator.name))
+        return Reply(True, "\n".join(lines))
+
+    def list_designations(self, person_id: int, lang: Lang) -> Reply:
+        """Current and future designations the caller made or that concern them."""
+        with self._sessions() as s:
+            today = self._today(self._clock.now())
+            rows = repo.designations_concerning(s, person_id, today)
+            names: dict[int, str] = {}
+
+            def name(pid: int) -> str:
+                if pid not in names:
+                    person = s.get(Person, pid)
+                    names[pid] = person.name if person is not None else f"#{pid}"
+                return names[pid]
+
+            lines = [
+                t(lang, "avail.substitute.list_line", number=i, substitute=name(r.substitute_person_id),
+                  name=name(r.absent_person_id), period=period_text(r.starts_on, r.ends_on),
+                  role=self._role_text(lang, Role.BFK if r.role == Role.BFK.value else Role.IFK,
+                                       r.area_code or BFK_HOME_AREA),
+                  leader=name(r.designated_by_id))
+                for i, r in enumerate(rows, start=1)
+            ]
+        if not lines:
+            return Reply(True, t(lang, "avail.substitute.none") + "\n" + t(lang, "avail.substitute.usage"))
+        return Reply(True, "\n".join([f"*{t(lang, 'avail.substitute.list_title')}*", *lines]))
+
+    # ------------------------------------------------------------ daily reminder
+
+    def queue_substitute_reminders(self, s: Session, now: datetime, today: date) -> list[int]:
+        """The daily job (memo §3): every IFK or BFK absent today in an absence
+        longer than a week, with no substitute for today, makes their area
+        leader (area A's for the BFK; admins if the area has none) get a DM with
+        a button that opens the designation form. One DM per coordinator, leader
+        and day, even if the job ran twice."""
+        if not self._calendar.is_working_day(today):
+            return []
+        queued: list[int] = []
+        seen: set[int] = set()
+        for person, _ra in directory_repo.people_with_roles(s, [r.value for r in COORDINATOR_ROLES]):
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            roles = coordinator_roles(person, today)
+            if not roles:
+                continue
+            spans = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, person.id)]
+            away = rules.covering(spans, today)
+            if away is None or not rules.is_long(away) or repo.substitutes_for(s, person.id, today):
+                continue
+            leaders: dict[int, Person] = {}
+            for _role, area in roles:
+                for leader in self._area_people(s, Role.AREA_LEADER, area, today):
+                    leaders.setdefault(leader.id, leader)
+            if not leaders:
+                for admin in self._admins(s, today):
+                    leaders.setdefault(admin.id, admin)
+            role, area = roles[0]
+            for leader in leaders.values():
+                if leader.id == person.id:
+                    continue
+                lang = Lang.parse(leader.language)
+                text = t(lang, "avail.reminder.text", name=person.name,
+                         role=self._role_text(lang, role, area), period=period_text(away.start, away.end))
+                key = f"substitute_reminder:{person.id}:{leader.id}:{today.isoformat()}"
+                try:
+                    with s.begin_nested():
+                        queued.append(outbox.queue_dm(s, leader.id, text,
+                                                      substitute_reminder_blocks(lang, text, person.id), now,
+                                                      dedupe_key=key))
+                except IntegrityError:
+                    continue  # already sent today
+        return queued
+
+    def _admins(self, s: Session, today: date) -> list[Person]:
+        found: dict[int, Person] = {}
+        for person, _ra in directory_repo.people_with_roles(s, [Role.ADMIN.value]):
+            if any(role is Role.ADMIN for role, _ in holdings(person, today)):
+                found.setdefault(person.id, person)
+        return list(found.values())
