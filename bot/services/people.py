@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,6 +13,8 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from storage.repositories import directory as repo
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +39,11 @@ class Actor:
 
 
 class PeopleService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 tz: ZoneInfo = OSLO) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = tz  # role date ranges are local dates
 
     def identify(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> Actor | None:
         """The active person behind a Slack user id, or None.
@@ -47,7 +52,7 @@ class PeopleService:
         id the first time they use the bot (``email_of`` asks Slack; it is only
         called when the id is unknown).
         """
-        today = self._clock.now().date()
+        today = self._clock.now().astimezone(self._tz).date()
         with self._sessions() as session:
             person = repo.person_by_slack_id(session, slack_user_id)
             if person is not None:
@@ -105,9 +110,11 @@ def _in_range(day: date, start: date | None, end: date | None) -> bool:
 class DirectoryReader:
     """Lists the forms need: areas and who can be picked as a supervisor."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 tz: ZoneInfo = OSLO) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = tz  # role date ranges are local dates
 
     def areas(self) -> list[str]:
         with self._sessions() as session:
@@ -115,7 +122,7 @@ class DirectoryReader:
 
     def supervisors(self) -> list[Supervisor]:
         """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""
-        today = self._clock.now().date()
+        today = self._clock.now().astimezone(self._tz).date()
         wanted = (Role.IFK, Role.BFK, Role.IFR)
         out: dict[int, Supervisor] = {}
         with self._sessions() as session:

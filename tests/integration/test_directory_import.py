@@ -136,3 +136,16 @@ people:
     assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker"]
     clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))
     assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker", "ifk"]
+
+
+def test_role_dates_are_oslo_dates_not_utc_dates(service, session_factory, clock):
+    """23:30 UTC on 30 November is already 1 December in Oslo."""
+    service.import_directory(parse_directory("""
+people:
+  - {name: Pål, slack_id: U0PAL, area: A, roles: [{role: ifk, from: 2026-12-01}, caseworker]}
+"""))
+    people = PeopleService(session_factory, clock)
+    clock.set(datetime(2026, 11, 30, 22, 59, tzinfo=UTC))  # 23:59 in Oslo
+    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker"]
+    clock.set(datetime(2026, 11, 30, 23, 0, tzinfo=UTC))  # 00:00 on 1 December in Oslo
+    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker", "ifk"]
