@@ -1,8 +1,9 @@
-"""Loopback fake Slack Web API for tests; see ``server.py`` and ``fixtures.py``."""
+"""Loopback fake Slack Web API for tests. It lives in ``sandbox.fakeslack`` (the sandbox
+runs it too); this package re-exports it and adds the pytest fixtures (``fixtures.py``)."""
 
-from tests.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
-from tests.fakeslack.server import RESPONSE_URL, Call, FakeSlack, FakeUser, iter_blocks_text
-from tests.fakeslack.validate import ALLOW_NEWER_ARGS, check_call
+from sandbox.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
+from sandbox.fakeslack.server import RESPONSE_URL, Call, FakeSlack, FakeUser, iter_blocks_text
+from sandbox.fakeslack.validate import ALLOW_NEWER_ARGS, check_call
 
 __all__ = [
     "ALLOW_NEWER_ARGS",

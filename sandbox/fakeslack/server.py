@@ -1,0 +1,828 @@
+"""A loopback fake of the Slack Web API for the real ``slack_sdk.WebClient`` (tests and sandbox).
+
+Point a ``WebClient`` at ``FakeSlack.base_url`` and it talks HTTP to a real
+server on 127.0.0.1 (port 0, so parallel runs never collide). Every call is
+parsed the way Slack parses it (form, JSON or query arguments; the token from
+the ``Authorization: Bearer`` header), checked against Slack's published spec
+(``validate.py``), recorded with its decoded arguments and answered with the
+shape Slack answers with. Tests assert on the recorded calls and on the small
+amount of state the fake keeps (messages, views), never on sleeps.
+
+The fake also serves ``response_url`` targets under ``hooks_url`` so that
+``respond()`` in a listener never reaches the internet; those calls are
+recorded with method ``"response_url"``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from slack_sdk import WebClient
+
+from sandbox.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
+from sandbox.fakeslack.validate import JSON_ARGS, check_call, is_known_method
+
+logger = logging.getLogger(__name__)
+
+RESPONSE_URL = "response_url"
+"""The ``Call.method`` of a POST to one of the fake's ``response_url`` targets."""
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received, as it was understood."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    token: str | None
+    time: float
+    path: str
+    http_status: int
+    response: dict[str, Any] | None
+    """The JSON answered, or None when the connection was dropped."""
+
+    @property
+    def ok(self) -> bool:
+        return self.http_status == 200 and bool(self.response and self.response.get("ok"))
+
+
+@dataclass
+class FakeUser:
+    id: str
+    name: str
+    email: str | None = None
+    locale: str = "nb-NO"
+    real_name: str | None = None
+    tz: str = "Europe/Oslo"
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class _Failure:
+    error: str
+    status: int
+    retry_after: int | None
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: dict[str, Any] | None  # None: drop the connection without answering
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _error(error: str, *messages: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error": error}
+    if messages:
+        body["errors"] = list(messages)
+        body["response_metadata"] = {"messages": [f"[ERROR] {m}" for m in messages]}
+    return body
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or value == 1 or str(value).lower() in ("1", "true")
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog of 5 makes concurrent clients wait a
+    # second for a connection retry; Slack itself never does that.
+    request_queue_size = 128
+    daemon_threads = True
+
+
+class FakeSlack:
+    """A started-on-demand fake Slack Web API; see the module docstring.
+
+    Use as a context manager, or ``start()`` / ``stop()``.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        workspace: Workspace = DEFAULT_WORKSPACE,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.workspace = workspace
+        self.token = token if token is not None else workspace.bot_token
+        self._host = host
+        self._lock = threading.RLock()
+        self._calls: list[Call] = []
+        self._violations: list[str] = []
+        self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._down = False
+        self._drop_connection = False
+        self._handlers: dict[str, Handler] = {}
+        self._users: dict[str, FakeUser] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
+        self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self._ephemerals: list[dict[str, Any]] = []
+        self._open_conversations: dict[str, list[str]] = {}
+        self._views: dict[str, dict[str, Any]] = {}
+        self._home_views: dict[str, str] = {}
+        self._ts_counter = 0
+        self._view_counter = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> FakeSlack:
+        if self._server is not None:
+            raise RuntimeError("FakeSlack is already started")
+        server = _Server((self._host, 0), _RequestHandler)
+        server.daemon_threads = True
+        server.fake = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fakeslack:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ``WebClient(base_url=...)`` / ``SLACK_API_URL``."""
+        return f"{self.root_url}/api/"
+
+    @property
+    def hooks_url(self) -> str:
+        """Prefix for ``response_url`` values the fake answers and records."""
+        return f"{self.root_url}/hooks/"
+
+    def client(self, **kwargs: Any) -> WebClient:
+        """A real WebClient pointed at this fake with the expected token."""
+        kwargs.setdefault("token", self.token)
+        return WebClient(base_url=self.base_url, **kwargs)
+
+    # ----------------------------------------------------------- recorded calls
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Recorded calls in arrival order, optionally only those to ``method``."""
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def last(self, method: str | None = None) -> Call:
+        """The most recent call (to ``method``); AssertionError if there is none."""
+        found = self.calls(method)
+        if not found:
+            seen = [c.method for c in self.calls()]
+            raise AssertionError(f"no call to {method or 'any method'}; calls so far: {seen}")
+        return found[-1]
+
+    def clear(self) -> None:
+        """Forget recorded calls (not violations, not messages or views)."""
+        with self._lock:
+            self._calls.clear()
+
+    @property
+    def violations(self) -> list[str]:
+        with self._lock:
+            return list(self._violations)
+
+    def take_violations(self) -> list[str]:
+        """Return and forget the violations, for tests that provoke them on purpose."""
+        with self._lock:
+            taken = list(self._violations)
+            self._violations.clear()
+            return taken
+
+    def assert_no_violations(self) -> None:
+        found = self.violations
+        if found:
+            listing = "\n  ".join(found)
+            raise AssertionError(
+                f"{len(found)} Slack Web API call(s) Slack would reject:\n  {listing}"
+            )
+
+    # ----------------------------------------------------------------- seeding
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        email: str | None = None,
+        locale: str = "nb-NO",
+        **extra: Any,
+    ) -> FakeUser:
+        """Make ``users.info`` / ``users.lookupByEmail`` know a user."""
+        user = FakeUser(id=user_id, name=name, email=email, locale=locale, **extra)
+        with self._lock:
+            self._users[user_id] = user
+        return user
+
+    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
+        """Make ``conversations.info`` know a channel (DMs opened via the API are known)."""
+        with self._lock:
+            self._channels[channel_id] = {
+                "id": channel_id,
+                "name": name,
+                "is_channel": not is_private,
+                "is_group": False,
+                "is_im": False,
+                "is_mpim": False,
+                "is_private": is_private,
+                "is_archived": False,
+                "is_member": True,
+                "created": 1700000000,
+                "creator": self.workspace.bot_user_id,
+            }
+
+    def set_handler(self, method: str, handler: Handler) -> None:
+        """Answer ``method`` with ``handler(args)`` (after auth and spec checks)."""
+        with self._lock:
+            self._handlers[method] = handler
+
+    # ---------------------------------------------------------- failure control
+
+    def set_down(self, down: bool = True, *, drop_connection: bool = False) -> None:
+        """While down, every request gets HTTP 503, or no answer at all if
+        ``drop_connection`` (the client sees the connection closed)."""
+        with self._lock:
+            self._down = down
+            self._drop_connection = drop_connection
+
+    def fail_next(
+        self,
+        method: str,
+        error: str = "ratelimited",
+        status: int = 429,
+        retry_after: int | None = 1,
+        *,
+        times: int = 1,
+    ) -> None:
+        """Queue one-off failure answers for the next ``times`` calls to ``method``.
+
+        ``status=200`` gives Slack's usual ``{"ok": false, "error": ...}``; 429 adds
+        ``Retry-After`` as Slack does when rate limiting.
+        """
+        with self._lock:
+            for _ in range(times):
+                self._failures[method].append(_Failure(error, status, retry_after))
+
+    # ------------------------------------------------------------ fake's state
+
+    def dm_channel(self, *user_ids: str) -> str:
+        """The conversation id ``conversations.open`` returns for these users."""
+        users = sorted(set(user_ids))
+        if len(users) == 1:
+            return "D" + "".join(ch for ch in users[0] if ch.isalnum()).upper()
+        digest = hashlib.sha1(",".join(users).encode()).hexdigest()[:10].upper()
+        return "G" + digest
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The current state of a posted message, or None if absent/deleted."""
+        with self._lock:
+            found = self._messages.get((channel, ts))
+            return json.loads(json.dumps(found)) if found is not None else None
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Current messages (optionally in one channel), oldest first; each has "channel"."""
+        with self._lock:
+            found = [
+                {**m, "channel": ch}
+                for (ch, _), m in sorted(self._messages.items(), key=lambda kv: kv[0][1])
+                if channel is None or ch == channel
+            ]
+        return json.loads(json.dumps(found))
+
+    def ephemerals(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return json.loads(json.dumps(self._ephemerals))
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._views.get(view_id)
+            return json.loads(json.dumps(found)) if found is not None else None
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            view_id = self._home_views.get(user_id)
+        return self.view(view_id) if view_id else None
+
+    # -------------------------------------------------------- request handling
+
+    def _serve(self, path: str, headers: Mapping[str, str], raw: bytes) -> _Answer:
+        """Turn one HTTP request into an answer and record it."""
+        url = urlsplit(path)
+        header_dict = {k: v for k, v in headers.items()}
+        if url.path.startswith("/api/"):
+            method = url.path[len("/api/") :]
+            args, token, parse_problems = self._parse(method, url.query, headers, raw)
+            answer = self._answer_api(method, args, token, parse_problems)
+        elif url.path.startswith("/hooks/"):
+            method, token = RESPONSE_URL, None
+            args, answer = self._answer_hook(url.path, raw)
+        else:
+            return _Answer(404, _error("not_found"))
+        call = Call(
+            method=method,
+            args=copy.deepcopy(args),
+            headers=header_dict,
+            token=token,
+            time=time.time(),
+            path=url.path,
+            http_status=answer.status,
+            response=copy.deepcopy(answer.body),  # later updates must not rewrite history
+        )
+        with self._lock:
+            self._calls.append(call)
+        return answer
+
+    def _parse(
+        self, method: str, query: str, headers: Mapping[str, str], raw: bytes
+    ) -> tuple[dict[str, Any], str | None, list[str]]:
+        problems: list[str] = []
+        args: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        token_in_args: Any = args.pop("token", None)
+        if content_type == "application/json":
+            try:
+                body = json.loads(raw.decode("utf-8") or "{}")
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                # Slack ignores a token inside a JSON body: JSON needs the header.
+                body.pop("token", None)
+                args.update(body)
+            else:
+                problems.append(f"{method}: JSON body is not an object")
+        elif content_type in ("application/x-www-form-urlencoded", "") and raw:
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+            token_in_args = form.pop("token", token_in_args)
+            args.update(form)
+        elif raw:
+            problems.append(f"{method}: unsupported Content-Type {content_type!r}")
+        for name in JSON_ARGS & set(args):
+            if isinstance(args[name], str):
+                try:
+                    args[name] = json.loads(args[name])
+                except ValueError:
+                    problems.append(f"{method}: argument '{name}' is not valid JSON")
+        auth = headers.get("Authorization") or ""
+        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else None
+        if token is None and isinstance(token_in_args, str) and token_in_args:
+            token = token_in_args
+        return args, token, problems
+
+    def _answer_api(
+        self, method: str, args: dict[str, Any], token: str | None, parse_problems: list[str]
+    ) -> _Answer:
+        with self._lock:
+            if self._down:
+                if self._drop_connection:
+                    return _Answer(503, None)
+                return _Answer(503, _error("service_unavailable"))
+            queue = self._failures.get(method)
+            if queue:
+                failure = queue.popleft()
+                extra = {}
+                if failure.retry_after is not None:
+                    extra["Retry-After"] = str(failure.retry_after)
+                return _Answer(failure.status, _error(failure.error), extra)
+            handler = self._handlers.get(method) or _BUILTIN.get(method)
+            if not is_known_method(method) and method not in self._handlers:
+                self._violations.append(f"{method}: not a method in Slack's Web API spec")
+                return _Answer(200, {"ok": False, "error": "unknown_method", "req_method": method})
+            if not token:
+                return _Answer(200, _error("not_authed"))
+            if token != self.token:
+                return _Answer(200, _error("invalid_auth"))
+            problems = parse_problems + (
+                check_call(method, args) if is_known_method(method) else []
+            )
+            if problems:
+                self._violations.extend(problems)
+                return _Answer(200, _error("invalid_arguments", *problems))
+            if handler is None:
+                note = f"fakeslack does not implement {method}; use FakeSlack.set_handler"
+                return _Answer(200, _error("unknown_method", note))
+            if isinstance(handler, str):
+                return _Answer(200, getattr(self, handler)(args))
+            return _Answer(200, handler(args))
+
+    def _answer_hook(self, path: str, raw: bytes) -> tuple[dict[str, Any], _Answer]:
+        try:
+            body = json.loads(raw.decode("utf-8") or "{}")
+        except ValueError:
+            body = None
+        with self._lock:
+            if self._down:
+                down = _Answer(503, None if self._drop_connection else _error("unavailable"))
+                return (body if isinstance(body, dict) else {}), down
+            if not isinstance(body, dict):
+                self._violations.append(f"response_url {path}: body is not a JSON object")
+                return {}, _Answer(400, _error("invalid_payload"))
+        return body, _Answer(200, {"ok": True})
+
+    # ------------------------------------------------------------ Slack methods
+
+    def _next_ts(self) -> str:
+        self._ts_counter += 100
+        seconds, micros = divmod(self._ts_counter, 1_000_000)
+        return f"{1700000000 + seconds}.{micros:06d}"
+
+    def _conversation_for(self, channel: str) -> str:
+        # Posting to a user id posts to the app's DM with that user.
+        if channel[:1] in ("U", "W"):
+            return self.dm_channel(channel)
+        return channel
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        ws = self.workspace
+        return {
+            "ok": True,
+            "url": f"https://{ws.team_domain}.slack.com/",
+            "team": ws.team_name,
+            "user": ws.bot_user_name,
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _message_fields(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {k: args[k] for k in ("text", "blocks", "attachments", "metadata") if k in args}
+
+    def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not any(args.get(k) for k in ("text", "blocks", "attachments")):
+            return _error("no_text")
+        channel = self._conversation_for(str(args["channel"]))
+        ts = self._next_ts()
+        ws = self.workspace
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": "",
+            "user": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "app_id": ws.api_app_id,
+            "team": ws.team_id,
+            "ts": ts,
+            **self._message_fields(args),
+        }
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        self._messages[(channel, ts)] = message
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args["channel"]), str(args["ts"]))
+        message = self._messages.get(key)
+        if message is None:
+            return _error("message_not_found")
+        if not any(args.get(k) is not None for k in ("text", "blocks", "attachments")):
+            return _error("no_text")
+        # Omitted fields keep their previous value, as in Slack.
+        message.update(self._message_fields(args))
+        message["edited"] = {"user": self.workspace.bot_user_id, "ts": self._next_ts()}
+        return {
+            "ok": True,
+            "channel": key[0],
+            "ts": key[1],
+            "text": message.get("text", ""),
+            "message": message,
+        }
+
+    def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not any(args.get(k) for k in ("text", "blocks", "attachments")):
+            return _error("no_text")
+        ts = self._next_ts()
+        self._ephemerals.append(
+            {
+                "channel": self._conversation_for(str(args["channel"])),
+                "user": args["user"],
+                "ts": ts,
+                **self._message_fields(args),
+            }
+        )
+        return {"ok": True, "message_ts": ts}
+
+    def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        if self._messages.pop((channel, ts), None) is None:
+            return _error("message_not_found")
+        return {"ok": True, "channel": channel, "ts": ts}
+
+    def _chat_get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args["channel"]), str(args["message_ts"])
+        domain = self.workspace.team_domain
+        link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("channel"):
+            channel_id = str(args["channel"])
+            if channel_id not in self._open_conversations:
+                return _error("channel_not_found")
+            users = self._open_conversations[channel_id]
+        else:
+            raw = args.get("users")
+            users = raw if isinstance(raw, list) else str(raw or "").split(",")
+            users = [u.strip() for u in users if u and u.strip()]
+            if not users:
+                return _error("users_list_not_supplied")
+            if len(users) > 8:
+                return _error("too_many_users")
+            channel_id = self.dm_channel(*users)
+        already_open = channel_id in self._open_conversations
+        self._open_conversations[channel_id] = users
+        channel: dict[str, Any] = {"id": channel_id}
+        if _truthy(args.get("return_im")):
+            channel = self._conversation_object(channel_id)
+        body: dict[str, Any] = {"ok": True, "channel": channel}
+        if already_open:
+            body.update(no_op=True, already_open=True)
+        return body
+
+    def _conversation_object(self, channel_id: str) -> dict[str, Any]:
+        users = self._open_conversations[channel_id]
+        if len(users) == 1:
+            return {
+                "id": channel_id,
+                "created": 1700000000,
+                "is_im": True,
+                "is_org_shared": False,
+                "user": users[0],
+                "is_user_deleted": False,
+                "priority": 0,
+            }
+        return {
+            "id": channel_id,
+            "name": "mpdm-" + "--".join(users) + "-1",
+            "is_channel": False,
+            "is_group": False,
+            "is_im": False,
+            "is_mpim": True,
+            "is_private": True,
+            "created": 1700000000,
+        }
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(args.get("channel") or "")
+        if channel_id in self._channels:
+            channel = dict(self._channels[channel_id])
+        elif channel_id in self._open_conversations:
+            channel = self._conversation_object(channel_id)
+        else:
+            return _error("channel_not_found")
+        if _truthy(args.get("include_locale")):
+            channel["locale"] = "nb-NO"
+        return {"ok": True, "channel": channel}
+
+    def _user_object(self, user: FakeUser, include_locale: bool) -> dict[str, Any]:
+        real_name = user.real_name or user.name
+        profile: dict[str, Any] = {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": user.name,
+            "display_name_normalized": user.name,
+            "team": self.workspace.team_id,
+        }
+        if user.email:
+            profile["email"] = user.email
+        body: dict[str, Any] = {
+            "id": user.id,
+            "team_id": self.workspace.team_id,
+            "name": user.name,
+            "deleted": user.deleted,
+            "real_name": real_name,
+            "tz": user.tz,
+            "tz_label": "Central European Time",
+            "tz_offset": 3600,
+            "is_admin": False,
+            "is_owner": False,
+            "is_bot": user.is_bot,
+            "is_app_user": False,
+            "updated": 1700000000,
+            "profile": profile,
+        }
+        if include_locale:
+            body["locale"] = user.locale
+        return body
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self._users.get(str(args.get("user") or ""))
+        if user is None:
+            return _error("user_not_found")
+        return {"ok": True, "user": self._user_object(user, _truthy(args.get("include_locale")))}
+
+    def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted = str(args["email"]).strip().lower()
+        for user in self._users.values():
+            if user.email and user.email.lower() == wanted:
+                return {"ok": True, "user": self._user_object(user, include_locale=False)}
+        return _error("users_not_found")
+
+    def _store_view(
+        self,
+        view: Any,
+        *,
+        view_id: str | None = None,
+        previous_view_id: str | None = None,
+        root_view_id: str | None = None,
+    ) -> dict[str, Any]:
+        if view_id is None:
+            self._view_counter += 1
+            view_id = f"V0FAKE{self._view_counter:04d}"
+        ws = self.workspace
+        stored: dict[str, Any] = {
+            "id": view_id,
+            "team_id": ws.team_id,
+            "type": view["type"],
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "previous_view_id": previous_view_id,
+            "root_view_id": root_view_id or view_id,
+            "app_id": ws.api_app_id,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": ws.team_id,
+            "bot_id": ws.bot_id,
+        }
+        for key in ("title", "close", "submit"):
+            if key in view:
+                stored[key] = view[key]
+        self._views[view_id] = stored
+        return stored
+
+    @staticmethod
+    def _view_problem(view: Any, types: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(view, dict) or view.get("type") not in types:
+            return _error("invalid_arguments", f"view must be a JSON object of type {types}")
+        return None
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"]
+        problem = self._view_problem(view, ("modal",))
+        if problem:
+            return problem
+        return {"ok": True, "view": self._store_view(view)}
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"]
+        problem = self._view_problem(view, ("modal",))
+        if problem:
+            return problem
+        return {"ok": True, "view": self._store_view(view)}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        problem = self._view_problem(view, ("modal", "home"))
+        if problem:
+            return problem
+        current: dict[str, Any] | None = None
+        if args.get("view_id"):
+            current = self._views.get(str(args["view_id"]))
+        elif args.get("external_id"):
+            current = next(
+                (v for v in self._views.values() if v["external_id"] == args["external_id"]),
+                None,
+            )
+        else:
+            return _error("invalid_arguments", "views.update needs view_id or external_id")
+        if current is None:
+            return _error("not_found")
+        if args.get("hash") and args["hash"] != current["hash"]:
+            return _error("hash_conflict")
+        stored = self._store_view(
+            view,
+            view_id=current["id"],
+            previous_view_id=current["previous_view_id"],
+            root_view_id=current["root_view_id"],
+        )
+        return {"ok": True, "view": stored}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"]
+        problem = self._view_problem(view, ("home",))
+        if problem:
+            return problem
+        user_id = str(args["user_id"])
+        current_id = self._home_views.get(user_id)
+        if current_id and args.get("hash") and args["hash"] != self._views[current_id]["hash"]:
+            return _error("hash_conflict")
+        stored = self._store_view(view, view_id=current_id)
+        self._home_views[user_id] = stored["id"]
+        return {"ok": True, "view": stored}
+
+
+_BUILTIN: dict[str, str] = {
+    "auth.test": "_auth_test",
+    "chat.postMessage": "_chat_post_message",
+    "chat.update": "_chat_update",
+    "chat.postEphemeral": "_chat_post_ephemeral",
+    "chat.delete": "_chat_delete",
+    "chat.getPermalink": "_chat_get_permalink",
+    "conversations.open": "_conversations_open",
+    "conversations.info": "_conversations_info",
+    "users.info": "_users_info",
+    "users.lookupByEmail": "_users_lookup_by_email",
+    "views.open": "_views_open",
+    "views.push": "_views_push",
+    "views.update": "_views_update",
+    "views.publish": "_views_publish",
+}
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server_version = "fakeslack/1"
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self._handle()
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]
+        try:
+            answer = fake._serve(self.path, self.headers, raw)
+        except Exception:  # a bug in the fake: answer 500 and keep it visible
+            logger.exception("fakeslack failed to answer %s", self.path)
+            answer = _Answer(500, _error("fakeslack_internal_error"))
+        if answer.body is None:
+            self.close_connection = True
+            return
+        payload = json.dumps(answer.body).encode("utf-8")
+        self.send_response(answer.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        logger.debug("fakeslack: " + format, *args)
+
+
+def iter_blocks_text(blocks: list[dict[str, Any]] | None) -> Iterator[str]:
+    """Every text string inside Block Kit blocks, for 'message mentions X' asserts."""
+
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+                yield node["text"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    yield from walk(blocks or [])
