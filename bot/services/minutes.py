@@ -1,0 +1,187 @@
+"""Minutes of network meetings and work/strategy plans (memo §2: available to
+department management). Submitted minutes are archived (``Minutes``) and posted
+to the network channel and the management channel through the outbox; the
+posts' timestamps are stored on the row when Slack has them, so the archive
+links to the posted messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain.language import Lang
+from bot.i18n import t
+from bot.i18n.format import fmt_date, fmt_time
+from bot.services.meetings import may_organise
+from bot.services.outbox import OutboxService
+from bot.settings import Settings
+from storage.models import MeetingOccurrence, Minutes, Person
+from storage.repositories import meetings as repo
+from storage.repositories import outbox as outbox_repo
+
+POST_MINUTES = "minutes_post"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    ok: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesForm:
+    """What the modal shows: the meeting the minutes are for."""
+
+    occurrence_id: int
+    title: str
+
+
+def archive_link(channel: str, ts: str) -> str:
+    """Slack's archive link to a message (it redirects to the workspace)."""
+    return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
+
+
+def parse_actions(text: str) -> list[dict[str, str]]:
+    """One action per line, ``owner: task`` (the owner may be a mention); a line
+    without a colon is a task without a named owner."""
+    out: list[dict[str, str]] = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-•* ").strip()
+        if not line:
+            continue
+        owner, sep, task = line.partition(":")
+        out.append({"owner": owner.strip(), "task": task.strip()} if sep and task.strip()
+                   else {"owner": "", "task": line})
+    return out
+
+
+class MinutesService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 settings: Settings, delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._calendar = calendar
+        self._settings = settings
+        self._delivery = delivery
+        delivery.register(POST_MINUTES, self._post)
+
+    @contextmanager
+    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            yield s, self._clock.now(), queued
+        self._delivery.deliver(queued)
+
+    # ------------------------------------------------------------------ minutes
+
+    def _may_write(self, s: Session, person_id: int, occ: MeetingOccurrence, now: datetime) -> bool:
+        return occ.minute_taker_id == person_id or may_organise(s.get(Person, person_id),
+                                                                  self._calendar.local_date(now))
+
+    def form(self, person_id: int, occurrence_id: int, lang: Lang) -> MinutesForm | Reply:
+        now = self._clock.now()
+        with self._sessions() as s:
+            occ = s.get(MeetingOccurrence, occurrence_id)
+            if occ is None:
+                return Reply(False, t(lang, "mtg.not_found", id=occurrence_id))
+            if not self._may_write(s, person_id, occ, now):
+                return Reply(False, t(lang, "min.not_taker"))
+            if repo.minutes_for(s, occ.id) is not None:
+                return Reply(False, t(lang, "min.already"))
+            tz = self._settings.tz
+            return MinutesForm(occ.id, f"{occ.meeting.title} {fmt_date(occ.starts_at, tz)}")
+
+    def submit(self, person_id: int, occurrence_id: int, decisions: str, actions: str, notes: str,
+               lang: Lang) -> Reply:
+        with self._step() as (s, now, queued):
+            occ = s.get(MeetingOccurrence, occurrence_id)
+            if occ is None:
+                return Reply(False, t(lang, "mtg.not_found", id=occurrence_id))
+            if not self._may_write(s, person_id, occ, now):
+                return Reply(False, t(lang, "min.not_taker"))
+            if repo.minutes_for(s, occ.id) is not None:
+                return Reply(False, t(lang, "min.already"))
+            tz = self._settings.tz
+            row = Minutes(occurrence_id=occ.id, kind="minutes",
+                          title=f"{occ.meeting.title} {fmt_date(occ.starts_at, tz)}",
+                          decisions=decisions.strip(), actions=parse_actions(actions), notes=notes.strip(),
+                          author_id=person_id, submitted_at=now)
+            s.add(row)
+            s.flush()
+            queued += self._queue_posts(s, row, now)
+            return Reply(True, t(lang, "min.submitted"))
+
+    def submit_plan(self, person_id: int, title: str, body: str, lang: Lang) -> Reply:
+        """A work/strategy plan (text or link), archived and posted to management."""
+        with self._step() as (s, now, queued):
+            if not may_organise(s.get(Person, person_id), self._calendar.local_date(now)):
+                return Reply(False, t(lang, "mtg.not_allowed"))
+            row = Minutes(occurrence_id=None, kind="plan", title=title.strip(), decisions="", actions=[],
+                          notes=body.strip(), author_id=person_id, submitted_at=now)
+            s.add(row)
+            s.flush()
+            queued += self._queue_posts(s, row, now, network=False)
+            return Reply(True, t(lang, "min.plan_submitted"))
+
+    def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[int]:
+        targets = [("network", self._settings.ifn_network_channel)] if network else []
+        targets.append(("management", self._settings.ifn_management_channel))
+        return [outbox_repo.enqueue(s, POST_MINUTES, {"minutes_id": row.id, "target": target, "channel": ch},
+                                    now, dedupe_key=f"minutes:{row.id}:{target}")
+                for target, ch in targets if ch]
+
+    def render(self, row: Minutes, lang: Lang = Lang.NB) -> str:
+        if row.kind == "plan":
+            return "\n".join([t(lang, "min.plan_head", title=row.title), row.notes])
+        lines = [t(lang, "min.head", title=row.title)]
+        lines += [f"*{t(lang, 'min.decisions')}*", row.decisions or "–"]
+        lines.append(f"*{t(lang, 'min.actions')}*")
+        lines += [f"• {a['owner']}: {a['task']}" if a.get("owner") else f"• {a['task']}"
+                  for a in row.actions] or ["–"]
+        if row.notes:
+            lines += [f"*{t(lang, 'min.notes')}*", row.notes]
+        return "\n".join(lines)
+
+    def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
+        with self._sessions() as s:
+            row = s.get(Minutes, int(payload["minutes_id"]))
+            if row is None:
+                raise LookupError(f"minutes {payload['minutes_id']} not found")
+            text = self.render(row)
+        ref = self._delivery.notifier.post(payload["channel"], text)
+        with self._sessions.begin() as s:
+            row = s.get(Minutes, int(payload["minutes_id"]))
+            if payload["target"] == "network":
+                row.network_ts = ref.ts
+            else:
+                row.management_ts = ref.ts
+        return {"channel": ref.channel, "ts": ref.ts}
+
+    # ------------------------------------------------------------------ the archive
+
+    def listing(self, lang: Lang, word: str | None = None) -> str:
+        tz = self._settings.tz
+        with self._sessions() as s:
+            rows = repo.recent_minutes(s, word=word)
+            lines = []
+            for row in rows:
+                link = ""
+                if row.network_ts and self._settings.ifn_network_channel:
+                    link = archive_link(self._settings.ifn_network_channel, row.network_ts)
+                elif row.management_ts and self._settings.ifn_management_channel:
+                    link = archive_link(self._settings.ifn_management_channel, row.management_ts)
+                kind = t(lang, "min.kind_plan") if row.kind == "plan" else t(lang, "min.kind_minutes")
+                title = f"<{link}|{row.title}>" if link else row.title
+                lines.append(f"• {kind}: {title} ({fmt_date(row.submitted_at, tz)} "
+                             f"{fmt_time(row.submitted_at, tz)})")
+        if not lines:
+            return t(lang, "min.search_none", word=word) if word else t(lang, "min.none")
+        head = t(lang, "min.search_title", word=word) if word else t(lang, "min.list_title")
+        return "\n".join([f"*{head}*", *lines])
