@@ -95,8 +95,18 @@ def _cmd_scheduler(args: argparse.Namespace) -> int:
         return _fail(problem, EXIT_CONFIG)
     from handlers.deps import build_deps
     from scheduler.runner import run_blocking
+    from storage.scheduler_lock import scheduler_lock
 
-    return run_blocking(build_deps(settings, SystemClock()).ticker, args.interval)
+    deps = build_deps(settings, SystemClock())
+    return run_blocking(deps.ticker, args.interval, scheduler_lock(deps.engine))
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sandbox.server import run as run_sandbox
+
+    return run_sandbox(Path(args.data_dir), args.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     sched = sub.add_parser("scheduler", help="run the scheduler: timeouts, reminders, outbox retries")
     sched.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
     sched.set_defaults(func=_cmd_scheduler)
+
+    sandbox = sub.add_parser("sandbox", help="the bot, a fake Slack and a workspace page on 127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8300, help="port of the page (default 8300; 0: any)")
+    sandbox.add_argument("--data-dir", default="sandbox-data",
+                         help="SQLite file and clock (default ./sandbox-data)")
+    sandbox.set_defaults(func=_cmd_sandbox)
 
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -134,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Long-running commands log what they do; one-shot commands print their result
     # and keep stderr for problems.
     logging.basicConfig(
-        level=logging.INFO if args.command in ("run", "scheduler") else logging.WARNING,
+        level=logging.INFO if args.command in ("run", "scheduler", "sandbox") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -25,6 +25,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
     ValidationError,
 )
@@ -57,6 +58,21 @@ class FormBlock(StrEnum):
     # hour
     PREFERRED_PERSON = "preferred_person"
     PREFERRED_TIMES = "preferred_times"
+    # support (the person is PREFERRED_PERSON)
+    URGENCY = "urgency"
+    NOTE = "note"
+    # line-handling issue
+    ISSUE_KIND = "issue_kind"
+    ISSUE_TITLE = "issue_title"
+    ISSUE_TEXT = "issue_text"
+    ISSUE_REPLY = "issue_reply"
+    # group supervision session
+    GROUP_TITLE = "group_title"
+    GROUP_DATE = "group_date"
+    GROUP_TIME = "group_time"
+    GROUP_PLACE = "group_place"
+    GROUP_CAPACITY = "group_capacity"
+    GROUP_CO_ORGANISER = "group_co_organiser"
     # feedback response (the assignee's structured feedback)
     CRITERION = "criterion"  # prefix: one radio group per criterion, see criterion_block()
     OVERALL = "overall"
@@ -208,6 +224,66 @@ class HourForm(RequestForm):
             "preferred_person": self.preferred_person,
             "preferred_times": self.preferred_times,
         }
+
+
+class Urgency(StrEnum):
+    """How soon a support conversation is wanted."""
+
+    TODAY = "today"
+    WEEK = "week"
+    NO_RUSH = "no_rush"
+
+
+SUPPORT_NOTE_MAX = 500
+SupportNoteText = Annotated[str, _limits(SUPPORT_NOTE_MAX, 0), _NoNationalId]
+
+
+class SupportForm(_Form):
+    """Støttesamtale (memo 8.3): whom, how soon, and an optional short note."""
+
+    preferred_person: str | None = None  # a person id from the offered options; None: anyone
+    urgency: Urgency
+    note: SupportNoteText = ""
+
+    def details(self) -> dict[str, Any]:
+        return {"urgency": self.urgency.value}
+
+
+ISSUE_KINDS = ("case", "country", "general", "cross_area")
+ISSUE_TITLE_MAX = 150
+ISSUE_TEXT_MAX = 3000
+IssueTitleText = Annotated[str, _limits(ISSUE_TITLE_MAX, 3), _NoNationalId]
+IssueText = Annotated[str, _limits(ISSUE_TEXT_MAX, DESCRIPTION_MIN), _NoNationalId]
+
+
+class IssueForm(_Form):
+    """Faglig problemstilling (memo §7): which kind, the area it concerns, title, text."""
+
+    issue_kind: str
+    area: str | None = None
+    issue_title: IssueTitleText
+    issue_text: IssueText
+
+
+GROUP_TITLE_MAX = 150
+GROUP_PLACE_MAX = 200
+GROUP_CAPACITY_MAX = 100
+GroupTitleText = Annotated[str, _limits(GROUP_TITLE_MAX, 3), _NoNationalId]
+GroupPlaceText = Annotated[str, _limits(GROUP_PLACE_MAX), _NoNationalId]
+
+
+class GroupForm(_Form):
+    """Veiledning i grupper (memo 8.2.4): a session people sign up for."""
+
+    group_title: GroupTitleText
+    starts_at: datetime
+    group_place: GroupPlaceText
+    group_capacity: Annotated[int, Field(ge=1, le=GROUP_CAPACITY_MAX)]
+    group_co_organiser: str | None = None
+
+
+class IssueReply(_Form):
+    issue_reply: IssueText
 
 
 class FeedbackResponse(_Form):
@@ -415,6 +491,82 @@ def parse_hour(
         raw["preferred_person"] = person
     model, errors = _validate(HourForm, raw, lang, _field_block)
     return _finish(model, errors, extra)
+
+
+def parse_support(
+    values: StateValues, lang: Lang, people_ids: Collection[str] | None = None
+) -> SupportForm | FormErrors:
+    raw = _collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.URGENCY, FormBlock.NOTE])
+    extra: FormErrors = {}
+    person = raw.pop("preferred_person", None)
+    if person is not None and person != ANYONE:
+        if people_ids is not None and person not in people_ids:
+            extra[FormBlock.PREFERRED_PERSON] = t(lang, "form.error.person_unavailable")
+        raw["preferred_person"] = person
+    if raw.get("urgency") is not None and raw["urgency"] not in {u.value for u in Urgency}:
+        extra[FormBlock.URGENCY] = t(lang, "form.error.invalid_choice")
+        raw.pop("urgency")
+    model, errors = _validate(SupportForm, raw, lang, _field_block)
+    return _finish(model, errors, extra)
+
+
+def parse_issue(values: StateValues, lang: Lang, areas: Collection[str]) -> IssueForm | FormErrors:
+    raw = _collect(values, [FormBlock.ISSUE_KIND, FormBlock.AREA, FormBlock.ISSUE_TITLE,
+                            FormBlock.ISSUE_TEXT])
+    extra: FormErrors = {}
+    if raw.get("issue_kind") is not None and raw["issue_kind"] not in ISSUE_KINDS:
+        extra[FormBlock.ISSUE_KIND] = t(lang, "form.error.invalid_choice")
+    if raw.get("area") is not None and raw["area"] not in areas:
+        extra[FormBlock.AREA] = t(lang, "form.error.invalid_choice")
+    if raw.get("issue_kind") in ("case", "country") and raw.get("area") is None:
+        extra[FormBlock.AREA] = t(lang, "form.error.required")
+    model, errors = _validate(IssueForm, raw, lang, _field_block)
+    return _finish(model, errors, extra)
+
+
+def parse_group(values: StateValues, lang: Lang, now_local: datetime,
+                people_ids: Collection[str] | None = None) -> GroupForm | FormErrors:
+    """The start must lie in the future (in the zone of ``now_local``); the
+    co-organiser, if any, must be one of the offered people."""
+    raw = _collect(values, [FormBlock.GROUP_TITLE, FormBlock.GROUP_PLACE, FormBlock.GROUP_CAPACITY,
+                            FormBlock.GROUP_CO_ORGANISER])
+    extra: FormErrors = {}
+    co = raw.get("group_co_organiser")
+    if co is not None and (co == ANYONE or (people_ids is not None and co not in people_ids)):
+        if co != ANYONE:
+            extra[FormBlock.GROUP_CO_ORGANISER] = t(lang, "form.error.person_unavailable")
+        raw.pop("group_co_organiser")
+    day_raw, time_raw = _value(values, FormBlock.GROUP_DATE), _value(values, FormBlock.GROUP_TIME)
+    if day_raw is None:
+        extra[FormBlock.GROUP_DATE] = t(lang, "form.error.required")
+    if time_raw is None:
+        extra[FormBlock.GROUP_TIME] = t(lang, "form.error.required")
+    if day_raw is not None and time_raw is not None:
+        try:
+            when = datetime.combine(date.fromisoformat(day_raw), time.fromisoformat(time_raw),
+                                    tzinfo=now_local.tzinfo)
+        except ValueError:
+            extra[FormBlock.GROUP_DATE] = t(lang, "form.error.invalid")
+        else:
+            if when <= now_local:
+                extra[FormBlock.GROUP_DATE] = t(lang, "form.error.time_past")
+            raw["starts_at"] = when
+    if "starts_at" not in raw:
+        raw["starts_at"] = now_local  # the field error above is what the user sees
+    if isinstance(raw.get("group_capacity"), str) and not raw["group_capacity"].isdigit():
+        extra[FormBlock.GROUP_CAPACITY] = t(lang, "form.error.invalid")
+        raw["group_capacity"] = 1
+    model, errors = _validate(GroupForm, raw, lang, _field_block)
+    if errors.pop("starts_at", None):
+        extra.setdefault(FormBlock.GROUP_DATE, t(lang, "form.error.invalid"))
+    if "group_capacity" in errors:
+        errors["group_capacity"] = t(lang, "group.error.capacity", max=GROUP_CAPACITY_MAX)
+    return _finish(model, errors, extra)
+
+
+def parse_issue_reply(values: StateValues, lang: Lang) -> IssueReply | FormErrors:
+    model, errors = _validate(IssueReply, _collect(values, [FormBlock.ISSUE_REPLY]), lang, _field_block)
+    return _finish(model, errors, {})
 
 
 def parse_feedback_response(

@@ -26,6 +26,11 @@ class Notifier(Protocol):
         """Send a direct message to one user."""
         ...
 
+    def dm_group(self, user_ids: list[str], text: str,
+                 blocks: list[dict[str, Any]] | None = None) -> MessageRef:
+        """Send a message to the group DM of exactly these users."""
+        ...
+
     def update(self, ref: MessageRef, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """Replace the content of a message the bot posted."""
         ...

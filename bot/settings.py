@@ -52,6 +52,13 @@ class CoreSettings(BaseSettings):
     ifn_timeout_hour: int = Field(default=27900, gt=0)
     ifn_timeout_support: int = Field(default=2 * 3600, gt=0)
 
+    # Support conversations (memo 8.3, SPEC §7): days before a note is purged, and the
+    # external services a requester is sent when the assignee refers them (a literal \\n separates lines)
+    ifn_support_retention_days: int = Field(default=90, gt=0)
+    ifn_external_support: str = Field(
+        default="Bedriftshelsetjenesten (BHT) – via personalavdelingen\\nArbeidsmiljøtjenesten"
+    )
+
     # Case references (SPEC §7)
     ifn_case_ref_pattern: str = Field(default=r"^\d{2}/\d{5}(-\d{1,3})?$")
     ifn_case_ref_example: str = Field(default="26/01234")
@@ -99,6 +106,12 @@ class CoreSettings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.ifn_timezone)
+
+    @property
+    def external_support_lines(self) -> list[str]:
+        """IFN_EXTERNAL_SUPPORT as lines (a literal ``\\n`` or a real newline separates them)."""
+        text = self.ifn_external_support.replace("\\n", "\n")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def offer_timeout(self, request_type: str) -> int:
         return int(getattr(self, f"ifn_timeout_{request_type}"))

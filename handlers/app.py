@@ -10,7 +10,11 @@ from slack_bolt import App
 from handlers import commands, errors, home
 from handlers.availability import AvailabilityHandlers
 from handlers.deps import Deps
+from handlers.group_sessions import GroupSessionHandlers
+from handlers.line_issues import LineIssueHandlers
+from handlers.meetings import MeetingHandlers
 from handlers.requests import RequestHandlers
+from handlers.support import SupportHandlers
 
 
 def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
@@ -24,9 +28,19 @@ def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     errors.register(app, deps)
     request_handlers = RequestHandlers(deps)
     availability_handlers = AvailabilityHandlers(deps)
-    subcommands = {**request_handlers.subcommands(), **availability_handlers.subcommands()}
+    support_handlers = SupportHandlers(deps)
+    issue_handlers = LineIssueHandlers(deps, deps.line_issues)
+    group_handlers = GroupSessionHandlers(deps, deps.group_sessions)
+    meeting_handlers = MeetingHandlers(deps)
+    subcommands = {**request_handlers.subcommands(), **availability_handlers.subcommands(),
+                   **support_handlers.subcommands(), **issue_handlers.subcommands(),
+                   **group_handlers.subcommands(), **meeting_handlers.subcommands()}
     commands.register(app, deps, extra=subcommands)
     request_handlers.register(app)
+    meeting_handlers.register(app)
     availability_handlers.register(app)
+    support_handlers.register(app)
+    issue_handlers.register(app)
+    group_handlers.register(app)
     home.register(app, deps)
     return app

@@ -21,6 +21,10 @@ from bot.routing_types import WorkingHours
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
+from bot.services.group_sessions import GroupSessionService
+from bot.services.line_issues import LineIssueService
+from bot.services.meetings import MeetingService
+from bot.services.minutes import MinutesService
 from bot.services.outbox import OutboxService
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.requests import RequestService
@@ -47,6 +51,10 @@ class Deps:
     ticker: Ticker
     availability: AvailabilityService
     daily: DailyJobs
+    meetings: MeetingService
+    minutes: MinutesService
+    line_issues: LineIssueService
+    group_sessions: GroupSessionService
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -77,6 +85,15 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
     availability = AvailabilityService(sessions, clock, calendar, delivery)
     daily = DailyJobs(sessions, clock, calendar, delivery)
     daily.add("substitute_reminder", availability.queue_substitute_reminders)
+    # Maintenance runs on its own morning schedule, apart from the jobs that message people.
+    maintenance = DailyJobs(sessions, clock, calendar, delivery)
+    maintenance.add("support_purge", requests.purge_support_notes)
+    meetings = MeetingService(sessions, clock, calendar, settings, delivery)
+    minutes = MinutesService(sessions, clock, calendar, settings, delivery)
+    maintenance.add("meetings_materialize", meetings.materialize_all)
+    line_issues = LineIssueService(sessions, clock, settings, calendar, delivery)
+    group_sessions = GroupSessionService(sessions, clock, settings, calendar, delivery)
+    sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due)
     return Deps(
         settings=settings,
         engine=engine,
@@ -90,7 +107,11 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
         criteria=load_criteria(settings.ifn_feedback_criteria_file),
         delivery=delivery,
         requests=requests,
-        ticker=Ticker(requests, delivery, daily),
+        ticker=Ticker(requests, delivery, daily, sweeps=sweeps),
         availability=availability,
         daily=daily,
+        meetings=meetings,
+        minutes=minutes,
+        line_issues=line_issues,
+        group_sessions=group_sessions,
     )

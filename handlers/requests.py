@@ -139,16 +139,21 @@ class RequestHandlers:
     def register(self, app: App) -> None:
         deps = self.deps
 
-        for action_id, request_type in MENU_REQUEST_TYPES.items():
-            def open_from_menu(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None,
-                               _type: RequestType = request_type) -> None:
+        def menu_button(request_type: RequestType):
+            # A closure, not a default argument: Bolt fills every parameter it does
+            # not know with None, which would open the wrong form.
+            def open_from_menu(ack: Ack, body: dict[str, Any], client: WebClient,
+                               respond: Respond | None) -> None:
                 ack()
                 actor = identify(deps, client, body["user"]["id"])
                 if actor is None:
                     tell(body, client, respond, t(language_for(None), "req.notice.not_in_directory"))
                     return
-                self.open_form(client, body["trigger_id"], _type, actor)
-            app.action(ActionId(action_id).value)(open_from_menu)
+                self.open_form(client, body["trigger_id"], request_type, actor)
+            return open_from_menu
+
+        for action_id, request_type in MENU_REQUEST_TYPES.items():
+            app.action(ActionId(action_id).value)(menu_button(request_type))
 
         def submitted(request_type: RequestType):
             def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:

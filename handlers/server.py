@@ -58,11 +58,13 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             from scheduler.runner import start_background
+            from storage.scheduler_lock import scheduler_lock
 
             deps = build_deps(settings, clock)
             app = build_app(deps)
             assert settings.slack_app_token is not None
-            scheduler = start_background(deps.ticker) if with_scheduler else None
+            scheduler = (start_background(deps.ticker, lock=scheduler_lock(deps.engine))
+                         if with_scheduler else None)
             log.info("starting in Socket Mode")
             try:
                 SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()

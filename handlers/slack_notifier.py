@@ -22,6 +22,11 @@ class SlackNotifier:
         opened = self._client.conversations_open(users=user_id)
         return self.post(opened["channel"]["id"], text, blocks)
 
+    def dm_group(self, user_ids: list[str], text: str,
+                 blocks: list[dict[str, Any]] | None = None) -> MessageRef:
+        opened = self._client.conversations_open(users=",".join(user_ids))
+        return self.post(opened["channel"]["id"], text, blocks)
+
     def update(self, ref: MessageRef, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         self._client.chat_update(channel=ref.channel, ts=ref.ts, text=text, blocks=blocks)
 

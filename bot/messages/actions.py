@@ -15,5 +15,6 @@ class RequestAction(StrEnum):
     WRITE_FEEDBACK = "request_write_feedback"
     PROPOSE_TIMES = "request_propose_times"
     PICK_TIME = "request_pick_time"  # value: "<request id>:<slot index>"
+    REFER_EXTERNAL = "request_refer_external"  # support: "henvist eksternt"
     HELP_CAME_YES = "request_help_came_yes"
     HELP_CAME_NO = "request_help_came_no"

@@ -47,6 +47,13 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
     fields: list[str] = []
     if with_requester:
         fields.append(t(lang, "req.field.requester", name=snap.requester.name))
+    if snap.type == "support":
+        # Confidential: no area, no case facts; only how soon and whom they picked.
+        if d.get("urgency"):
+            fields.append(t(lang, "support.field.urgency", value=t(lang, f"support.urgency.{d['urgency']}")))
+        picked = d.get("preferred_name") or t(lang, "support.anyone")
+        fields.append(t(lang, "req.field.preferred", name=picked))
+        return fields
     fields.append(t(lang, "req.field.area", area=snap.area))
     child = t(lang, "req.no")
     if snap.child_involved:
@@ -86,8 +93,24 @@ def _history(snap: RequestSnapshot, lang: Lang) -> str | None:
     return " · ".join(parts) or None
 
 
+def _note_block(snap: RequestSnapshot, lang: Lang, *, visible: bool) -> list[Block]:
+    """The requester's words: always for ordinary requests; for support only to the
+    requester and the person who took it, and gone once purged."""
+    if snap.type != "support":
+        return [SectionBlock(text=_md(_quote(snap.description)))]
+    if snap.details.get("note_purged_at"):
+        return [ContextBlock(elements=[_md(t(lang, "support.note_purged"))])]
+    if not snap.description:
+        return []
+    if not visible:
+        return [ContextBlock(elements=[_md(t(lang, "support.note_hidden"))])]
+    return [SectionBlock(text=_md(_quote(snap.description)))]
+
+
 def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) -> str:
     state = snap.state
+    if snap.type == "support" and state == "unassigned":
+        return t(lang, "support.status.unassigned")
     if state == "offered":
         open_offers = snap.open_offers
         names = ", ".join(o.person.name for o in open_offers) or "–"
@@ -113,7 +136,7 @@ def status_message(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetim
     blocks: list[Block] = [
         HeaderBlock(text=title(snap, lang)),
         SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=False)]),
-        SectionBlock(text=_md(_quote(snap.description))),
+        *_note_block(snap, lang, visible=True),
         SectionBlock(text=_md(line)),
     ]
     history = _history(snap, lang)
@@ -172,6 +195,13 @@ def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
                 _button(lang, "req.button.propose_times", RequestAction.PROPOSE_TIMES, value, "primary")
             ]),
         ]
+    if snap.type == "support":
+        buttons = [_button(lang, "req.button.done", RequestAction.DONE, value, "primary")]
+        if not d.get("referred_external"):
+            buttons.append(_button(lang, "support.button.refer", RequestAction.REFER_EXTERNAL, value))
+        key = "support.task_referred" if d.get("referred_external") else "support.task"
+        return [SectionBlock(text=_md(t(lang, key, name=snap.requester.name))),
+                ActionsBlock(elements=buttons)]
     return [ActionsBlock(elements=[_button(lang, "req.button.done", RequestAction.DONE, value, "primary")])]
 
 
@@ -186,6 +216,8 @@ def offer_outcome(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang) -> st
     if snap.state == "cancelled":
         return t(lang, "req.offer.cancelled")
     if snap.assignee is not None and snap.assignee.id != offer.person.id:
+        if snap.type == "support":
+            return t(lang, "support.offer.taken")  # who took it is between the two of them
         return t(lang, "req.offer.taken_by", name=snap.assignee.name)
     return t(lang, "req.offer.withdrawn")
 
@@ -198,7 +230,7 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
     blocks: list[Block] = [
         HeaderBlock(text=f"{header} (#{snap.id})"),
         SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=True)]),
-        SectionBlock(text=_md(_quote(snap.description))),
+        *_note_block(snap, lang, visible=offer.state == "accepted"),
         ContextBlock(elements=[_md(t(lang, "req.offer.why", reason=_reason(offer, lang)))]),
     ]
     value = str(snap.id)

@@ -10,6 +10,7 @@ quick steps never overwrite each other out of order.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ log = logging.getLogger("ifn_bot.outbox")
 SYNC_STATUS = "sync_request_status"
 SYNC_OFFER = "sync_offer"
 DM = "dm"
+GROUP_DM = "group_dm"
 POST = "post"
 
 LEASE = timedelta(seconds=60)
@@ -53,6 +55,13 @@ def queue_dm(session: Session, person_id: int, text: str, blocks: list[dict[str,
                         dedupe_key)
 
 
+def queue_group_dm(session: Session, person_ids: list[int], text: str, blocks: list[dict[str, Any]] | None,
+                   now, dedupe_key: str | None = None) -> int:
+    """A message to a group DM of exactly these people (e.g. the two in a support conversation)."""
+    return repo.enqueue(session, GROUP_DM, {"person_ids": list(person_ids), "text": text, "blocks": blocks},
+                        now, dedupe_key)
+
+
 def queue_post(session: Session, channel: str, text: str, blocks: list[dict[str, Any]] | None,
                now, dedupe_key: str | None = None) -> int:
     return repo.enqueue(session, POST, {"channel": channel, "text": text, "blocks": blocks}, now, dedupe_key)
@@ -66,6 +75,18 @@ class OutboxService:
         self._clock = clock
         self._notifier = notifier
         self._tz = tz
+        self._renderers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {}
+
+    def register(self, method: str, send: Callable[[dict[str, Any]], dict[str, Any] | None]) -> None:
+        """Let a feature deliver its own outbox method (e.g. a message re-rendered
+        from current state and updated in place); ``send`` raises to be retried."""
+        if method in self._renderers or method in (SYNC_STATUS, SYNC_OFFER, DM, GROUP_DM, POST):
+            raise ValueError(f"outbox method {method!r} registered twice")
+        self._renderers[method] = send
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier
 
     def deliver(self, ids: list[int]) -> int:
         """Deliver these messages now (right after the transaction that queued them)."""
@@ -111,6 +132,16 @@ class OutboxService:
                 raise LookupError(f"person {payload['person_id']} has no Slack user id")
             ref = self._notifier.dm(user, payload["text"], payload.get("blocks"))
             return {"channel": ref.channel, "ts": ref.ts}
+        if method == GROUP_DM:
+            with self._sessions() as session:
+                users = [getattr(session.get(Person, int(pid)), "slack_user_id", None)
+                         for pid in payload["person_ids"]]
+            if not all(users):
+                raise LookupError(f"people {payload['person_ids']} lack a Slack user id")
+            ref = self._notifier.dm_group(users, payload["text"], payload.get("blocks"))
+            return {"channel": ref.channel, "ts": ref.ts}
+        if method in self._renderers:
+            return self._renderers[method](payload)
         if method == POST:
             ref = self._notifier.post(payload["channel"], payload["text"], payload.get("blocks"))
             return {"channel": ref.channel, "ts": ref.ts}

@@ -32,9 +32,39 @@ from bot.services.outbox import OutboxService
 from bot.services.snapshots import load_person_ref
 from bot.services.world import load_world
 from bot.settings import CoreSettings
-from storage.models import Person, Request, RoleAssignment
+from storage.models import Person, Request, RoleAssignment, Unit
 from storage.repositories import requests as repo
 from storage.repositories import timers as timer_repo
+
+#: Keys of a support request's details (and audit data) that hold the requester's words.
+SUPPORT_PRIVATE_DETAILS = frozenset({"note", "description"})
+
+
+def own_leaders(s: Session, person_id: int, today) -> frozenset[int]:
+    """The area leader of the person's area and the unit leader of their unit,
+    on ``today`` (support conversations never reach them, SPEC §7)."""
+    person = s.get(Person, person_id)
+    if person is None:
+        return frozenset()
+    area = person.area_code
+    if area is None and person.unit_id is not None:
+        unit = s.get(Unit, person.unit_id)
+        area = unit.area_code if unit else None
+    out: set[int] = set()
+    rows = s.execute(select(RoleAssignment, Person).join(Person, Person.id == RoleAssignment.person_id).where(
+        RoleAssignment.role.in_([Role.AREA_LEADER.value, Role.UNIT_LEADER.value])))
+    for role, holder in rows:
+        if (role.valid_from is not None and today < role.valid_from) or \
+                (role.valid_to is not None and today > role.valid_to):
+            continue
+        leads_area = (role.area_code or holder.area_code) == area
+        if role.role == Role.AREA_LEADER.value and area is not None and leads_area:
+            out.add(holder.id)
+        if role.role == Role.UNIT_LEADER.value and person.unit_id is not None \
+                and holder.unit_id == person.unit_id:
+            out.add(holder.id)
+    out.discard(person_id)
+    return frozenset(out)
 
 
 class Outcome(StrEnum):
@@ -150,9 +180,13 @@ class RequestService:
             if new.type is not RequestType.LIVE and not self._calendar.is_working_time(now):
                 defer_until = self._calendar.next_working_start(now)
             world = load_world(s, now, self._hours)
+            # Support is confidential: the requester's own leaders are never in the chain.
+            excluded = own_leaders(s, requester_id, self._calendar.local_date(now)) \
+                if new.type is RequestType.SUPPORT else frozenset()
             facts = RequestFacts(
                 type=new.type, area=new.area, child_involved=new.child_involved,
                 requester_id=requester_id, preferred_person_id=new.preferred_person_id,
+                excluded_person_ids=excluded,
             )
             chain = route(facts, world, defer_until or now)
             request = repo.insert(
@@ -377,7 +411,7 @@ class RequestService:
     def fire_due_timers(self) -> int:
         now = self._clock.now()
         with self._sessions() as s:
-            due = [(tm.id, tm.kind, tm.request_id) for tm in timer_repo.due(s, now)]
+            due = [(tm.id, tm.kind, tm.request_id) for tm in timer_repo.due(s, now, requests_only=True)]
         fired = 0
         for timer_id, kind, request_id in due:
             with self._step() as step:
@@ -418,6 +452,9 @@ class RequestService:
     # ----------------------------------------------------------- the timeline
 
     def can_see_timeline(self, s: Session, request: Request, person_id: int) -> bool:
+        if request.type == RequestType.SUPPORT.value:
+            # Confidential: the two people in the conversation, nobody else (not admins).
+            return person_id in (request.requester_id, request.assignee_id)
         if person_id == request.requester_id or repo.was_offered(s, request.id, person_id):
             return True
         return bool(s.scalar(select(RoleAssignment.id).where(
@@ -446,7 +483,9 @@ class RequestService:
             lines = [f"*{t(lang, 'req.log.title', id=request_id)}*"]
             for ev in repo.timeline(s, request_id):
                 when = fmt_datetime(ev.at, tz)
-                if ev.kind == "routed":
+                if ev.kind == "exhausted" and request.type == RequestType.SUPPORT.value:
+                    lines.append(t(lang, "req.log.exhausted_support", time=when))
+                elif ev.kind == "routed":
                     chain = ", ".join(name(int(c["person_id"])) for c in ev.data.get("chain", [])) or "–"
                     lines.append(t(lang, "req.log.routed", time=when, chain=chain))
                 else:
@@ -466,6 +505,8 @@ class RequestService:
                 return OK  # a double click by the winner: nothing to do
             if repo.was_offered(s, request_id, person_id):
                 repo.audit(s, request_id=request_id, kind="late_answer", actor_id=person_id, at=now)
+            if request.type == RequestType.SUPPORT.value:
+                return Result(Outcome.ALREADY_TAKEN, "support.offer.taken")  # not who: that is theirs
             return Result(Outcome.ALREADY_TAKEN, "req.notice.already_taken",
                           {"name": load_person_ref(s, request.assignee_id).name})
         if request.state in {st.value for st in FINAL_STATES}:
@@ -548,6 +589,12 @@ class RequestService:
             return []
         s.refresh(request)
         repo.audit(s, request_id=request.id, kind="exhausted", at=now)
+        if request.type == RequestType.SUPPORT.value:
+            # Confidential: the requester is told honestly, with where else to turn; no leader is told.
+            requester = load_person_ref(s, request.requester_id)
+            services = "\n".join(f"• {line}" for line in self._settings.external_support_lines) or "–"
+            return [outbox.queue_dm(s, request.requester_id,
+                                    t(requester.lang, "support.exhausted", services=services), None, now)]
         requester = load_person_ref(s, request.requester_id)
         queued: list[int] = []
         for leader_id in self._area_leaders(s, request.area_code):
@@ -567,6 +614,8 @@ class RequestService:
                        and (r.valid_to is None or today <= r.valid_to)})
 
     def _after_accept(self, s: Session, request: Request, now: datetime) -> list[int]:
+        if request.type == RequestType.SUPPORT.value and request.assignee_id:
+            return [self._introduce(s, request, now)]
         if request.type == RequestType.FEEDBACK.value and request.details.get("deadline"):
             deadline = datetime.fromisoformat(request.details["deadline"]).date()
             remind_day = self._calendar.working_days_before(deadline, 1)
@@ -575,6 +624,59 @@ class RequestService:
                 timer_repo.schedule(s, kind="feedback_reminder", key=f"feedback_reminder:{request.id}",
                                     due_at=due, now=now, request_id=request.id)
         return []
+
+    def _introduce(self, s: Session, request: Request, now: datetime) -> int:
+        """Support: put the two in touch in a group DM of just the two of them
+        (names and who-sees-what only; the note stays out of the outbox)."""
+        requester = load_person_ref(s, request.requester_id)
+        assignee = load_person_ref(s, request.assignee_id)
+        text = "\n".join(t(lang, "support.intro", requester=requester.name, assignee=assignee.name,
+                            id=request.id) for lang in dict.fromkeys((requester.lang, assignee.lang)))
+        return outbox.queue_group_dm(s, [request.requester_id, request.assignee_id], text, None, now,
+                                     dedupe_key=f"support_intro:{request.id}")
+
+    def refer_external(self, request_id: int, person_id: int) -> Result:
+        """Support: the assignee refers the requester to external professionals
+        (memo 8.3); the requester gets the configured list in a DM."""
+        with self._step() as step:
+            s, now, queued = step.s, step.now, step.queued
+            request = self._load(s, request_id, assignee=person_id)
+            if isinstance(request, Result):
+                return request
+            if request.type != RequestType.SUPPORT.value:
+                return Result(Outcome.INVALID, "req.notice.not_found", {"id": request_id})
+            if request.state != RequestState.ACCEPTED.value:
+                return self._final(request)
+            if request.details.get("referred_external"):
+                return OK
+            request.details = {**request.details, "referred_external": now.isoformat()}
+            request.updated_at = now
+            repo.audit(s, request_id=request_id, kind="referred_external", actor_id=person_id, at=now)
+            requester = load_person_ref(s, request.requester_id)
+            assignee = load_person_ref(s, person_id)
+            services = "\n".join(f"• {line}" for line in self._settings.external_support_lines) or "–"
+            text = t(requester.lang, "support.referred", name=assignee.name, services=services)
+            queued.append(outbox.queue_dm(s, request.requester_id, text, None, now))
+            queued += self._queue_all_messages(s, request_id, now)
+        return OK
+
+    def purge_support_notes(self, s: Session, now: datetime, _today=None) -> list[int]:
+        """Daily job: remove the note of every support request older than the
+        retention period from the request and from any audit data holding it.
+        The row stays (monthly counts); its messages are re-rendered without the note."""
+        cutoff = now - timedelta(days=self._settings.ifn_support_retention_days)
+        queued: list[int] = []
+        for request in repo.support_notes_due(s, cutoff):
+            request.description = ""
+            request.details = {k: v for k, v in request.details.items() if k not in SUPPORT_PRIVATE_DETAILS} \
+                | {"note_purged_at": now.isoformat()}
+            repo.redact_audit(s, request.id, SUPPORT_PRIVATE_DETAILS)
+            repo.audit(s, request_id=request.id, kind="note_purged", at=now)
+            if request.status_ts:
+                queued.append(outbox.queue_status(s, request.id, now))
+            queued += [outbox.queue_offer(s, o.id, now) for o in repo.offers_for(s, request.id)
+                       if o.message_ts and o.state == "accepted"]
+        return queued
 
     def _queue_all_messages(self, s: Session, request_id: int, now: datetime) -> list[int]:
         queued = [outbox.queue_status(s, request_id, now)]

@@ -10,6 +10,7 @@ the process was down, once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.services.daily import DailyJobs
@@ -23,18 +24,21 @@ class TickResult:
     timers: int
     delivered: int
     daily: int = 0  # daily jobs that ran (at most once per job and working morning)
+    other: int = 0  # what the features' own sweeps did (their timers, maintenance jobs)
 
 
 class Ticker:
     def __init__(self, requests: RequestService, delivery: OutboxService,
-                 daily: DailyJobs | None = None) -> None:
+                 daily: DailyJobs | None = None, sweeps: Sequence[Callable[[], int]] = ()) -> None:
         self._requests = requests
         self._delivery = delivery
         self._daily = daily
+        self._sweeps = tuple(sweeps)
 
     def tick(self) -> TickResult:
         timeouts = self._requests.time_out_due()
         timers = self._requests.fire_due_timers()
         daily = self._daily.run_due() if self._daily is not None else 0
+        other = sum(sweep() for sweep in self._sweeps)
         delivered = self._delivery.deliver_due()
-        return TickResult(timeouts, timers, delivered, daily)
+        return TickResult(timeouts, timers, delivered, daily, other)

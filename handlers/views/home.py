@@ -70,8 +70,9 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
         if not data.offered_to_me:
             blocks.append(SectionBlock(text=_md(t(lang, "home.no_offers"))))
         for snap, _offer_id in data.offered_to_me:
-            blocks.append(SectionBlock(text=_md(f"*{title(snap, lang)}* – {snap.requester.name}\n"
-                                                f">{snap.description[:200]}")))
+            # A support note is shown only to whoever takes the conversation.
+            note = "" if snap.type == "support" else f"\n>{snap.description[:200]}"
+            blocks.append(SectionBlock(text=_md(f"*{title(snap, lang)}* – {snap.requester.name}{note}")))
             blocks.append(ActionsBlock(elements=[
                 _button(lang, "req.button.accept", RequestAction.ACCEPT.value, str(snap.id), "primary"),
                 _button(lang, "req.button.decline", RequestAction.DECLINE.value, str(snap.id)),

@@ -4,6 +4,7 @@ from storage.models.audit import AuditEvent, AuditImmutableError
 from storage.models.availability import Absence, AvailabilityStatus, Substitute
 from storage.models.base import Base
 from storage.models.directory import Area, Person, RoleAssignment, Unit
+from storage.models.issues import LineIssue
 from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
 from storage.models.outbox import OutboxMessage
 from storage.models.production import Exemption, ProductionLog
@@ -22,6 +23,7 @@ __all__ = [
     "Exemption",
     "GroupSession",
     "GroupSignup",
+    "LineIssue",
     "Meeting",
     "MeetingOccurrence",
     "Minutes",

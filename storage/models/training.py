@@ -48,6 +48,8 @@ class GroupSession(Base):
     channel: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A Slack retry or double submit of the form creates one session.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     signups: Mapped[list[GroupSignup]] = relationship(

