@@ -36,7 +36,7 @@ from handlers.commands import SubHandler
 from handlers.deps import Deps
 from handlers.home import from_home_tab, publish_home
 from handlers.identity import identify, language_for
-from handlers.ids import MENU_REQUEST_TYPES, ActionId, CallbackId
+from handlers.ids import MENU_REQUEST_TYPES, PROPOSAL_SLOTS, ActionId, CallbackId
 from handlers.outcomes import result_text
 from handlers.views.request_forms import (
     feedback_modal,
@@ -266,8 +266,8 @@ class RequestHandlers:
                 return
             result = deps.requests.propose_times(rid or 0, actor.person_id if actor else 0, times)
             if not result.ok:
-                first = next(iter(("slot1_date",)))
-                ack(response_action="errors", errors={first: result_text(lang, result)})
+                first_date_block = PROPOSAL_SLOTS[0][0].value
+                ack(response_action="errors", errors={first_date_block: result_text(lang, result)})
                 return
             ack()
 

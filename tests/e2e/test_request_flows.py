@@ -363,3 +363,23 @@ def person(bot, slack_id):
     from tests.flows import person_id
 
     return person_id(bot, slack_id)
+
+
+def test_only_the_assignee_can_propose_times(org):
+    view = open_form(org, CW_B, "time")
+    submit(org, CW_B, view, state_values({**common("Ønsker en veiledningstime."),
+                                          FormBlock.PREFERRED_PERSON: state_static_select("anyone"),
+                                          FormBlock.PREFERRED_TIMES: state_plain_text("Fredag")}))
+    click(org, IFK_B, offer_msg(org, IFK_B), "request_accept")
+    before = len(org.fake.calls("views.open"))
+    click(org, IFK_B, offer_msg(org, IFK_B), "request_propose_times")
+    modal = org.fake.view(org.fake.calls("views.open")[before].response["view"]["id"])
+    times = state_values({"slot1_date": state_datepicker("2026-11-27"),
+                          "slot1_time": state_timepicker("10:00")})
+    # someone else submitting the same modal (a forged or shared view) is refused on the field
+    body = submit(org, IFK_A, modal, times).json()
+    assert body["response_action"] == "errors"
+    assert body["errors"] == {"slot1_date": "Bare den som har tatt forespørselen, kan gjøre dette."}
+    assert "proposed_times" not in only_request(org).details
+    assert submit(org, IFK_B, modal, times).status == 200
+    assert len(only_request(org).details["proposed_times"]) == 1
