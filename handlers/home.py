@@ -20,7 +20,7 @@ from handlers.views.home import STATUS_ACTION_PREFIX, has_status, home_view
 def publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
     actor = identify(deps, client, user_id)
     lang = language_for(actor)
-    data = HomeService(deps.sessions, deps.clock).load(actor.person_id) if actor else None
+    data = HomeService(deps.sessions, deps.clock, deps.settings.tz).load(actor.person_id) if actor else None
     client.views_publish(user_id=user_id,
                          view=home_view(actor, lang, data, deps.settings.tz, deps.clock.now()))
 
@@ -45,5 +45,5 @@ def register(app: App, deps: Deps) -> None:
             client.chat_postMessage(channel=user_id, text=t(language_for(actor), "home.status_not_allowed"))
             return
         status = AvailabilityStatus(body["actions"][0]["action_id"].removeprefix(STATUS_ACTION_PREFIX))
-        HomeService(deps.sessions, deps.clock).set_status(actor.person_id, status)
+        HomeService(deps.sessions, deps.clock, deps.settings.tz).set_status(actor.person_id, status)
         publish_home(deps, client, user_id)

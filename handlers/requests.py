@@ -56,7 +56,8 @@ PICK_TIME_RE = re.compile(rf"^{RequestAction.PICK_TIME.value}_\d+$")
 def _request_id(value: str | None) -> int | None:
     """The request id from a button value ("12" or "12:0"); None if malformed."""
     head = (value or "").split(":", 1)[0]
-    return int(head) if head.isdigit() else None
+    # ASCII digits only, and a size the id column can hold ("²".isdigit() is True)
+    return int(head) if re.fullmatch(r"[0-9]{1,9}", head) else None
 
 
 def tell(body: dict[str, Any], client: WebClient, respond: Respond | None, text: str) -> None:

@@ -15,12 +15,16 @@ WRITE_OPTION = "ifn_write"
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine with the settings each backend needs to behave well.
 
+    ``hide_parameters``: a database error must not copy what users typed (support
+    notes, descriptions) into exception texts, logs or the outbox's last_error.
+
     SQLite: foreign keys on, WAL so readers do not block the writer, and a busy
     timeout so two threads updating the same row wait instead of failing.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url, echo=echo, hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
 
         @event.listens_for(engine, "connect")
@@ -48,7 +52,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
+                         max_overflow=20)
 
 
 class SessionFactory(sessionmaker[Session]):

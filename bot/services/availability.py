@@ -41,6 +41,10 @@ from storage.repositories import directory as directory_repo
 COORDINATOR_ROLES = (Role.IFK, Role.BFK)
 
 
+#: When a status set without 'til HH:MM' lapses (local time).
+END_OF_DAY = time(23, 59, 59)
+
+
 class Field(StrEnum):
     """Which input a refusal is about, so a modal can put it on the right field."""
 
@@ -144,7 +148,9 @@ class AvailabilityService:
             today = self._today(now)
             if not self._has_status(s.get(Person, person_id), today):
                 return Reply(False, t(lang, "avail.status.not_allowed"))
-            until_utc = self._calendar.at_local(today, until) if until is not None else None
+            # A status without a time lasts for the rest of the day: a "ledig" set once
+            # must not make someone receive live requests at night for weeks.
+            until_utc = self._calendar.at_local(today, until if until is not None else END_OF_DAY)
             if until_utc is not None and until_utc <= now:
                 return Reply(False, t(lang, "avail.status.until_passed", time=until.strftime("%H:%M"),
                                       now=now.astimezone(tz).strftime("%H:%M")))

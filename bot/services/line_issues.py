@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime
+from bot.messages.text import quote, sections
 from bot.notifier import MessageRef
 from bot.services import outbox
 from bot.services.outbox import OutboxService
@@ -241,10 +242,6 @@ class LineIssueService:
         return {"channel": ref.channel, "ts": ref.ts, "updated": False}
 
 
-def _quote(text: str) -> str:
-    return "\n".join(f">{line}" for line in text.splitlines() or [""])
-
-
 def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,
                   settings: CoreSettings) -> tuple[str, list[dict[str, Any]]]:
     tz = settings.tz
@@ -260,12 +257,11 @@ def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,
         HeaderBlock(text=header),
         SectionBlock(text=MarkdownTextObject(text=f"*{issue.title}*")),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
-        SectionBlock(text=MarkdownTextObject(text=_quote(issue.description))),
+        *sections(issue.description, quoted=True),
         ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
     ]
     if issue.reply:
-        blocks.append(SectionBlock(text=MarkdownTextObject(
-            text=t(lang, "issue.reply_from", name=recipient) + "\n" + _quote(issue.reply))))
+        blocks += sections(t(lang, "issue.reply_from", name=recipient) + "\n" + quote(issue.reply))
     if who == "recipient" and issue.state != "answered":
         buttons = []
         if issue.state == "new":

@@ -9,6 +9,7 @@ transaction, then delivers those messages after the commit.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from bot.domain.requests import CANCELLABLE, FINAL_STATES, RequestState, Request
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_datetime, fmt_time
+from bot.messages.text import sections
 from bot.routing import is_available, route
 from bot.routing_types import Chain, ChainEntry, Reason, RequestFacts, Tier, WorkingHours
 from bot.services import outbox
@@ -65,6 +67,9 @@ def own_leaders(s: Session, person_id: int, today) -> frozenset[int]:
             out.add(holder.id)
     out.discard(person_id)
     return frozenset(out)
+
+
+log = logging.getLogger("ifn_bot.requests")
 
 
 class Outcome(StrEnum):
@@ -267,21 +272,23 @@ class RequestService:
             due = repo.due_offer_ids(s, now)
         fired = 0
         for offer_id in due:
-            with self._step() as step:
-                s, queued = step.s, step.queued
-                offer = repo.get_offer(s, offer_id)
-                if offer is None or not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
-                    continue
-                fired += 1
-                request = repo.get(s, offer.request_id)
-                repo.audit(s, request_id=request.id, kind="timed_out", subject_id=offer.person_id, at=now)
-                queued.append(outbox.queue_offer(s, offer_id, now))
-                if request.type == RequestType.LIVE.value and not request.widened:
-                    queued += self._widen(s, request, now)
-                else:
-                    queued += self._move_on(s, request, now)
-                queued.append(outbox.queue_status(s, request.id, now))
-            self._delivery.deliver(queued)
+            try:
+                with self._step() as step:
+                    s, queued = step.s, step.queued
+                    offer = repo.get_offer(s, offer_id)
+                    if offer is None or not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
+                        continue
+                    fired += 1
+                    request = repo.get(s, offer.request_id)
+                    repo.audit(s, request_id=request.id, kind="timed_out", subject_id=offer.person_id, at=now)
+                    queued.append(outbox.queue_offer(s, offer_id, now))
+                    if request.type == RequestType.LIVE.value and not request.widened:
+                        queued += self._widen(s, request, now)
+                    else:
+                        queued += self._move_on(s, request, now)
+                    queued.append(outbox.queue_status(s, request.id, now))
+            except Exception:  # noqa: BLE001 - one broken request must not block the others
+                log.exception("timing out offer %s failed; retried on the next tick", offer_id)
         return fired
 
     # --------------------------------------------------------- requester / assignee
@@ -345,8 +352,9 @@ class RequestService:
                 lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")
             lines += [t(lang, "req.feedback.overall"), overall]
             text = "\n".join(lines)
-            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
-            queued.append(outbox.queue_dm(s, request.requester_id, text[:3000], blocks, now))
+            blocks = [b.to_dict() for b in sections(text)]
+            summary = t(lang, "req.feedback.delivered_header", id=request_id)  # notification text
+            queued.append(outbox.queue_dm(s, request.requester_id, summary, blocks, now))
             queued += self._queue_all_messages(s, request_id, now)
         return OK
 
@@ -360,6 +368,7 @@ class RequestService:
                 return self._final(request)
             iso = [x.astimezone(UTC).isoformat() for x in times]
             request.details = {**request.details, "proposed_times": iso, "agreed_time": None}
+            timer_repo.cancel_for_request(s, request_id)  # reminders of an earlier agreed time
             repo.audit(s, request_id=request_id, kind="times_proposed", actor_id=person_id, at=now,
                        data={"times": iso})
             requester = load_person_ref(s, request.requester_id)
@@ -414,21 +423,30 @@ class RequestService:
             due = [(tm.id, tm.kind, tm.request_id) for tm in timer_repo.due(s, now, requests_only=True)]
         fired = 0
         for timer_id, kind, request_id in due:
-            with self._step() as step:
-                s, queued = step.s, step.queued
-                if not timer_repo.claim(s, timer_id, now):
-                    continue
-                fired += 1
-                request = repo.get(s, request_id) if request_id else None
-                if request is not None and kind == "first_offer":
-                    if request.state == RequestState.NEW.value:
-                        queued += self._offer_next(s, request, now)
-                        queued.append(outbox.queue_status(s, request.id, now))
-                    continue
-                if request is None or request.state != RequestState.ACCEPTED.value:
-                    continue  # finished or cancelled since: a late reminder would only confuse
-                queued += self._reminder(s, kind, request, now)
+            try:
+                fired += self._fire_timer(timer_id, kind, request_id, now)
+            except Exception:  # noqa: BLE001 - one broken timer must not block the others
+                log.exception("timer %s (%s) for request %s failed; marked failed",
+                              timer_id, kind, request_id)
+                with self._sessions.begin() as s:
+                    timer_repo.mark_failed(s, timer_id, now)
         return fired
+
+    def _fire_timer(self, timer_id: int, kind: str, request_id: int | None, now: datetime) -> int:
+        with self._step() as step:
+            s, queued = step.s, step.queued
+            if not timer_repo.claim(s, timer_id, now):
+                return 0
+            request = repo.get(s, request_id) if request_id else None
+            if request is not None and kind == "first_offer":
+                if request.state == RequestState.NEW.value:
+                    queued += self._offer_next(s, request, now)
+                    queued.append(outbox.queue_status(s, request.id, now))
+                return 1
+            if request is None or request.state != RequestState.ACCEPTED.value:
+                return 1  # finished or cancelled since: a late reminder would only confuse
+            queued += self._reminder(s, kind, request, now)
+            return 1
 
     def _reminder(self, s: Session, kind: str, request: Request, now: datetime) -> list[int]:
         tz = self._settings.tz
@@ -440,6 +458,8 @@ class RequestService:
                      case_ref=request.details.get("case_ref", ""), deadline=fmt_date(deadline))
             queued.append(outbox.queue_dm(s, request.assignee_id, text, None, now))
         elif kind in ("hour_reminder_day", "hour_reminder_soon") and request.assignee_id:
+            if not request.details.get("agreed_time"):
+                return queued  # new times were proposed since; the pick re-arms the reminders
             agreed = datetime.fromisoformat(request.details["agreed_time"])
             for who, other in ((request.requester_id, request.assignee_id),
                                (request.assignee_id, request.requester_id)):
@@ -519,7 +539,7 @@ class RequestService:
 
     def _deadline(self, request_type: str, now: datetime) -> datetime:
         seconds = self._settings.offer_timeout(request_type)
-        if request_type in (RequestType.FEEDBACK.value, RequestType.HOUR.value):
+        if request_type != RequestType.LIVE.value:  # only live supervision runs on the wall clock
             return self._calendar.add_working_time(now, seconds)
         return now + timedelta(seconds=seconds)
 
@@ -536,6 +556,8 @@ class RequestService:
     def _offer_next(self, s: Session, request: Request, now: datetime, world=None) -> list[int]:
         """Offer to the next chain entry who is available now, re-checking the
         frozen chain against the current state (someone may have left since)."""
+        if request.type != RequestType.LIVE.value and not self._calendar.is_working_time(now):
+            return self._defer(s, request, now)
         world = world or load_world(s, now, self._hours)
         entries = chain_from_json(request.chain)
         i = request.cursor
@@ -555,6 +577,19 @@ class RequestService:
             return [self._make_offer(s, request, entry, now)]
         request.cursor = i
         return self._exhaust(s, request, now)
+
+    def _defer(self, s: Session, request: Request, now: datetime) -> list[int]:
+        """Outside working hours nobody but live supervision is offered (everyone
+        would be skipped and the chain end for no reason): wait for the next
+        working start, when a durable timer makes the next offer."""
+        when = self._calendar.next_working_start(now)
+        request.state = RequestState.NEW.value
+        request.details = {**request.details, "deferred_until": when.isoformat()}
+        request.updated_at = now
+        timer_repo.schedule(s, kind="first_offer", key=f"first_offer:{request.id}", due_at=when, now=now,
+                            request_id=request.id)
+        repo.audit(s, request_id=request.id, kind="deferred", at=now, data={"until": when.isoformat()})
+        return []
 
     def _widen(self, s: Session, request: Request, now: datetime) -> list[int]:
         """Live supervision after the first timeout: offer to everyone left at once."""

@@ -10,12 +10,15 @@ the process was down, once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.services.daily import DailyJobs
 from bot.services.outbox import OutboxService
 from bot.services.requests import RequestService
+
+log = logging.getLogger("ifn_bot.ticker")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +39,19 @@ class Ticker:
         self._sweeps = tuple(sweeps)
 
     def tick(self) -> TickResult:
-        timeouts = self._requests.time_out_due()
-        timers = self._requests.fire_due_timers()
-        daily = self._daily.run_due() if self._daily is not None else 0
-        other = sum(sweep() for sweep in self._sweeps)
-        delivered = self._delivery.deliver_due()
+        """Each stage runs even if another fails: a bug in one feature's job must
+        not stop timeouts, reminders or message delivery for everything else."""
+        timeouts = _guarded("offer timeouts", self._requests.time_out_due)
+        timers = _guarded("request timers", self._requests.fire_due_timers)
+        daily = _guarded("daily jobs", self._daily.run_due) if self._daily is not None else 0
+        other = sum(_guarded(getattr(sweep, "__qualname__", "sweep"), sweep) for sweep in self._sweeps)
+        delivered = _guarded("outbox delivery", self._delivery.deliver_due)
         return TickResult(timeouts, timers, delivered, daily, other)
+
+
+def _guarded(stage: str, run: Callable[[], int]) -> int:
+    try:
+        return run()
+    except Exception:  # noqa: BLE001 - logged with its traceback; the next tick tries again
+        log.exception("tick stage %r failed", stage)
+        return 0

@@ -49,3 +49,11 @@ def claim(session: Session, timer_id: int, now: datetime) -> bool:
         .values(state="fired", fired_at=now).execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def mark_failed(session: Session, timer_id: int, now: datetime) -> None:
+    """Take a timer whose firing raised out of the sweep (kept for inspection)."""
+    session.execute(
+        update(Timer).where(Timer.id == timer_id).values(state="failed", fired_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -26,6 +26,10 @@ IFR_1, IFR_2 = "U0IFR00001", "U0IFR00002"
 CW_A, CW_B, CW_B2 = "U0CWA10001", "U0CWB10001", "U0CWB10002"
 
 
+#: 23:59:59 on Wednesday 25 November 2026 in Oslo: when a status set without a time lapses.
+END_OF_TODAY = datetime(2026, 11, 25, 22, 59, 59, tzinfo=UTC)
+
+
 def ifn(bot, user: str, text: str) -> dict:
     """Type ``/ifn <text>``; return the ephemeral answer."""
     resp = bot.slack.slash_command(user, text)
@@ -85,8 +89,10 @@ def test_status_in_english_with_the_english_aliases(org):
     body = ifn(org, IFK_C, "status away until 15:00")  # Siri reads English
     assert body["text"].splitlines()[0] == "Your status is now *away* until 15:00."
     assert status_row(org, IFK_C) == ("away", datetime(2026, 11, 25, 14, 0, tzinfo=UTC))
-    assert ifn(org, IFK_C, "status available")["text"].startswith("Your status is now *available*.")
-    assert status_row(org, IFK_C) == ("available", None)
+    # without a time a status lasts for the rest of the day
+    answer = ifn(org, IFK_C, "status available")["text"]
+    assert answer.startswith("Your status is now *available* until 23:59.")
+    assert status_row(org, IFK_C) == ("available", END_OF_TODAY)
 
 
 def test_bad_status_input_gets_the_usage_and_changes_nothing(org):
@@ -98,7 +104,7 @@ def test_bad_status_input_gets_the_usage_and_changes_nothing(org):
     assert answers[1].startswith("«25:00» er ikke et klokkeslett.")
     passed = ifn(org, IFK_A, "status opptatt til 09:15")["text"]
     assert passed.startswith("Klokken 09:15 har allerede vært i dag")
-    assert status_row(org, IFK_A) == before == ("away", None)
+    assert status_row(org, IFK_A) == before == ("away", END_OF_TODAY)
 
 
 def test_caseworker_is_told_kindly_that_there_is_no_status_to_set(org):

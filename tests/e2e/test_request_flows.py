@@ -383,3 +383,9 @@ def test_only_the_assignee_can_propose_times(org):
     assert "proposed_times" not in only_request(org).details
     assert submit(org, IFK_B, modal, times).status == 200
     assert len(only_request(org).details["proposed_times"]) == 1
+
+
+def test_log_with_odd_numbers_gets_the_usage_not_a_crash(org):
+    for text in ("logg ²", "logg 99999999999", "logg -1"):
+        body = org.slack.slash_command(CW_B, text).json()
+        assert "Bruk: `/ifn logg NUMMER`" in body["text"], text

@@ -218,3 +218,64 @@ def test_live_outside_hours_reaches_only_those_who_said_they_are_available(org):
         availability.set_status(s, person_id(org, IFR_1), "available", None, org.clock.now())
     rid = org.deps.requests.submit(person_id(org, CW_B), live())
     assert offers_of(org, rid) == [(IFR_1, "open")]
+
+
+def test_a_timeout_after_working_hours_waits_for_the_morning_instead_of_ending_the_chain(org):
+    """Feedback offered at 15:00: the timeout falls at 15:00 the next working day; a
+    decline at 15:50 (after closing) must not skip everyone and end the chain."""
+    from datetime import UTC, datetime
+
+    org.clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # Wednesday 15:00 Oslo
+    req = org.deps.requests
+    rid = req.submit(person_id(org, CW_B), NewRequest(
+        RequestType.FEEDBACK, "B", False, "Rapport", {"case_ref": "26/01234"}))
+    org.clock.set(datetime(2026, 11, 25, 14, 50, tzinfo=UTC))  # 15:50, after closing
+    assert req.decline(rid, person_id(org, IFK_B)).ok
+    assert state_of(org, rid) == "new"
+    assert offers_of(org, rid) == [(IFK_B, "declined")]
+    assert "Sendes til nettverket 26.11.2026 08:00" in last_dm_text(org.fake, CW_B)
+    org.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))  # Thursday 08:00
+    org.deps.ticker.tick()
+    assert offers_of(org, rid) == [(IFK_B, "declined"), (IFK_A, "open")]
+    assert state_of(org, rid) == "offered"
+
+
+def test_new_proposed_times_cancel_the_reminders_of_the_old_agreed_time(org):
+    from datetime import UTC, datetime
+
+    req = org.deps.requests
+    rid = req.submit(person_id(org, CW_B), NewRequest(
+        RequestType.HOUR, "B", False, "Veiledningstime", {"preferred_times": "Fredag"}))
+    ola = person_id(org, IFK_B)
+    assert req.accept(rid, ola).ok
+    friday_13 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    assert req.propose_times(rid, ola, [friday_13]).ok
+    assert req.pick_time(rid, person_id(org, CW_B), 0).ok
+    assert req.propose_times(rid, ola, [friday_13 + timedelta(days=7)]).ok  # re-proposed
+    org.clock.set(friday_13 - timedelta(minutes=10))
+    result = org.deps.ticker.tick()  # the old reminders are gone: nothing fires, nothing breaks
+    assert result.timers == 0
+    assert not any("I morgen" in text_of(m) or "Om 15 minutter" in text_of(m) for m in dms(org.fake, CW_B))
+
+
+def test_a_broken_timer_is_set_aside_and_the_tick_goes_on(org):
+    """A timer whose handler raises must not stop the other stages of the tick."""
+    from storage.models import Timer
+    from storage.repositories import timers as timer_repo
+
+    rid = org.deps.requests.submit(person_id(org, CW_B), NewRequest(
+        RequestType.HOUR, "B", False, "Time", {"preferred_times": "Fredag"}))
+    assert org.deps.requests.accept(rid, person_id(org, IFK_B)).ok
+    with org.deps.sessions.begin() as s:
+        # an agreed time that is not a timestamp makes the reminder raise
+        s.get(Request, rid).details = {"agreed_time": "not a time"}
+        timer_repo.schedule(s, kind="hour_reminder_soon", key=f"hour_reminder_soon:{rid}",
+                            due_at=org.clock.now(), now=org.clock.now(), request_id=rid)
+    other = org.deps.requests.submit(person_id(org, CW_B), live())
+    org.clock.advance(timedelta(seconds=181))
+    result = org.deps.ticker.tick()
+    assert result.timeouts == 1  # the live offer still timed out in the same tick
+    assert offers_of(org, other)[0] == (IFK_B, "timed_out")
+    with org.deps.sessions() as s:
+        assert s.scalar(select(Timer.state).where(Timer.key == f"hour_reminder_soon:{rid}")) == "failed"
+    assert org.deps.ticker.tick().timers == 0  # set aside, not retried forever
