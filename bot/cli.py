@@ -101,6 +101,40 @@ def _cmd_scheduler(args: argparse.Namespace) -> int:
     return run_blocking(deps.ticker, args.interval, scheduler_lock(deps.engine))
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from bot import reports
+    from bot.calendar import WorkingCalendar
+    from bot.dates import parse_date
+    from bot.domain.language import Lang
+    from bot.routing_types import WorkingHours
+    from bot.services.reports import load_report
+    from storage.db import make_engine, make_session_factory
+
+    start, end = parse_date(args.from_date), parse_date(args.to_date)
+    if start is None or end is None:
+        return _fail("--from and --to take dates as YYYY-MM-DD or dd.mm.yyyy", EXIT_REFUSED)
+    if end < start:
+        return _fail(f"--to {end.isoformat()} is before --from {start.isoformat()}", EXIT_REFUSED)
+    settings = load_settings(CoreSettings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    calendar = WorkingCalendar(WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end,
+                                            settings.ifn_timezone))
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as s:
+            report = load_report(s, calendar, start, end)
+    finally:
+        engine.dispose()
+    lang = Lang.parse(args.lang)
+    if args.format == "csv":
+        sys.stdout.write(reports.render_csv(lang, report))
+    else:
+        sys.stdout.write(reports.render_table(lang, report) + "\n")
+    return EXIT_OK
+
+
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -136,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or upgrade the schema").set_defaults(
         func=_cmd_db_upgrade
     )
+
+    report = sub.add_parser("report", help="print the quality report for a period")
+    report.add_argument("--from", dest="from_date", required=True, help="first day (YYYY-MM-DD)")
+    report.add_argument("--to", dest="to_date", required=True, help="last day (YYYY-MM-DD)")
+    report.add_argument("--format", choices=("table", "csv"), default="table")
+    report.add_argument("--lang", choices=("nb", "en"), default="nb")
+    report.set_defaults(func=_cmd_report)
 
     directory = sub.add_parser("directory", help="directory commands")
     dir_sub = directory.add_subparsers(dest="directory_command", required=True)

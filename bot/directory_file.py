@@ -19,6 +19,7 @@ from bot.domain.roles import (
     SINGLE_HOLDER_ROLES,
     Role,
 )
+from bot.domain.training import LEVELS, parse_topic
 
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -51,6 +52,15 @@ class RoleEntry(BaseModel):
     valid_to: date | None = Field(default=None, alias="to")
 
 
+class TrainingEntry(BaseModel):
+    """A completed training level: ``{level: 2, topic: credibility, completed: 2025-03-01}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    level: int
+    topic: str | None = None
+    completed: date | None = None
+
+
 class PersonEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
@@ -60,6 +70,7 @@ class PersonEntry(BaseModel):
     area: str | None = None
     unit: str | None = None
     roles: list[RoleEntry | str] = Field(default_factory=list)
+    training: list[TrainingEntry] = Field(default_factory=list)
 
     @field_validator("slack_id")
     @classmethod
@@ -102,6 +113,13 @@ class RoleSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingSpec:
+    level: int
+    topic: str  # "" for levels without a topic
+    completed: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class PersonSpec:
     name: str
     slack_id: str | None
@@ -110,6 +128,7 @@ class PersonSpec:
     area: str | None
     unit: str | None
     roles: tuple[RoleSpec, ...]
+    training: tuple[TrainingSpec, ...] = ()
 
     @property
     def label(self) -> str:
@@ -232,12 +251,36 @@ def parse_directory(text: str, file: str = "<directory>") -> DirectoryFile:
             roles.append(spec)
         people.append(
             PersonSpec(
-                entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles)
+                entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles),
+                _training(file, label, entry.training),
             )
         )
 
     _check_single_holders(file, people)
     return DirectoryFile(tuple(areas), tuple(model.units), tuple(people))
+
+
+def _training(file: str, label: str, entries: list[TrainingEntry]) -> tuple[TrainingSpec, ...]:
+    out: list[TrainingSpec] = []
+    for e in entries:
+        if e.level not in LEVELS:
+            raise DirectoryFileError(file, label, f"training level {e.level} must be 1, 2 or 3")
+        topic = ""
+        if e.level == 2:
+            found = parse_topic(e.topic or "")
+            if found is None:
+                raise DirectoryFileError(
+                    file, label, f"training level 2 needs a topic (credibility, vulnerable, culture, "
+                                 f"interview_method), not {e.topic!r}")
+            topic = found
+        elif e.topic:
+            raise DirectoryFileError(file, label, f"training level {e.level} has no topic")
+        spec = TrainingSpec(e.level, topic, e.completed)
+        if any((s.level, s.topic) == (spec.level, spec.topic) for s in out):
+            what = f"training level {e.level} {topic}".rstrip()
+            raise DirectoryFileError(file, label, f"{what} is listed twice")
+        out.append(spec)
+    return tuple(out)
 
 
 def _check_single_holders(file: str, people: list[PersonSpec]) -> None:

@@ -13,8 +13,10 @@ from handlers.deps import Deps
 from handlers.group_sessions import GroupSessionHandlers
 from handlers.line_issues import LineIssueHandlers
 from handlers.meetings import MeetingHandlers
+from handlers.production import ProductionHandlers
 from handlers.requests import RequestHandlers
 from handlers.support import SupportHandlers
+from handlers.training import TrainingHandlers
 
 
 def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
@@ -32,9 +34,12 @@ def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     issue_handlers = LineIssueHandlers(deps, deps.line_issues)
     group_handlers = GroupSessionHandlers(deps, deps.group_sessions)
     meeting_handlers = MeetingHandlers(deps)
+    production_handlers = ProductionHandlers(deps)
+    training_handlers = TrainingHandlers(deps)
     subcommands = {**request_handlers.subcommands(), **availability_handlers.subcommands(),
                    **support_handlers.subcommands(), **issue_handlers.subcommands(),
-                   **group_handlers.subcommands(), **meeting_handlers.subcommands()}
+                   **group_handlers.subcommands(), **meeting_handlers.subcommands(),
+                   **production_handlers.subcommands(), **training_handlers.subcommands()}
     commands.register(app, deps, extra=subcommands)
     request_handlers.register(app)
     meeting_handlers.register(app)
@@ -42,5 +47,6 @@ def build_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     support_handlers.register(app)
     issue_handlers.register(app)
     group_handlers.register(app)
+    production_handlers.register(app)
     home.register(app, deps)
     return app

@@ -27,8 +27,11 @@ from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
 from bot.services.outbox import OutboxService
 from bot.services.people import DirectoryReader, PeopleService
+from bot.services.production import ProductionService
+from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
+from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers.slack_notifier import SlackNotifier
 from storage.db import make_engine, make_session_factory
@@ -55,6 +58,9 @@ class Deps:
     minutes: MinutesService
     line_issues: LineIssueService
     group_sessions: GroupSessionService
+    production: ProductionService
+    reports: ReportService
+    training: TrainingService
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -93,7 +99,11 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
     maintenance.add("meetings_materialize", meetings.materialize_all)
     line_issues = LineIssueService(sessions, clock, settings, calendar, delivery)
     group_sessions = GroupSessionService(sessions, clock, settings, calendar, delivery)
-    sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due)
+    production = ProductionService(sessions, clock, calendar, delivery)
+    reports = ReportService(sessions, clock, calendar, settings, delivery)
+    training = TrainingService(sessions, clock, calendar, delivery)
+    sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
+              production.fire_due, reports.fire_due, training.fire_due)
     return Deps(
         settings=settings,
         engine=engine,
@@ -114,4 +124,7 @@ def build_deps(settings: Settings, clock: Clock, engine: Engine | None = None,
         minutes=minutes,
         line_issues=line_issues,
         group_sessions=group_sessions,
+        production=production,
+        reports=reports,
+        training=training,
     )

@@ -66,7 +66,9 @@ class GroupSessionHandlers:
                 ack(response_action="errors", errors=form)
                 return
             co = int(form.group_co_organiser) if form.group_co_organiser else None
-            new = NewSession(form.group_title, form.starts_at, form.group_place, form.group_capacity, co)
+            kind = "training" if view.get("private_metadata") == "training" else "group"
+            new = NewSession(form.group_title, form.starts_at, form.group_place, form.group_capacity, co,
+                             kind)
             result = service.create(actor.person_id, new, idempotency_key=f"view:{view['id']}")
             if not result.ok:
                 ack(response_action="errors", errors={FormBlock.GROUP_TITLE.value: result_text(lang, result)})

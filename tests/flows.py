@@ -77,3 +77,17 @@ def click(bot, user: str, message: dict[str, Any], action_id: str, **options):
 def replies(fake: FakeSlack) -> list[dict[str, Any]]:
     """What listeners sent back through response_url (ephemeral answers to clicks)."""
     return [c.args for c in fake.calls(RESPONSE_URL)]
+
+
+
+def is_digest(message: dict[str, Any]) -> bool:
+    """A scheduled digest: the production goal's Friday reminder, Monday report
+    and exemption messages, or the monthly quality report. Tests of other
+    features that move the clock across weeks or months leave these out."""
+    text = text_of(message)
+    return "production_" in str(message.get("blocks")) or text.startswith(
+        ("*Produksjonsmål uke", "*Production goal week", "*Kvalitetsrapport", "*Quality report"))
+
+
+def dms_without_digests(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    return [m for m in dms(fake, user) if not is_digest(m)]

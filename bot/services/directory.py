@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.directory_file import DirectoryFile, DirectoryFileError
+from bot.directory_file import DirectoryFile, DirectoryFileError, PersonSpec
 from storage.repositories import directory as repo
+from storage.repositories.training import upsert_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class DirectoryService:
                 if person is None:
                     person = repo.new_person(session, now, **fields)
                     repo.replace_roles(session, person, wanted_roles)
+                    session.flush()
+                    _apply_training(session, person.id, spec)
                     created += 1
                 else:
                     if person.slack_user_id and not spec.slack_id:
@@ -73,6 +76,7 @@ class DirectoryService:
                         person.active = True
                         changed = True
                     changed |= repo.replace_roles(session, person, wanted_roles)
+                    changed |= _apply_training(session, person.id, spec)
                     if changed:
                         person.updated_at = now
                         updated += 1
@@ -86,3 +90,13 @@ class DirectoryService:
                     repo.replace_roles(session, person, ())
                     deactivated += 1
         return ImportResult(created, updated, unchanged, deactivated)
+
+
+def _apply_training(session: Session, person_id: int, spec: PersonSpec) -> bool:
+    """Add or date the file's training records; records set in Slack and not in
+    the file are kept (the file adds what it knows, it is not the whole history)."""
+    changed = False
+    for tr in spec.training:
+        outcome = upsert_record(session, person_id, tr.level, tr.topic, tr.completed, "import")
+        changed |= outcome != "unchanged"
+    return changed

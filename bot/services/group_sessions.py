@@ -62,6 +62,7 @@ class NewSession:
     place: str
     capacity: int
     co_organiser_id: int | None = None
+    kind: str = "group"  # group | training (a Trinn 2/3 session, announced with /ifn opplæring ny)
 
 
 def _valid(role: RoleAssignment, day: date) -> bool:
@@ -108,8 +109,8 @@ class GroupSessionService:
                     return Result(Outcome.OK, None, {"id": found.id})
             if new.starts_at <= now:
                 return Result(Outcome.INVALID, "group.notice.past")
-            session = GroupSession(kind="group", title=new.title, starts_at=new.starts_at, location=new.place,
-                                   capacity=new.capacity, organiser_id=organiser_id,
+            session = GroupSession(kind=new.kind, title=new.title, starts_at=new.starts_at,
+                                   location=new.place, capacity=new.capacity, organiser_id=organiser_id,
                                    co_organiser_id=new.co_organiser_id, channel=channel, cancelled=False,
                                    idempotency_key=idempotency_key, created_at=now)
             s.add(session)
@@ -279,7 +280,8 @@ def announcement(session: GroupSession, organisers: list[str], signed: int, wait
     lang = DEFAULT_LANG
     when = fmt_datetime(session.starts_at, settings.tz)
     left = max(session.capacity - signed, 0)
-    header = t(lang, "group.announce.header", title=session.title)
+    header_key = "train.announce.header" if session.kind == "training" else "group.announce.header"
+    header = t(lang, header_key, title=session.title)
     fields = [t(lang, "group.field.time", time=when),
               t(lang, "group.field.place", place=session.location or "–"),
               t(lang, "group.field.organisers", names=" og ".join(organisers))]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.messages.snapshots import RequestSnapshot
+from bot.services.availability import END_OF_DAY, coordinator_roles
+from bot.services.people import OSLO
+from bot.services.production import WeekStatus, iso_week, week_status
 from bot.services.snapshots import load_snapshot
+from storage.models import Person
 from storage.repositories import availability as avail_repo
 from storage.repositories import requests as repo
 
@@ -24,12 +29,14 @@ class HomeData:
     my_tasks: tuple[RequestSnapshot, ...]
     status: AvailabilityStatus | None
     status_until: datetime | None
+    production: WeekStatus | None = None  # this week's goal, for the IFKs and the BFK
 
 
 class HomeService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, tz: ZoneInfo = OSLO) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = tz
 
     def load(self, person_id: int) -> HomeData:
         now = self._clock.now()
@@ -44,12 +51,21 @@ class HomeService:
                 load_snapshot(s, r.id) for r in repo.assigned_to(s, person_id, ("accepted",), limit=10)
             )
             row = avail_repo.status_of(s, person_id)
+            today = now.astimezone(self._tz).date()
+            production = None
+            if coordinator_roles(s.get(Person, person_id), today):
+                production = week_status(s, person_id, iso_week(today))
         status, until = None, None
         if row is not None and (row.until is None or row.until > now):
             status, until = AvailabilityStatus(row.status), row.until
-        return HomeData(mine, offered, tasks, status, until)
+        return HomeData(mine, offered, tasks, status, until, production)
 
     def set_status(self, person_id: int, status: AvailabilityStatus, until: datetime | None = None) -> None:
+        """The Home-tab toggle: the status lasts for the rest of the local day
+        unless ``until`` says otherwise (same rule as ``/ifn status``)."""
         now = self._clock.now()
+        if until is None:
+            local_now = now.astimezone(self._tz)
+            until = datetime.combine(local_now.date(), END_OF_DAY, tzinfo=self._tz)
         with self._sessions.begin() as s:
             avail_repo.set_status(s, person_id, status.value, until, now)

@@ -30,7 +30,9 @@ class GroupCallback(StrEnum):
 
 
 def group_modal(lang: Lang, today: date, people_options: Sequence[tuple[str, str]],
-                channel: str | None) -> dict[str, Any]:
+                channel: str | None, kind: str = "group") -> dict[str, Any]:
+    """The announcement form; ``kind="training"`` reuses it for a training session
+    (``private_metadata`` carries the kind, nothing else)."""
     nobody = _option(ANYONE, t(lang, "group.form.no_co_organiser"))
     people = [_option(pid, label) for pid, label in people_options][: SELECT_OPTIONS_MAX - 1]
     where = f"<#{channel}>" if channel else t(lang, "group.form.no_channel")
@@ -58,5 +60,7 @@ def group_modal(lang: Lang, today: date, people_options: Sequence[tuple[str, str
                                                options=[nobody, *people], initial_option=nobody),
                    hint=PlainTextObject(text=t(lang, "group.form.co_organiser_hint")), optional=True),
     ]
-    return _modal(lang, GroupCallback.CREATE, "group.form.title", blocks, "",  # type: ignore[arg-type]
+    title_key = "train.form.title" if kind == "training" else "group.form.title"
+    metadata = "training" if kind == "training" else ""
+    return _modal(lang, GroupCallback.CREATE, title_key, blocks, metadata,  # type: ignore[arg-type]
                   submit_key="group.form.submit")

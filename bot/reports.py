@@ -1,0 +1,192 @@
+"""The quality report (memo §8.4) as a pure function of plain rows.
+
+No database, no Slack, no clock: ``bot.services.reports`` loads the rows for a
+period and this module computes the figures, so they are tested against
+hand-computed answers. Support conversations are confidential (SPEC §7): their
+rows never reach this module — the loader passes only their count — so no
+report can carry a support requester's name or area.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.language import Lang
+from bot.i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """One (non-support) request created in the period."""
+
+    type: str
+    area: str
+    state: str
+    created_at: datetime
+    accepted_at: datetime | None
+    first_tier: str | None  # the tier of the chain's first entry
+    accepted_tier: str | None  # the tier of the accepted offer
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """One coordinator's result in one week: met | exempted | pending | missed."""
+
+    area: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRow:
+    """One caseworker and whether they have Trinn 1."""
+
+    area: str
+    has_trinn1: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFigures:
+    type: str
+    area: str
+    count: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    fallback_share: float | None  # among accepted requests
+    unanswered_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class GoalFigures:
+    area: str
+    met: int
+    exempted: int
+    missed: int  # includes exemptions never decided
+
+    @property
+    def attainment(self) -> float | None:
+        total = self.met + self.exempted + self.missed
+        return (self.met + self.exempted) / total if total else None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFigures:
+    area: str
+    caseworkers: int
+    with_trinn1: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.with_trinn1 / self.caseworkers if self.caseworkers else None
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    start: date
+    end: date
+    requests: tuple[RequestFigures, ...]
+    goals: tuple[GoalFigures, ...]
+    training: tuple[TrainingFigures, ...]
+    support_count: int
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of
+    the values at or below it (p90 of 10 values is the 9th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Iterable[GoalRow],
+            training: Iterable[TrainingRow], support_count: int) -> QualityReport:
+    by_key: dict[tuple[str, str], list[RequestRow]] = defaultdict(list)
+    for row in requests:
+        by_key[(row.type, row.area)].append(row)
+    request_figures = []
+    for (kind, area), rows in sorted(by_key.items()):
+        waits = [(r.accepted_at - r.created_at).total_seconds() / 60
+                 for r in rows if r.accepted_at is not None]
+        accepted = [r for r in rows if r.accepted_tier is not None]
+        fell_back = [r for r in accepted if r.accepted_tier != r.first_tier]
+        request_figures.append(RequestFigures(
+            type=kind, area=area, count=len(rows),
+            median_minutes=statistics.median(waits) if waits else None,
+            p90_minutes=percentile(waits, 0.9) if waits else None,
+            fallback_share=len(fell_back) / len(accepted) if accepted else None,
+            unanswered_share=sum(r.state == "unassigned" for r in rows) / len(rows),
+        ))
+    goal_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for g in goals:
+        goal_counts[g.area][g.outcome] += 1
+    goal_figures = [GoalFigures(area, c["met"], c["exempted"], c["missed"] + c["pending"])
+                    for area, c in sorted(goal_counts.items())]
+    train_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for tr in training:
+        train_counts[tr.area][0] += 1
+        train_counts[tr.area][1] += int(tr.has_trinn1)
+    training_figures = [TrainingFigures(area, n, k) for area, (n, k) in sorted(train_counts.items())]
+    return QualityReport(start, end, tuple(request_figures), tuple(goal_figures), tuple(training_figures),
+                         support_count)
+
+
+# ------------------------------------------------------------------- rendering
+
+
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)} %"
+
+
+def _minutes(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(section title, header, rows) per section, in ``lang``."""
+    sections = [
+        (t(lang, "report.section.requests"),
+         [t(lang, f"report.col.{c}") for c in ("type", "area", "count", "median", "p90", "fallback",
+                                                 "unanswered")],
+         [[t(lang, f"req.type.{f.type}"), f.area, str(f.count), _minutes(f.median_minutes),
+           _minutes(f.p90_minutes), _pct(f.fallback_share), _pct(f.unanswered_share)]
+          for f in report.requests]),
+        (t(lang, "report.section.goals"),
+         [t(lang, f"report.col.{c}") for c in ("area", "met", "exempted", "missed", "attainment")],
+         [[g.area, str(g.met), str(g.exempted), str(g.missed), _pct(g.attainment)] for g in report.goals]),
+        (t(lang, "report.section.training"),
+         [t(lang, f"report.col.{c}") for c in ("area", "caseworkers", "trinn1", "coverage")],
+         [[tr.area, str(tr.caseworkers), str(tr.with_trinn1), _pct(tr.coverage)] for tr in report.training]),
+        (t(lang, "report.section.support"), [t(lang, "report.col.count")], [[str(report.support_count)]]),
+    ]
+    return sections
+
+
+def render_table(lang: Lang, report: QualityReport) -> str:
+    lines = [t(lang, "report.title", start=report.start.strftime("%d.%m.%Y"),
+               end=report.end.strftime("%d.%m.%Y"))]
+    for title, header, rows in rows_for_table(lang, report):
+        lines += ["", title]
+        if not rows:
+            lines.append(t(lang, "report.empty"))
+            continue
+        widths = [max(len(cell) for cell in col) for col in zip(header, *rows, strict=False)]
+        for row in [header, *rows]:
+            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())
+    return "\n".join(lines)
+
+
+def render_csv(lang: Lang, report: QualityReport) -> str:
+    """One CSV with a section column, so a spreadsheet can filter by it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for title, header, rows in rows_for_table(lang, report):
+        writer.writerow([t(lang, "report.col.section"), *header])
+        for row in rows:
+            writer.writerow([title, *row])
+    return out.getvalue()

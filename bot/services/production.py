@@ -1,0 +1,391 @@
+"""The weekly production goal for the IFKs and the BFK (SPEC §5, memo §5).
+
+Each coordinator logs at least one interview or one decision per ISO week
+(``/ifn produksjon``, or the buttons of the Friday reminder). Who logged
+nothing by Friday 12:00 (the last working day of the week if Friday is a
+holiday) gets a DM with **Intervju**, **Vedtak** and **Ingen – søk unntak**; an
+exemption asks for a reason and goes to the coordinator's area leader (area A's
+for the BFK; the admins if the area has none), and only that leader or an admin
+decides. Monday 08:30 (the first working day of the week) every area leader gets
+last week's attainment of their coordinator(s); the IFRs get all areas.
+
+The two weekly jobs are durable ``bot.services.periodic`` jobs: a restart fires
+a missed occurrence once, two schedulers never both fire it, and an occurrence
+caught up only in a later week is skipped: last week's reminder is no use on
+Tuesday.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain.language import Lang
+from bot.domain.roles import Role
+from bot.i18n import t
+from bot.i18n.format import fmt_date
+from bot.messages.production import exemption_blocks, friday_blocks
+from bot.pii import find_national_id
+from bot.services import outbox
+from bot.services.availability import coordinator_roles, holdings
+from bot.services.outbox import OutboxService
+from bot.services.periodic import PeriodicJob, next_timers_due, run_periodic
+from storage.models import Exemption, Person, ProductionLog
+from storage.repositories import directory as directory_repo
+
+log = logging.getLogger("ifn_bot.production")
+
+KINDS = ("interview", "decision")
+FRIDAY_KEY = "weekly:production_friday"
+MONDAY_KEY = "weekly:production_monday"
+FRIDAY_AT = time(12, 0)
+MONDAY_AT = time(8, 30)
+#: How far back a coordinator may log an interview or decision.
+MAX_BACKDATE_DAYS = 28
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(week: str) -> date:
+    year, _, number = week.partition("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def week_text(week: str) -> str:
+    monday = week_monday(week)
+    return f"{int(week.partition('-W')[2])} ({fmt_date(monday)}–{fmt_date(monday + timedelta(days=6))})"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    ok: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekStatus:
+    """One coordinator's week: what was logged and where an exemption stands."""
+
+    week: str
+    interviews: int
+    decisions: int
+    exemption: str | None  # pending|approved|rejected
+    reason: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """met | exempted | pending | missed"""
+        if self.interviews or self.decisions:
+            return "met"
+        if self.exemption == "approved":
+            return "exempted"
+        if self.exemption == "pending":
+            return "pending"
+        return "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class Attainment:
+    person_id: int
+    name: str
+    area: str  # the area whose leader is responsible (A for the BFK)
+    role: Role
+    status: WeekStatus
+
+
+def week_status(s: Session, person_id: int, week: str) -> WeekStatus:
+    kinds = list(s.scalars(select(ProductionLog.kind).where(ProductionLog.person_id == person_id,
+                                                             ProductionLog.week == week)))
+    ex = s.scalar(select(Exemption).where(Exemption.person_id == person_id, Exemption.week == week))
+    return WeekStatus(week, kinds.count("interview"), kinds.count("decision"),
+                      ex.state if ex else None, ex.reason if ex else None)
+
+
+def coordinators(s: Session, day: date) -> list[tuple[Person, Role, str]]:
+    """Every IFK and the BFK on ``day`` with the area whose leader answers for them."""
+    out: list[tuple[Person, Role, str]] = []
+    seen: set[int] = set()
+    for person, _ra in directory_repo.people_with_roles(s, [Role.IFK.value, Role.BFK.value]):
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        roles = coordinator_roles(person, day)
+        if roles:
+            out.append((person, roles[0][0], roles[0][1]))
+    return sorted(out, key=lambda c: (c[2], c[1] is Role.BFK, c[0].name))
+
+
+def attainment(s: Session, week: str) -> list[Attainment]:
+    """Each coordinator's result for ``week`` (roles as held on that week's Friday)."""
+    friday = week_monday(week) + timedelta(days=4)
+    return [Attainment(p.id, p.name, area, role, week_status(s, p.id, week))
+            for p, role, area in coordinators(s, friday)]
+
+
+def _people_holding(s: Session, role: Role, day: date, area: str | None = None) -> list[Person]:
+    found: dict[int, Person] = {}
+    for person, _ra in directory_repo.people_with_roles(s, [role.value]):
+        for held, held_area in holdings(person, day):
+            if held is role and (area is None or held_area == area):
+                found.setdefault(person.id, person)
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+class ProductionService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._calendar = calendar
+        self._delivery = delivery
+
+    @contextmanager
+    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+        queued: list[int] = []
+        with self._sessions.begin() as s:
+            yield s, self._clock.now(), queued
+        self._delivery.deliver(queued)
+
+    def today(self) -> date:
+        return self._calendar.local_date(self._clock.now())
+
+    # ------------------------------------------------------------------ logging
+
+    def is_coordinator(self, person_id: int) -> bool:
+        with self._sessions() as s:
+            return bool(coordinator_roles(s.get(Person, person_id), self.today()))
+
+    def status(self, person_id: int) -> WeekStatus | None:
+        """This week's status, or None for someone without the goal (Home tab)."""
+        with self._sessions() as s:
+            today = self.today()
+            if not coordinator_roles(s.get(Person, person_id), today):
+                return None
+            return week_status(s, person_id, iso_week(today))
+
+    def status_text(self, person_id: int, lang: Lang) -> Reply:
+        status = self.status(person_id)
+        if status is None:
+            return Reply(False, t(lang, "prod.not_allowed"))
+        return Reply(True, status_line(lang, status) + "\n" + t(lang, "prod.usage"))
+
+    def log(self, person_id: int, kind: str, on: date | None, lang: Lang, *,
+            once_per_week: bool = False) -> Reply:
+        """Log an interview or decision on ``on`` (default today). From the
+        Friday buttons ``once_per_week`` makes a double click log one."""
+        assert kind in KINDS
+        with self._step() as (s, now, _queued):
+            today = self._calendar.local_date(now)
+            if not coordinator_roles(s.get(Person, person_id), today):
+                return Reply(False, t(lang, "prod.not_allowed"))
+            day = on or today
+            if day > today:
+                return Reply(False, t(lang, "prod.future", date=fmt_date(day), today=fmt_date(today)))
+            if day < today - timedelta(days=MAX_BACKDATE_DAYS):
+                return Reply(False, t(lang, "prod.too_old", date=fmt_date(day), days=MAX_BACKDATE_DAYS))
+            week = iso_week(day)
+            before = week_status(s, person_id, week)
+            if once_per_week and before.outcome == "met":
+                return Reply(True, t(lang, "prod.already_met", week=week_text(week)))
+            s.add(ProductionLog(person_id=person_id, kind=kind, on_date=day, week=week, logged_at=now))
+        return Reply(True, t(lang, "prod.logged", kind=t(lang, f"prod.kind.{kind}"), date=fmt_date(day),
+                             week=week_text(week)) + " " + t(lang, "prod.goal_met"))
+
+    # --------------------------------------------------------------- exemptions
+
+    def exemption_problem(self, person_id: int, week: str, lang: Lang) -> Reply | None:
+        """Why ``person_id`` cannot ask for an exemption for ``week`` now, if so."""
+        with self._sessions() as s:
+            return self._exemption_problem(s, person_id, week, lang)
+
+    def _exemption_problem(self, s: Session, person_id: int, week: str, lang: Lang) -> Reply | None:
+        today = self.today()
+        if not coordinator_roles(s.get(Person, person_id), today):
+            return Reply(False, t(lang, "prod.not_allowed"))
+        status = week_status(s, person_id, week)
+        if status.outcome == "met":
+            return Reply(False, t(lang, "prod.already_met", week=week_text(week)))
+        if status.exemption is not None:
+            return Reply(False, t(lang, f"prod.exemption.already_{status.exemption}", week=week_text(week)))
+        return None
+
+    def _approvers(self, s: Session, area: str, day: date) -> list[Person]:
+        return _people_holding(s, Role.AREA_LEADER, day, area) or _people_holding(s, Role.ADMIN, day)
+
+    def request_exemption(self, person_id: int, week: str, reason: str, lang: Lang) -> Reply:
+        reason = reason.strip()
+        if not reason:
+            return Reply(False, t(lang, "form.error.required"))
+        if find_national_id(reason):
+            return Reply(False, t(lang, "form.error.pii"))
+        with self._step() as (s, now, queued):
+            problem = self._exemption_problem(s, person_id, week, lang)
+            if problem is not None:
+                return problem
+            person = s.get(Person, person_id)
+            assert person is not None
+            today = self._calendar.local_date(now)
+            _role, area = coordinator_roles(person, today)[0]
+            ex = Exemption(person_id=person_id, week=week, reason=reason, state="pending", created_at=now)
+            try:
+                with s.begin_nested():
+                    s.add(ex)
+                    s.flush()
+            except IntegrityError:  # a double submit
+                return Reply(False, t(lang, "prod.exemption.already_pending", week=week_text(week)))
+            approvers = [p for p in self._approvers(s, area, today) if p.id != person_id]
+            for leader in approvers:
+                leader_lang = Lang.parse(leader.language)
+                text = t(leader_lang, "prod.exemption.ask", name=person.name, week=week_text(week),
+                         reason=reason)
+                queued.append(outbox.queue_dm(s, leader.id, text, exemption_blocks(leader_lang, text, ex.id),
+                                              now, dedupe_key=f"production_exemption:{ex.id}:{leader.id}"))
+            names = ", ".join(p.name for p in approvers) or "–"
+        return Reply(True, t(lang, "prod.exemption.sent", week=week_text(week), leaders=names))
+
+    def decide(self, actor_id: int, exemption_id: int, approve: bool, lang: Lang) -> Reply:
+        """Approve or reject; only the coordinator's area leader or an admin may,
+        checked here from the directory. A refusal changes nothing."""
+        with self._step() as (s, now, queued):
+            today = self._calendar.local_date(now)
+            ex = s.get(Exemption, exemption_id)
+            if ex is None:
+                return Reply(False, t(lang, "prod.exemption.unknown"))
+            coordinator = s.get(Person, ex.person_id)
+            areas = {area for _role, area in coordinator_roles(coordinator, today)}
+            held = holdings(s.get(Person, actor_id), today)
+            allowed = actor_id != ex.person_id and (
+                any(role is Role.ADMIN for role, _ in held)
+                or any(role is Role.AREA_LEADER and area in areas for role, area in held))
+            if not allowed:
+                return Reply(False, t(lang, "prod.exemption.not_allowed"))
+            state = "approved" if approve else "rejected"
+            done = s.execute(
+                update(Exemption).where(Exemption.id == exemption_id, Exemption.state == "pending")
+                .values(state=state, decided_by_id=actor_id, decided_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount == 1
+            if not done:
+                s.refresh(ex)
+                return Reply(False, t(lang, f"prod.exemption.already_{ex.state}", week=week_text(ex.week)))
+            actor = s.get(Person, actor_id)
+            assert coordinator is not None and actor is not None
+            c_lang = Lang.parse(coordinator.language)
+            queued.append(outbox.queue_dm(
+                s, coordinator.id,
+                t(c_lang, f"prod.exemption.told_{state}", week=week_text(ex.week), leader=actor.name),
+                None, now, dedupe_key=f"production_decision:{ex.id}"))
+            name, week = coordinator.name, ex.week
+        return Reply(True, t(lang, f"prod.exemption.decided_{state}", name=name, week=week_text(week)))
+
+    # ------------------------------------------------------------ weekly jobs
+
+    def friday_due(self, monday: date) -> datetime | None:
+        """12:00 on the week's Friday, or on the last working day before it."""
+        for offset in range(4, -1, -1):
+            day = monday + timedelta(days=offset)
+            if self._calendar.is_working_day(day):
+                return self._calendar.at_local(day, FRIDAY_AT)
+        return None
+
+    def monday_due(self, monday: date) -> datetime | None:
+        """08:30 on the week's Monday, or on its first working day after it."""
+        for offset in range(5):
+            day = monday + timedelta(days=offset)
+            if self._calendar.is_working_day(day):
+                return self._calendar.at_local(day, MONDAY_AT)
+        return None
+
+    def _next(self, now: datetime, due: Callable[[date], datetime | None], strict: bool) -> datetime:
+        today = self._calendar.local_date(now)
+        monday = today - timedelta(days=today.weekday())
+        for i in range(60):
+            at = due(monday + timedelta(weeks=i))
+            if at is not None and (at > now if strict else at >= now):
+                return at
+        raise RuntimeError("no working day in sixty weeks")
+
+    def next_due(self, key: str) -> datetime | None:
+        return next_timers_due(self._sessions, key)
+
+    def fire_due(self) -> int:
+        """The ticker's sweep: run the Friday and Monday jobs when due; how many ran."""
+        ran = 0
+        for key, due, job in ((FRIDAY_KEY, self.friday_due, self.queue_friday_reminders),
+                              (MONDAY_KEY, self.monday_due, self.queue_monday_reports)):
+            spec = PeriodicJob(key, lambda now, strict, due=due: self._next(now, due, strict), iso_week, job)
+            ran += run_periodic(self._sessions, self._clock, self._calendar, self._delivery, spec)
+        return ran
+
+    def queue_friday_reminders(self, s: Session, now: datetime, week: str) -> list[int]:
+        """DM every coordinator who has logged nothing and asked no exemption this week."""
+        queued: list[int] = []
+        today = self._calendar.local_date(now)
+        for person, _role, _area in coordinators(s, today):
+            if week_status(s, person.id, week).outcome != "missed":
+                continue
+            lang = Lang.parse(person.language)
+            text = t(lang, "prod.friday.text", week=week_text(week))
+            try:
+                with s.begin_nested():
+                    queued.append(outbox.queue_dm(s, person.id, text, friday_blocks(lang, text, week), now,
+                                                  dedupe_key=f"production_friday:{person.id}:{week}"))
+            except IntegrityError:
+                continue
+        return queued
+
+    def queue_monday_reports(self, s: Session, now: datetime, week: str) -> list[int]:
+        """Last week's attainment: each area leader for their coordinator(s), the IFRs for all."""
+        last = iso_week(week_monday(week) - timedelta(days=7))
+        rows = attainment(s, last)
+        today = self._calendar.local_date(now)
+        queued: list[int] = []
+
+        def send(person: Person, mine: list[Attainment]) -> None:
+            if not mine:
+                return
+            lang = Lang.parse(person.language)
+            text = attainment_text(lang, last, mine)
+            try:
+                with s.begin_nested():
+                    queued.append(outbox.queue_dm(s, person.id, text, None, now,
+                                                  dedupe_key=f"production_monday:{person.id}:{last}"))
+            except IntegrityError:
+                pass
+
+        # The IFRs first: someone who is both an IFR and an area leader gets one
+        # message (per person and week), and it covers all areas.
+        for ifr in _people_holding(s, Role.IFR, today):
+            send(ifr, rows)
+        for leader in _people_holding(s, Role.AREA_LEADER, today):
+            areas = {area for role, area in holdings(leader, today) if role is Role.AREA_LEADER}
+            send(leader, [a for a in rows if a.area in areas])
+        return queued
+
+
+def status_line(lang: Lang, status: WeekStatus) -> str:
+    key = f"prod.status.{status.outcome}"
+    return t(lang, key, week=week_text(status.week), interviews=status.interviews, decisions=status.decisions)
+
+
+def attainment_text(lang: Lang, week: str, rows: list[Attainment]) -> str:
+    lines = [t(lang, "prod.monday.title", week=week_text(week))]
+    for a in rows:
+        who = t(lang, "prod.monday.who_bfk", name=a.name) if a.role is Role.BFK else \
+            t(lang, "prod.monday.who_ifk", name=a.name, area=a.area)
+        outcome = t(lang, f"prod.monday.{a.status.outcome}", interviews=a.status.interviews,
+                    decisions=a.status.decisions, reason=a.status.reason or "")
+        lines.append(f"• {who}: {outcome}")
+    return "\n".join(lines)

@@ -1,0 +1,140 @@
+"""The quality report (memo §8.4): loads plain rows for a period and hands them
+to the pure ``bot.reports``; sends it monthly (first working day, 08:00-ish:
+the start of working hours) to the IFRs by DM and to the management channel.
+
+Support conversations are confidential: only their count leaves this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import reports
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.domain.language import Lang
+from bot.domain.roles import Role
+from bot.i18n import t
+from bot.reports import GoalRow, QualityReport, RequestRow, TrainingRow
+from bot.services import outbox
+from bot.services.availability import holdings
+from bot.services.outbox import OutboxService
+from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
+from bot.services.production import attainment, iso_week
+from bot.settings import Settings
+from storage.models import Offer, Person, Request, TrainingRecord
+from storage.repositories import directory as directory_repo
+
+MONTHLY_KEY = "monthly:quality_report"
+SUPPORT = "support"
+
+
+def previous_month(day: date) -> tuple[date, date]:
+    last = day.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def _people_holding(s: Session, role: Role, day: date) -> list[Person]:
+    found: dict[int, Person] = {}
+    for person, _ra in directory_repo.people_with_roles(s, [role.value]):
+        if any(held is role for held, _ in holdings(person, day)):
+            found.setdefault(person.id, person)
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def caseworkers(s: Session, day: date) -> list[tuple[Person, str]]:
+    """Active caseworkers on ``day`` with their area."""
+    out: dict[int, tuple[Person, str]] = {}
+    for person, _ra in directory_repo.people_with_roles(s, [Role.CASEWORKER.value]):
+        for held, area in holdings(person, day):
+            if held is Role.CASEWORKER and person.id not in out:
+                out[person.id] = (person, area or "–")
+    return sorted(out.values(), key=lambda pa: (pa[1], pa[0].name))
+
+
+def has_trinn1(s: Session, person_id: int) -> bool:
+    return bool(s.scalar(select(exists().where(TrainingRecord.person_id == person_id,
+                                               TrainingRecord.level == 1))))
+
+
+def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date) -> QualityReport:
+    lo = calendar.at_local(start, time(0))
+    hi = calendar.at_local(end + timedelta(days=1), time(0))
+    in_period = (Request.created_at >= lo, Request.created_at < hi)
+    support_count = s.scalar(select(func.count()).select_from(Request)
+                             .where(*in_period, Request.type == SUPPORT)) or 0
+    accepted_tier = dict(s.execute(
+        select(Offer.request_id, Offer.tier).join(Request, Request.id == Offer.request_id)
+        .where(*in_period, Request.type != SUPPORT, Offer.state == "accepted")).all())
+    rows = []
+    for r in s.scalars(select(Request).where(*in_period, Request.type != SUPPORT)):
+        first = r.chain[0].get("tier") if r.chain else None
+        rows.append(RequestRow(r.type, r.area_code, r.state, r.created_at, r.accepted_at, first,
+                               accepted_tier.get(r.id)))
+    goals: list[GoalRow] = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        friday = monday + timedelta(days=4)
+        if start <= friday <= end:
+            goals += [GoalRow(a.area, a.status.outcome) for a in attainment(s, iso_week(friday))]
+        monday += timedelta(days=7)
+    training = [TrainingRow(area, has_trinn1(s, p.id)) for p, area in caseworkers(s, end)]
+    return reports.compute(start, end, rows, goals, training, support_count)
+
+
+class ReportService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 settings: Settings, delivery: OutboxService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._calendar = calendar
+        self._settings = settings
+        self._delivery = delivery
+
+    def report(self, start: date, end: date) -> QualityReport:
+        with self._sessions() as s:
+            return load_report(s, self._calendar, start, end)
+
+    # ----------------------------------------------------------- monthly job
+
+    def next_due(self) -> datetime | None:
+        return next_timers_due(self._sessions, MONTHLY_KEY)
+
+    def fire_due(self) -> int:
+        spec = PeriodicJob(MONTHLY_KEY, monthly_next(self._calendar), month_of, self.queue_monthly_report)
+        return int(run_periodic(self._sessions, self._clock, self._calendar, self._delivery, spec))
+
+    def queue_monthly_report(self, s: Session, now: datetime, month: str) -> list[int]:
+        today = self._calendar.local_date(now)
+        start, end = previous_month(today)
+        report = load_report(s, self._calendar, start, end)
+        queued: list[int] = []
+
+        def queue(send, key: str) -> None:
+            try:
+                with s.begin_nested():
+                    queued.append(send())
+            except IntegrityError:
+                pass  # already sent
+
+        for ifr in _people_holding(s, Role.IFR, today):
+            lang = Lang.parse(ifr.language)
+            text = slack_text(lang, report)
+            queue(lambda ifr=ifr, text=text: outbox.queue_dm(s, ifr.id, text, None, now,
+                                                             dedupe_key=f"quality_report:{month}:{ifr.id}"),
+                  month)
+        channel = self._settings.ifn_management_channel
+        if channel:
+            text = slack_text(Lang.NB, report)
+            queue(lambda: outbox.queue_post(s, channel, text, None, now,
+                                            dedupe_key=f"quality_report:{month}:channel"), month)
+        return queued
+
+
+def slack_text(lang: Lang, report: QualityReport) -> str:
+    title, _, body = reports.render_table(lang, report).partition("\n")
+    return f"*{title}*\n```{body.strip()}```\n{t(lang, 'report.footer')}"
