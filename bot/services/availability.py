@@ -12,8 +12,7 @@ queued in the outbox in the same transaction and delivered after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -123,13 +122,8 @@ class AvailabilityService:
         self._calendar = calendar
         self._delivery = delivery
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        """A transaction whose queued messages are delivered after it commits."""
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+        return self._delivery.unit_of_work()
 
     def _today(self, now: datetime) -> date:
         return self._calendar.local_date(now)

@@ -7,8 +7,7 @@ the organiser can cancel, and everyone signed up is told."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -80,12 +79,8 @@ class GroupSessionService:
         self._delivery = delivery
         delivery.register(SYNC_SESSION, self._sync)
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+        return self._delivery.unit_of_work()
 
     def may_organise(self, person_id: int) -> bool:
         today = self._calendar.local_date(self._clock.now())

@@ -6,8 +6,7 @@ after two working days, the recipient is reminded (a durable timer)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -98,12 +97,8 @@ class LineIssueService:
         self._delivery = delivery
         delivery.register(SYNC_ISSUE, self._sync)
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+        return self._delivery.unit_of_work()
 
     def may_raise(self, person_id: int) -> bool:
         with self._sessions() as s:

@@ -19,8 +19,7 @@ is dropped — never sent late. Every message goes through the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -107,13 +106,8 @@ class MeetingService:
         self._settings = settings
         self._delivery = delivery
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        """A transaction whose queued messages are delivered after it commits."""
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+        return self._delivery.unit_of_work()
 
     @property
     def tz(self):

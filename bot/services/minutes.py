@@ -6,8 +6,7 @@ links to the posted messages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,12 +71,8 @@ class MinutesService:
         self._delivery = delivery
         delivery.register(POST_MINUTES, self._post)
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+        return self._delivery.unit_of_work()
 
     # ------------------------------------------------------------------ minutes
 

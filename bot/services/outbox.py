@@ -10,8 +10,9 @@ quick steps never overwrite each other out of order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,16 @@ class OutboxService:
     @property
     def notifier(self) -> Notifier:
         return self._notifier
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+        """A write transaction for a service step: yields the session, the clock
+        reading and a list for the ids of the messages it queues, which are
+        delivered once the transaction has committed (never before, never lost)."""
+        queued: list[int] = []
+        with self._sessions.begin() as session:
+            yield session, self._clock.now(), queued
+        self.deliver(queued)
 
     def deliver(self, ids: list[int]) -> int:
         """Deliver these messages now (right after the transaction that queued them)."""

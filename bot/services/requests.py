@@ -140,10 +140,8 @@ class RequestService:
     @contextmanager
     def _step(self) -> Iterator[_Step]:
         """A transaction whose queued messages are delivered after it commits."""
-        with self._sessions.begin() as s:
-            step = _Step(s, self._clock.now(), [])
-            yield step
-        self._delivery.deliver(step.queued)
+        with self._delivery.unit_of_work() as (s, now, queued):
+            yield _Step(s, now, queued)
 
     @staticmethod
     def _load(s: Session, request_id: int, *, requester: int | None = None,
