@@ -146,8 +146,12 @@ class RequestService:
     @staticmethod
     def _load(s: Session, request_id: int, *, requester: int | None = None,
               assignee: int | None = None) -> Request | Result:
-        """The request, or the refusal when it is missing or not this person's."""
-        request = repo.get(s, request_id)
+        """The request, locked for this transaction (PostgreSQL; SQLite's write
+        transactions are exclusive anyway), or the refusal when it is missing or
+        not this person's. Every step locks the request before any of its offers,
+        so two steps on one request (an Accept at the instant of its timeout)
+        queue behind each other instead of deadlocking."""
+        request = repo.get(s, request_id, lock=True)
         if request is None:
             return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
         if requester is not None and request.requester_id != requester:
@@ -274,10 +278,12 @@ class RequestService:
                 with self._step() as step:
                     s, queued = step.s, step.queued
                     offer = repo.get_offer(s, offer_id)
-                    if offer is None or not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
+                    if offer is None:
+                        continue
+                    request = repo.get(s, offer.request_id, lock=True)  # request first, then offer
+                    if not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
                         continue
                     fired += 1
-                    request = repo.get(s, offer.request_id)
                     repo.audit(s, request_id=request.id, kind="timed_out", subject_id=offer.person_id, at=now)
                     queued.append(outbox.queue_offer(s, offer_id, now))
                     if request.type == RequestType.LIVE.value and not request.widened:

@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session
 from storage.models import AuditEvent, Offer, Request
 
 
-def get(session: Session, request_id: int) -> Request | None:
+def get(session: Session, request_id: int, *, lock: bool = False) -> Request | None:
+    """``lock``: SELECT … FOR UPDATE (ignored by SQLite, whose writers are serialised),
+    re-reading the row so the caller sees the latest committed state."""
+    if lock:
+        return session.get(Request, request_id, with_for_update=True, populate_existing=True)
     return session.get(Request, request_id)
 
 

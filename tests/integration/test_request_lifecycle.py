@@ -279,3 +279,37 @@ def test_a_broken_timer_is_set_aside_and_the_tick_goes_on(org):
     with org.deps.sessions() as s:
         assert s.scalar(select(Timer.state).where(Timer.key == f"hour_reminder_soon:{rid}")) == "failed"
     assert org.deps.ticker.tick().timers == 0  # set aside, not retried forever
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_accept_at_the_instant_of_the_timeout_has_one_outcome(org, attempt):
+    """An Accept click racing the tick that times the same offer out: no error, no
+    deadlock, and the request ends either accepted by that person or moved on."""
+    req = org.deps.requests
+    rid = req.submit(person_id(org, CW_B), live())
+    org.clock.advance(timedelta(seconds=180))  # exactly due
+    ola = person_id(org, IFK_B)
+    barrier = threading.Barrier(2)
+    outcome: dict[str, object] = {}
+
+    def accept() -> None:
+        barrier.wait()
+        outcome["accept"] = req.accept(rid, ola)
+
+    def tick() -> None:
+        barrier.wait()
+        outcome["tick"] = org.deps.ticker.tick()
+
+    threads = [threading.Thread(target=accept), threading.Thread(target=tick)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert set(outcome) == {"accept", "tick"}
+    offers = offers_of(org, rid)
+    if outcome["accept"].ok:
+        assert state_of(org, rid) == "accepted" and offers[0] == (IFK_B, "accepted")
+        assert outcome["tick"].timeouts == 0
+    else:
+        assert offers[0] == (IFK_B, "timed_out") and outcome["tick"].timeouts == 1
+        assert state_of(org, rid) == "offered"  # widened to everyone left
