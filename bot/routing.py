@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from bot.calendar import WorkingCalendar
 from bot.domain.requests import ROUTED_TYPES, AvailabilityStatus, RequestType
-from bot.domain.roles import BFK_HOME_AREA, Role
+from bot.domain.roles import BFK_HOME_AREA, Role, in_force
 from bot.routing_types import (
     AbsenceInfo,
     Chain,
@@ -74,9 +74,7 @@ def calendar_for(hours: WorkingHours) -> WorkingCalendar:
 
 def holding_valid(holding: RoleHolding, day: date) -> bool:
     """Valid on ``day``; both ends inclusive, ``None`` = open."""
-    if holding.valid_from is not None and day < holding.valid_from:
-        return False
-    return holding.valid_to is None or day <= holding.valid_to
+    return in_force(holding.valid_from, holding.valid_to, day)
 
 
 def _holding_area(holding: RoleHolding, person: PersonInfo) -> str | None:

@@ -37,7 +37,7 @@ class LineIssueHandlers:
                 ack(response_type="ephemeral", text=t(lang, "issue.notice.wrong_role"))
                 return
             ack()
-            areas = self.deps.directory_reader.areas() or ["A", "B", "C"]
+            areas = self.deps.directory_reader.areas()
             client.views_open(trigger_id=command["trigger_id"], view=issue_modal(lang, actor.area, areas))
 
         return {Subcommand.ISSUE: open_form}
@@ -53,7 +53,7 @@ class LineIssueHandlers:
                 ack(response_action="errors",
                     errors={FormBlock.ISSUE_TEXT.value: t(lang, "req.notice.not_in_directory")})
                 return
-            areas = deps.directory_reader.areas() or ["A", "B", "C"]
+            areas = deps.directory_reader.areas()
             form = parse_issue(view["state"]["values"], lang, areas)
             if isinstance(form, dict):
                 ack(response_action="errors", errors=form)

@@ -77,7 +77,7 @@ class RequestHandlers:
 
     def form_view(self, request_type: RequestType, actor: Actor) -> dict[str, Any]:
         deps, lang = self.deps, actor.lang
-        areas = deps.directory_reader.areas() or ["A", "B", "C"]
+        areas = deps.directory_reader.areas()
         area = actor.area if actor.area in areas else areas[0]
         now_local = deps.clock.now().astimezone(deps.settings.tz)
         if request_type is RequestType.LIVE:
@@ -276,7 +276,7 @@ class RequestHandlers:
 
     def _parse(self, request_type: RequestType, values: dict[str, Any], lang: Lang):
         deps = self.deps
-        areas = deps.directory_reader.areas() or ["A", "B", "C"]
+        areas = deps.directory_reader.areas()
         if request_type is RequestType.LIVE:
             return parse_live(values, lang, areas=areas)
         if request_type is RequestType.FEEDBACK:

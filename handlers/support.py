@@ -85,7 +85,7 @@ class SupportHandlers:
                 publish_home(deps, client, body["user"]["id"])
 
     def _new_request(self, actor: Actor, form: SupportForm) -> NewRequest:
-        areas = self.deps.directory_reader.areas() or ["A"]
+        areas = self.deps.directory_reader.areas()
         # The request row needs an area (monthly counts); advisers without one count under the first.
         area = actor.area if actor.area in areas else areas[0]
         details = form.details()

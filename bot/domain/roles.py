@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -33,3 +34,8 @@ STATUS_ROLES = frozenset(
 )
 
 DEFAULT_AREAS = ("A", "B", "C")
+
+
+def in_force(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """Is a role with this (inclusive, open-ended) date range held on ``day``?"""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)

@@ -32,6 +32,7 @@ from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
 from bot.services import outbox
 from bot.services.outbox import OutboxService
+from bot.services.role_holders import holders, holdings
 from storage.models import Person
 from storage.repositories import availability as repo
 from storage.repositories import directory as directory_repo
@@ -79,27 +80,6 @@ class _Target:
 
 def period_text(start: date, end: date) -> str:
     return fmt_date(start) if start == end else f"{fmt_date(start)}–{fmt_date(end)}"
-
-
-def _valid_on(start: date | None, end: date | None, day: date) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
-def holdings(person: Person | None, day: date) -> list[tuple[Role, str | None]]:
-    """The roles an active person holds on ``day``, with their area (an area role
-    without one takes the person's area)."""
-    if person is None or not person.active:
-        return []
-    out: list[tuple[Role, str | None]] = []
-    for r in person.roles:
-        if not _valid_on(r.valid_from, r.valid_to, day):
-            continue
-        try:
-            role = Role(r.role)
-        except ValueError:
-            continue
-        out.append((role, r.area_code or person.area_code))
-    return out
 
 
 def coordinator_roles(person: Person | None, day: date) -> list[tuple[Role, str]]:
@@ -269,11 +249,7 @@ class AvailabilityService:
 
     @staticmethod
     def _area_people(s: Session, role: Role, area: str, day: date) -> list[Person]:
-        found: dict[int, Person] = {}
-        for person, _ra in directory_repo.people_with_roles(s, [role.value]):
-            if person.id not in found and (role, area) in holdings(person, day):
-                found[person.id] = person
-        return list(found.values())
+        return holders(s, role, day, area)
 
     def may_designate(self, actor_id: int, lang: Lang) -> Reply | None:
         """None when the actor is an area leader or an admin (the first check;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -35,9 +35,10 @@ from bot.notifier import MessageRef
 from bot.services import outbox
 from bot.services.outbox import OutboxService
 from bot.services.requests import OK, Outcome, Result
+from bot.services.role_holders import holds_any
 from bot.services.snapshots import load_person_ref
 from bot.settings import CoreSettings
-from storage.models import GroupSession, GroupSignup, Person, RoleAssignment, Timer
+from storage.models import GroupSession, GroupSignup, Person, Timer
 from storage.repositories import outbox as outbox_repo
 from storage.repositories import timers as timer_repo
 
@@ -64,11 +65,6 @@ class NewSession:
     kind: str = "group"  # group | training (a Trinn 2/3 session, announced with /ifn opplæring ny)
 
 
-def _valid(role: RoleAssignment, day: date) -> bool:
-    starts_ok = role.valid_from is None or role.valid_from <= day
-    return starts_ok and (role.valid_to is None or day <= role.valid_to)
-
-
 class GroupSessionService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, settings: CoreSettings,
                  calendar: WorkingCalendar, delivery: OutboxService) -> None:
@@ -85,9 +81,7 @@ class GroupSessionService:
     def may_organise(self, person_id: int) -> bool:
         today = self._calendar.local_date(self._clock.now())
         with self._sessions() as s:
-            rows = s.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id,
-                                                          RoleAssignment.role.in_(ORGANISER_ROLES)))
-            return any(_valid(r, today) for r in rows)
+            return holds_any(s.get(Person, person_id), (Role(r) for r in ORGANISER_ROLES), today)
 
     # ------------------------------------------------------------------ steps
 

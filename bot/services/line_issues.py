@@ -33,9 +33,10 @@ from bot.notifier import MessageRef
 from bot.services import outbox
 from bot.services.outbox import OutboxService
 from bot.services.requests import OK, Outcome, Result
+from bot.services.role_holders import holders, holds_any
 from bot.services.snapshots import load_person_ref
 from bot.settings import CoreSettings
-from storage.models import LineIssue, Person, RoleAssignment, Timer
+from storage.models import LineIssue, Person, Timer
 from storage.repositories import outbox as outbox_repo
 from storage.repositories import timers as timer_repo
 
@@ -69,22 +70,8 @@ class NewIssue:
     description: str
 
 
-def _valid(role: RoleAssignment, day: date) -> bool:
-    starts_ok = role.valid_from is None or role.valid_from <= day
-    return starts_ok and (role.valid_to is None or day <= role.valid_to)
-
-
-def holders(s: Session, role: Role, day: date, area: str | None = None) -> list[int]:
-    rows = s.execute(select(RoleAssignment, Person).join(Person, Person.id == RoleAssignment.person_id)
-                     .where(RoleAssignment.role == role.value).order_by(Person.id))
-    return [p.id for r, p in rows if p.active and _valid(r, day)
-            and (area is None or (r.area_code or p.area_code) == area)]
-
-
 def may_raise(s: Session, person_id: int, day: date) -> bool:
-    rows = s.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id,
-                                                  RoleAssignment.role.in_([Role.IFK.value, Role.IFR.value])))
-    return any(_valid(r, day) for r in rows)
+    return holds_any(s.get(Person, person_id), (Role.IFK, Role.IFR), day)
 
 
 class LineIssueService:
@@ -117,9 +104,9 @@ class LineIssueService:
                 return Result(Outcome.INVALID, "issue.notice.wrong_role")
             recipients: list[int] = []
             if new.kind in AREA_KINDS and new.area:
-                recipients = holders(s, Role.AREA_LEADER, today, new.area)
+                recipients = [p.id for p in holders(s, Role.AREA_LEADER, today, new.area)]
             if not recipients:  # general/cross-area, or an area without a leader today
-                recipients = holders(s, Role.FAGSJEF, today)
+                recipients = [p.id for p in holders(s, Role.FAGSJEF, today)]
             recipients = [r for r in recipients if r != raiser_id]
             if not recipients:
                 return Result(Outcome.NOT_FOUND, "issue.notice.no_recipient")

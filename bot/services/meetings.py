@@ -36,8 +36,8 @@ from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_time
 from bot.recurrence import Freq, Rule, occurrences, rotation
 from bot.services import outbox
-from bot.services.availability import holdings
 from bot.services.outbox import OutboxService
+from bot.services.role_holders import holdings
 from bot.settings import Settings
 from storage.models import Meeting, MeetingOccurrence, Person
 from storage.repositories import directory as directory_repo

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.domain.language import Lang
-from bot.domain.roles import Role
+from bot.domain.roles import DEFAULT_AREAS, Role, in_force
 from storage.repositories import directory as repo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -91,7 +91,7 @@ def _actor(person, slack_user_id: str, today: date) -> Actor | None:
     roles = tuple(
         HeldRole(Role(r.role), r.area_code)
         for r in person.roles
-        if _in_range(today, r.valid_from, r.valid_to)
+        if in_force(r.valid_from, r.valid_to, today)
     )
     return Actor(
         person_id=person.id,
@@ -102,9 +102,6 @@ def _actor(person, slack_user_id: str, today: date) -> Actor | None:
         roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))),
     )
 
-
-def _in_range(day: date, start: date | None, end: date | None) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
 
 
 class DirectoryReader:
@@ -117,8 +114,9 @@ class DirectoryReader:
         self._tz = tz  # role date ranges are local dates
 
     def areas(self) -> list[str]:
+        """The directory's areas; A, B and C before a directory is loaded."""
         with self._sessions() as session:
-            return repo.area_codes(session)
+            return repo.area_codes(session) or list(DEFAULT_AREAS)
 
     def supervisors(self) -> list[Supervisor]:
         """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""
@@ -129,7 +127,7 @@ class DirectoryReader:
             for person, role in repo.people_with_roles(session, [r.value for r in wanted]):
                 if person.id in out or not person.active:
                     continue
-                if _in_range(today, role.valid_from, role.valid_to):
+                if in_force(role.valid_from, role.valid_to, today):
                     out[person.id] = Supervisor(person.id, person.name, Role(role.role), role.area_code)
         order = {Role.IFK: 0, Role.BFK: 1, Role.IFR: 2}
         return sorted(out.values(), key=lambda s: (order[s.role], s.area or "", s.name))

@@ -36,9 +36,10 @@ from bot.i18n.format import fmt_date
 from bot.messages.production import exemption_blocks, friday_blocks
 from bot.pii import find_national_id
 from bot.services import outbox
-from bot.services.availability import coordinator_roles, holdings
+from bot.services.availability import coordinator_roles
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, next_timers_due, run_periodic
+from bot.services.role_holders import holders, holdings
 from storage.models import Exemption, Person, ProductionLog
 from storage.repositories import directory as directory_repo
 
@@ -134,15 +135,6 @@ def attainment(s: Session, week: str) -> list[Attainment]:
             for p, role, area in coordinators(s, friday)]
 
 
-def _people_holding(s: Session, role: Role, day: date, area: str | None = None) -> list[Person]:
-    found: dict[int, Person] = {}
-    for person, _ra in directory_repo.people_with_roles(s, [role.value]):
-        for held, held_area in holdings(person, day):
-            if held is role and (area is None or held_area == area):
-                found.setdefault(person.id, person)
-    return sorted(found.values(), key=lambda p: p.name)
-
-
 class ProductionService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
                  delivery: OutboxService) -> None:
@@ -222,7 +214,7 @@ class ProductionService:
         return None
 
     def _approvers(self, s: Session, area: str, day: date) -> list[Person]:
-        return _people_holding(s, Role.AREA_LEADER, day, area) or _people_holding(s, Role.ADMIN, day)
+        return holders(s, Role.AREA_LEADER, day, area) or holders(s, Role.ADMIN, day)
 
     def request_exemption(self, person_id: int, week: str, reason: str, lang: Lang) -> Reply:
         reason = reason.strip()
@@ -367,9 +359,9 @@ class ProductionService:
 
         # The IFRs first: someone who is both an IFR and an area leader gets one
         # message (per person and week), and it covers all areas.
-        for ifr in _people_holding(s, Role.IFR, today):
+        for ifr in holders(s, Role.IFR, today):
             send(ifr, rows)
-        for leader in _people_holding(s, Role.AREA_LEADER, today):
+        for leader in holders(s, Role.AREA_LEADER, today):
             areas = {area for role, area in holdings(leader, today) if role is Role.AREA_LEADER}
             send(leader, [a for a in rows if a.area in areas])
         return queued

@@ -21,10 +21,10 @@ from bot.domain.roles import Role
 from bot.i18n import t
 from bot.reports import GoalRow, QualityReport, RequestRow, TrainingRow
 from bot.services import outbox
-from bot.services.availability import holdings
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
 from bot.services.production import attainment, iso_week
+from bot.services.role_holders import holders, holdings
 from bot.settings import Settings
 from storage.models import Offer, Person, Request, TrainingRecord
 from storage.repositories import directory as directory_repo
@@ -36,14 +36,6 @@ SUPPORT = "support"
 def previous_month(day: date) -> tuple[date, date]:
     last = day.replace(day=1) - timedelta(days=1)
     return last.replace(day=1), last
-
-
-def _people_holding(s: Session, role: Role, day: date) -> list[Person]:
-    found: dict[int, Person] = {}
-    for person, _ra in directory_repo.people_with_roles(s, [role.value]):
-        if any(held is role for held, _ in holdings(person, day)):
-            found.setdefault(person.id, person)
-    return sorted(found.values(), key=lambda p: p.name)
 
 
 def caseworkers(s: Session, day: date) -> list[tuple[Person, str]]:
@@ -121,7 +113,7 @@ class ReportService:
             except IntegrityError:
                 pass  # already sent
 
-        for ifr in _people_holding(s, Role.IFR, today):
+        for ifr in holders(s, Role.IFR, today):
             lang = Lang.parse(ifr.language)
             text = slack_text(lang, report)
             queue(lambda ifr=ifr, text=text: outbox.queue_dm(s, ifr.id, text, None, now,

@@ -31,6 +31,7 @@ from bot.routing import is_available, route
 from bot.routing_types import Chain, ChainEntry, Reason, RequestFacts, Tier, WorkingHours
 from bot.services import outbox
 from bot.services.outbox import OutboxService
+from bot.services.role_holders import holders
 from bot.services.snapshots import load_person_ref
 from bot.services.world import load_world
 from bot.settings import CoreSettings
@@ -645,12 +646,7 @@ class RequestService:
 
     def _area_leaders(self, s: Session, area: str) -> list[int]:
         today = self._calendar.local_date(self._clock.now())
-        rows = s.scalars(select(RoleAssignment).where(
-            RoleAssignment.role == Role.AREA_LEADER.value, RoleAssignment.area_code == area
-        ))
-        return sorted({r.person_id for r in rows
-                       if (r.valid_from is None or r.valid_from <= today)
-                       and (r.valid_to is None or today <= r.valid_to)})
+        return sorted(p.id for p in holders(s, Role.AREA_LEADER, today, area))
 
     def _after_accept(self, s: Session, request: Request, now: datetime) -> list[int]:
         if request.type == RequestType.SUPPORT.value and request.assignee_id:

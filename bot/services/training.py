@@ -25,10 +25,10 @@ from bot.domain.training import parse_topic
 from bot.i18n import t
 from bot.i18n.format import fmt_date
 from bot.services import outbox
-from bot.services.availability import holdings
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
 from bot.services.reports import caseworkers, has_trinn1
+from bot.services.role_holders import holdings
 from storage.models import Person, TrainingRecord
 from storage.repositories import directory as directory_repo
 from storage.repositories.training import upsert_record
