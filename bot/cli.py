@@ -136,11 +136,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from datetime import datetime
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
     from sandbox.server import run as run_sandbox
 
-    return run_sandbox(Path(args.data_dir), args.port)
+    start_at = None
+    if args.start:
+        try:
+            start_at = datetime.fromisoformat(args.start)
+        except ValueError:
+            return _fail(f"--start {args.start!r}: give a moment as 2026-12-01T07:55", EXIT_REFUSED)
+        if start_at.tzinfo is None:
+            start_at = start_at.replace(tzinfo=ZoneInfo("Europe/Oslo"))
+    return run_sandbox(Path(args.data_dir), args.port, start_at=start_at)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8300, help="port of the page (default 8300; 0: any)")
     sandbox.add_argument("--data-dir", default="sandbox-data",
                          help="SQLite file and clock (default ./sandbox-data)")
+    sandbox.add_argument("--start", default=None,
+                         help="start the bot's clock at this moment, e.g. 2026-12-01T07:55 (Oslo time)")
     sandbox.set_defaults(func=_cmd_sandbox)
 
     db = sub.add_parser("db", help="database commands")

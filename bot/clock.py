@@ -42,14 +42,21 @@ class ManualClock:
 
 
 class OffsetClock:
-    """System time plus an offset that only grows: real time for the sandbox,
-    which its clock control can move forward. Thread-safe."""
+    """System time plus an offset: real time for the sandbox, which its clock
+    control can move forward (never back). The offset may start negative, so a
+    sandbox can begin at a fixed moment in the past (tests and demos start from
+    a named date, never from whatever day it is). Thread-safe."""
 
     def __init__(self, offset: timedelta = timedelta(0)) -> None:
-        if offset < timedelta(0):
-            raise ValueError("OffsetClock's offset cannot be negative")
         self._offset = offset
         self._lock = threading.Lock()
+
+    @classmethod
+    def starting_at(cls, moment: datetime) -> OffsetClock:
+        """A clock that reads ``moment`` now and runs on in real time from there."""
+        if moment.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        return cls(moment - datetime.now(UTC))
 
     @property
     def offset(self) -> timedelta:

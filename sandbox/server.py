@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -34,6 +34,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from bot.clock import OffsetClock
 from bot.directory_file import DirectoryFile, load_directory_file
 from bot.settings import Settings, load_settings
+from sandbox import clock_control
 from sandbox.fakeslack import RESPONSE_URL, FakeSlack
 from sandbox.slack_requests import SignedRequests
 
@@ -86,25 +87,18 @@ class _UserSide:
     ephemerals: list[dict[str, Any]] = field(default_factory=list)
 
 
-def next_working_day_at(calendar: Any, now: datetime, at: time) -> datetime:
-    return calendar.at_local(calendar.next_working_day(calendar.local_date(now)), at)
-
-
-def next_weekday_at(calendar: Any, now: datetime, weekday: int, at: time) -> datetime:
-    """The next ``weekday`` (0 = Monday) at local ``at`` strictly after ``now``."""
-    day = calendar.local_date(now)
-    for _ in range(8):
-        if day.weekday() == weekday and calendar.at_local(day, at) > now:
-            return calendar.at_local(day, at)
-        day += timedelta(days=1)
-    raise RuntimeError("unreachable")  # pragma: no cover
-
-
 class Sandbox:
-    """Start with ``start()``; ``url`` is the page. ``port=0`` picks a free port."""
+    """Start with ``start()``; ``url`` is the page. ``port=0`` picks a free port.
+
+    ``start_at`` sets the bot's clock to a fixed moment (aware) before anything
+    happens, and it runs on from there; without it the clock resumes where the
+    data directory left it, or at the real time."""
 
     def __init__(self, data_dir: Path, *, port: int = 0, org_file: Path = DEFAULT_ORG,
-                 tick_interval: float = 2.0) -> None:
+                 tick_interval: float = 2.0, start_at: datetime | None = None) -> None:
+        if start_at is not None and start_at.tzinfo is None:
+            raise ValueError("start_at must be an aware datetime")
+        self.start_at = start_at
         self.data_dir = Path(data_dir)
         self.port = port
         self.org_file = org_file
@@ -116,6 +110,7 @@ class Sandbox:
         self._hooks_seen = 0
         self._servers: list[tuple[WSGIServer, threading.Thread]] = []
         self._scheduler: Any = None
+        self._stopped = False
         self.fake: FakeSlack | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -147,7 +142,11 @@ class Sandbox:
             ifn_network_channel=NETWORK_CHANNEL[0], ifn_management_channel=MANAGEMENT_CHANNEL[0],
         )
         upgrade(db_url)
-        self.clock = OffsetClock(self._saved_offset())
+        if self.start_at is not None:
+            self.clock = OffsetClock.starting_at(self.start_at)
+            self._save_clock()
+        else:
+            self.clock = OffsetClock(self._saved_offset())
         self.deps = build_deps(self.settings, self.clock)
         mark = self.data_dir / LOADED_MARK
         if not mark.exists():
@@ -164,6 +163,10 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        """Stop everything; a second call does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
@@ -195,24 +198,17 @@ class Sandbox:
             seconds = float(json.loads((self.data_dir / CLOCK_FILE).read_text())["offset_seconds"])
         except (OSError, ValueError, KeyError, TypeError):
             return timedelta(0)
-        return timedelta(seconds=max(seconds, 0.0))
+        return timedelta(seconds=seconds)
 
-    def move_clock(self, step: str) -> dict[str, Any]:
-        """Move the bot's clock (``+3m``, ``+1h``, ``next-working-day``, ``friday-noon``),
-        then tick so that whatever fell due fires now."""
-        calendar, now = self.deps.calendar, self.clock.now()
-        if step == "+3m":
-            self.clock.advance(timedelta(minutes=3))
-        elif step == "+1h":
-            self.clock.advance(timedelta(hours=1))
-        elif step == "next-working-day":
-            self.clock.advance_to(next_working_day_at(calendar, now, time(8, 0)))
-        elif step == "friday-noon":
-            self.clock.advance_to(next_weekday_at(calendar, now, 4, time(12, 0)))
-        else:
-            raise ValueError(f"unknown clock step {step!r}")
+    def _save_clock(self) -> None:
         (self.data_dir / CLOCK_FILE).write_text(
             json.dumps({"offset_seconds": self.clock.offset.total_seconds()}))
+
+    def move_clock(self, step: str) -> dict[str, Any]:
+        """Move the bot's clock (``+3m``, ``+1h``, ``next-working-day``, ``friday-noon``;
+        see ``sandbox.clock_control``), then tick so that whatever fell due fires now."""
+        self.clock.advance_to(clock_control.target(self.deps.calendar, self.clock.now(), step))
+        self._save_clock()
         result = self.deps.ticker.tick()
         return {"clock": self.clock_info(), "tick": {
             "timeouts": result.timeouts, "timers": result.timers, "daily": result.daily,
@@ -521,10 +517,10 @@ class Sandbox:
         return [data]
 
 
-def run(data_dir: Path, port: int) -> int:
+def run(data_dir: Path, port: int, start_at: datetime | None = None) -> int:
     """``ifn-bot sandbox``: start everything and wait for Ctrl-C."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    sandbox = Sandbox(data_dir, port=port)
+    sandbox = Sandbox(data_dir, port=port, start_at=start_at)
     try:
         sandbox.start()
     except OSError as exc:

@@ -28,6 +28,37 @@ from tests.slack_requests import SignedRequests
 pytest_plugins = ["tests.fakeslack.fixtures"]
 
 
+#: Modules whose tests let the machine's clock in: the real scheduler on a
+#: SystemClock. (``ifn-bot`` subprocesses are not marked: a travel in this process
+#: cannot reach them.)
+REAL_CLOCK_MODULES = ("test_scheduler_lock.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that lets the machine's clock into the bot: it uses the
+    sandbox (whose clock runs on from its start), a browser, or a module above."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "sandbox" in names or "chromium" in names or item.path.name in REAL_CLOCK_MODULES:
+            item.add_marker(pytest.mark.real_clock)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _travelled_system_clock() -> Iterator[None]:
+    """``IFN_TEST_NOW=2026-12-31T16:30+01:00`` runs the whole session as if the
+    machine's clock read that moment (time flows on from it), so a test that
+    quietly depends on the day it runs is caught on the day that breaks it.
+    ``tests/test_hard_dates.py`` runs the real-clock tests this way in CI."""
+    moment = os.environ.get("IFN_TEST_NOW")
+    if not moment:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.fromisoformat(moment), tick=True):
+        yield
+
+
 def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:

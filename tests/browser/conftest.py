@@ -50,13 +50,36 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             context.close()
 
 
+#: Set on a test item when its body has returned: what the page reports after
+#: that (a poll cut short while the fixtures stop) is not the test's failure.
+_BODY_DONE = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    yield
+    item.stash[_BODY_DONE] = True
+
+
 @pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh tab. A test that uses a ``sandbox`` gets it started first, so the
+    tab is closed before the sandbox stops (fixtures tear down in reverse).
+    A JavaScript error while the test runs fails it; one after its last step
+    does not."""
+    if "sandbox" in request.fixturenames:
+        request.getfixturevalue("sandbox")
     page = chromium.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def on_error(exc: Any) -> None:
+        if not request.node.stash.get(_BODY_DONE, False):
+            errors.append(str(exc))
+
+    page.on("pageerror", on_error)
     try:
         yield page
     finally:
+        page.remove_listener("pageerror", on_error)
         page.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

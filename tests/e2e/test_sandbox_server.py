@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from sandbox.server import Sandbox, next_weekday_at
+from sandbox.clock_control import next_weekday_at
+from sandbox.server import Sandbox
 from tests.slack_requests import (
     state_checkboxes,
     state_plain_text,
@@ -20,11 +22,14 @@ from tests.slack_requests import (
 )
 
 CW_B, IFK_B = "U0CWB10001", "U0IFKB0001"
+OSLO = ZoneInfo("Europe/Oslo")
+#: Monday 30 November 2026, 03:01 in Oslo: before the working day starts.
+START = datetime(2026, 11, 30, 3, 1, tzinfo=OSLO)
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    box = Sandbox(tmp_path / "data", port=0, tick_interval=60).start()
+    box = Sandbox(tmp_path / "data", port=0, tick_interval=60, start_at=START).start()
     try:
         yield box
     finally:
@@ -95,7 +100,7 @@ def test_a_forged_request_is_refused_by_the_bot(sandbox):
 def test_the_clock_moves_forward_and_ticks(sandbox):
     before = sandbox.clock.now()
     moved = sandbox.move_clock("+1h")
-    assert sandbox.clock.now() - before >= sandbox.clock.offset
+    assert timedelta(hours=1) <= sandbox.clock.now() - before < timedelta(hours=1, seconds=30)
     assert set(moved["tick"]) == {"timeouts", "timers", "daily", "delivered"}
     sandbox.move_clock("friday-noon")
     local = sandbox.deps.calendar.to_local(sandbox.clock.now())
@@ -103,6 +108,31 @@ def test_the_clock_moves_forward_and_ticks(sandbox):
     # persisted: a restart keeps the moved clock
     assert (sandbox.data_dir / "clock.json").exists()
     assert sandbox._saved_offset() == sandbox.clock.offset
+
+
+def test_the_sandbox_starts_at_the_moment_it_is_given(sandbox):
+    assert START <= sandbox.clock.now() < START + timedelta(seconds=30)
+    assert sandbox.clock_info()["iso"].startswith("2026-11-30T03:0")
+
+
+def test_next_working_day_before_eight_on_a_working_day_is_today(sandbox):
+    sandbox.move_clock("next-working-day")
+    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    assert (local.date().isoformat(), local.hour, local.minute) == ("2026-11-30", 8, 0)
+    sandbox.move_clock("next-working-day")  # now at 08:00: the next one is tomorrow
+    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    assert (local.date().isoformat(), local.hour, local.minute) == ("2026-12-01", 8, 0)
+
+
+def test_a_restart_without_a_start_resumes_the_saved_clock(sandbox, tmp_path):
+    sandbox.move_clock("friday-noon")
+    saved = sandbox.clock.now()
+    sandbox.stop()
+    again = Sandbox(sandbox.data_dir, port=0, tick_interval=60).start()
+    try:
+        assert saved <= again.clock.now() < saved + timedelta(seconds=30)
+    finally:
+        again.stop()
 
 
 def test_next_weekday_is_strictly_after_now(sandbox):

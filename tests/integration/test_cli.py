@@ -21,6 +21,17 @@ from tests.slack_requests import SignedRequests
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def wall_clock() -> float:
+    """The machine's real time, even inside a time-machine travel."""
+    try:
+        import time_machine
+    except ImportError:  # pragma: no cover - a test extra
+        return time.time()
+    if not time_machine.escape_hatch.is_travelling():
+        return time.time()
+    return time_machine.escape_hatch.time.time()
+
+
 def run_cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
@@ -129,7 +140,9 @@ def test_run_serves_help_over_http_against_a_fake_slack(clean_env, tmp_path, fak
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"bot did not start: {proc.communicate()[0]}") from None
                 time.sleep(0.1)
-        slack = SignedRequests(base, "cli-secret")
+        # The child process reads the machine's real clock, also when this session
+        # runs at a travelled moment (tests/test_hard_dates.py): sign with that.
+        slack = SignedRequests(base, "cli-secret", clock=wall_clock)
         resp = slack.slash_command("U0SOMEONE1", "hjelp")
         assert resp.status == 200
         assert resp.json()["response_type"] == "ephemeral"

@@ -29,6 +29,13 @@ def test_advance_to_a_moment_and_never_back():
     with pytest.raises(ValueError):
         clock.advance(timedelta(seconds=-1))
     with pytest.raises(ValueError):
-        OffsetClock(timedelta(seconds=-1))
-    with pytest.raises(ValueError):
         clock.advance_to(datetime(2030, 1, 1))
+
+
+def test_starts_at_a_fixed_moment_in_the_past_and_runs_on_from_there():
+    start = datetime(2026, 11, 30, 15, 30, tzinfo=UTC)  # a Monday afternoon, long before or after today
+    clock = OffsetClock.starting_at(start)
+    assert start <= clock.now() < start + timedelta(seconds=5)
+    assert clock.advance(timedelta(hours=1)) >= start + timedelta(hours=1)
+    with pytest.raises(ValueError):
+        OffsetClock.starting_at(datetime(2026, 11, 30, 15, 30))
