@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from tests.fakeslack import FakeSlack  # noqa: E402
+from sandbox.fakeslack import FakeSlack  # noqa: E402
 
 #: socketserver's default listen() backlog is 5: under the bot's concurrent post-ack
 #: calls the kernel drops SYNs and the client retries after 1 s, a stall real Slack

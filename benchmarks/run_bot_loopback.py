@@ -22,7 +22,7 @@ LOOPBACK = "127.0.0.1"
 
 
 def _patch_bind() -> None:
-    from handlers import server
+    from app import server
 
     original = server._Gunicorn.load_config
 
@@ -36,6 +36,6 @@ def _patch_bind() -> None:
 
 if __name__ == "__main__":
     _patch_bind()
-    from bot.cli import main
+    from app.cli import main
 
     sys.exit(main(sys.argv[1:]))

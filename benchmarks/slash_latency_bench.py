@@ -57,9 +57,9 @@ if str(REPO_ROOT) not in sys.path:
 from bot.clock import SystemClock  # noqa: E402
 from bot.directory_file import load_directory_file  # noqa: E402
 from bot.services.directory import DirectoryService  # noqa: E402
+from sandbox.slack_requests import SignedRequests  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from tests.slack_requests import SignedRequests  # noqa: E402
 
 HOST = "127.0.0.1"
 SIGNING_SECRET = "bench-signing-secret"
@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         })
         bot_port, bare_port = free_port(), free_port()
         bot_cli = ([sys.executable, str(BENCH_DIR / "run_bot_loopback.py")] if args.bot_launch == "loopback"
-                   else [sys.executable, "-m", "bot.cli"])
+                   else [sys.executable, "-m", "app.cli"])
         bot_argv = [*bot_cli, "run", "--port", str(bot_port), "--workers", str(args.workers),
                     "--no-scheduler"]
         bare_argv = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{bare_port}",

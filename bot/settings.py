@@ -1,6 +1,6 @@
 """Runtime configuration from the environment and ``.env``.
 
-Built once by the composition root (``bot.cli``) and passed down; never read at
+Built once by the composition root (``app/``) and passed down; never read at
 import time. A missing or invalid setting is turned into one line naming the
 setting (see ``load_settings``), so an operator sees what to fix without a
 traceback.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from app.slack_notifier import SlackNotifier
 from bot.commands import ENGLISH_WORDS
 from bot.domain.language import DEFAULT_LANG, Lang
 from bot.services.people import Actor
 from handlers.deps import Deps
-from handlers.slack_notifier import SlackNotifier
 
 
 def identify(deps: Deps, client: WebClient, user_id: str) -> Actor | None:

@@ -116,9 +116,8 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> Sandbox:
-        from handlers.app import build_app
-        from handlers.deps import build_deps
-        from handlers.web import WebApp
+        from app.web import WebApp
+        from app.wiring import build_services, build_slack_app
         from scheduler.runner import start_background
         from storage.migrate import upgrade
 
@@ -147,19 +146,19 @@ class Sandbox:
             self._save_clock()
         else:
             self.clock = OffsetClock(self._saved_offset())
-        self.deps = build_deps(self.settings, self.clock)
+        self.services = build_services(self.settings, self.clock)
         mark = self.data_dir / LOADED_MARK
         if not mark.exists():
-            result = self.deps.directory.import_directory(self.org, str(self.org_file))
+            result = self.services.directory.import_directory(self.org, str(self.org_file))
             mark.write_text(f"{self.org_file}\n")
             log.info("directory loaded from %s: %d people", self.org_file, result.created)
-        app = build_app(self.deps, listener_executor=InlineExecutor())
-        self._servers.append(_serve(WebApp(app, self.deps.engine), 0))
+        app = build_slack_app(self.services, listener_executor=InlineExecutor())
+        self._servers.append(_serve(WebApp(app, self.services.engine), 0))
         self.bot_url = self._url(self._servers[-1][0])
         self.slack = SignedRequests(self.bot_url, secret, response_url_base=fake.hooks_url)
         self._servers.append(_serve(self.page_app, self.port))
         self.url = self._url(self._servers[-1][0]) + "/"
-        self._scheduler = start_background(self.deps.ticker, self.tick_interval)
+        self._scheduler = start_background(self.services.ticker, self.tick_interval)
         return self
 
     def stop(self) -> None:
@@ -177,8 +176,8 @@ class Sandbox:
         self._servers.clear()
         if self.fake is not None:
             self.fake.stop()
-        if getattr(self, "deps", None) is not None:
-            self.deps.engine.dispose()
+        if getattr(self, "services", None) is not None:
+            self.services.engine.dispose()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -207,15 +206,15 @@ class Sandbox:
     def move_clock(self, step: str) -> dict[str, Any]:
         """Move the bot's clock (``+3m``, ``+1h``, ``next-working-day``, ``friday-noon``;
         see ``sandbox.clock_control``), then tick so that whatever fell due fires now."""
-        self.clock.advance_to(clock_control.target(self.deps.calendar, self.clock.now(), step))
+        self.clock.advance_to(clock_control.target(self.services.calendar, self.clock.now(), step))
         self._save_clock()
-        result = self.deps.ticker.tick()
+        result = self.services.ticker.tick()
         return {"clock": self.clock_info(), "tick": {
             "timeouts": result.timeouts, "timers": result.timers, "daily": result.daily,
             "delivered": result.delivered}}
 
     def clock_info(self) -> dict[str, Any]:
-        local = self.deps.calendar.to_local(self.clock.now())
+        local = self.services.calendar.to_local(self.clock.now())
         return {"iso": local.isoformat(timespec="seconds"), "text": local.strftime("%a %d %b %Y %H:%M"),
                 "offset_seconds": int(self.clock.offset.total_seconds())}
 

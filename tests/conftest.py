@@ -19,13 +19,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
 from bot.directory_file import load_directory_file
+from sandbox.fakeslack import FakeSlack
+from sandbox.slack_requests import SignedRequests
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
 from tests.harness import Bot, BotServer, make_settings
-from tests.slack_requests import SignedRequests
 
-pytest_plugins = ["tests.fakeslack.fixtures"]
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A started fake Slack Web API expecting token ``xoxb-test``.
+
+    At teardown it fails the test if any call was one Slack would reject; a test
+    that provokes violations on purpose collects them with ``take_violations()``.
+    """
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    fake.assert_no_violations()
 
 
 #: Modules whose tests let the machine's clock in: the real scheduler on a
@@ -124,10 +138,10 @@ def clock() -> ManualClock:
 @pytest.fixture
 def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
     server = BotServer(make_settings(fake_slack, db_url), engine, clock).start()
-    slack = SignedRequests(server.url, server.deps.settings.slack_signing_secret.get_secret_value(),
+    slack = SignedRequests(server.url, server.services.settings.slack_signing_secret.get_secret_value(),
                            response_url_base=fake_slack.hooks_url)
     try:
-        yield Bot(server.deps, fake_slack, clock, server.url, slack)
+        yield Bot(server.services, fake_slack, clock, server.url, slack)
     finally:
         server.stop()
 
@@ -136,7 +150,7 @@ def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
 def org(bot: Bot) -> Bot:
     """The bot with the demo directory loaded and its people known to the fake Slack."""
     data = load_directory_file(EXAMPLE_ORG)
-    bot.deps.directory.import_directory(data)
+    bot.services.directory.import_directory(data)
     for person in data.people:
         if person.slack_id:
             bot.fake.add_user(person.slack_id, name=person.name, email=person.email,

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sandbox.fakeslack import FakeSlack, iter_blocks_text
 from storage.models import Person
-from tests.fakeslack import FakeSlack, iter_blocks_text
 
 
 def person_id(bot, slack_id: str) -> int:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.scalar(select(Person.id).where(Person.slack_user_id == slack_id))
 
 
@@ -45,8 +45,8 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 # --- driving the bot through HTTP as a Slack user would ----------------------
 
-from tests.fakeslack import RESPONSE_URL  # noqa: E402
-from tests.slack_requests import button  # noqa: E402
+from sandbox.fakeslack import RESPONSE_URL  # noqa: E402
+from sandbox.slack_requests import button  # noqa: E402
 
 
 def open_form(bot, user: str, text: str) -> dict[str, Any]:

@@ -15,13 +15,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sqlalchemy import Engine
 
+from app.web import SLACK_PATH, WebApp
+from app.wiring import Services, build_services, build_slack_app
 from bot.clock import ManualClock
 from bot.settings import Settings, load_settings
-from handlers.app import build_app
-from handlers.deps import Deps, build_deps
-from handlers.web import SLACK_PATH, WebApp
-from tests.fakeslack import FakeSlack
-from tests.slack_requests import SignedRequests
+from sandbox.fakeslack import FakeSlack
+from sandbox.slack_requests import SignedRequests
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -49,7 +48,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 @dataclass
 class Bot:
-    deps: Deps
+    services: Services
     fake: FakeSlack
     clock: ManualClock
     url: str
@@ -57,7 +56,7 @@ class Bot:
 
     @property
     def settings(self) -> Settings:
-        return self.deps.settings
+        return self.services.settings
 
 
 def make_settings(fake: FakeSlack, db_url: str, **overrides: Any) -> Settings:
@@ -77,8 +76,8 @@ class BotServer:
     """Start/stop the app on 127.0.0.1 with an ephemeral port."""
 
     def __init__(self, settings: Settings, engine: Engine, clock: ManualClock) -> None:
-        self.deps = build_deps(settings, clock, engine=engine)
-        self.app = build_app(self.deps, listener_executor=InlineExecutor())
+        self.services = build_services(settings, clock, engine=engine)
+        self.app = build_slack_app(self.services, listener_executor=InlineExecutor())
         self._server = make_server(
             "127.0.0.1", 0, WebApp(self.app, engine),
             server_class=_ThreadingWSGIServer, handler_class=_QuietHandler,

@@ -14,14 +14,14 @@ import pytest
 from bot.domain.language import Lang
 from bot.feedback_criteria import load_criteria
 from handlers.views.request_forms import feedback_response_modal, hour_proposal_modal, live_modal
-from tests.flows import dms, open_form, submit
-from tests.slack_requests import (
+from sandbox.slack_requests import (
     state_checkboxes,
     state_plain_text,
     state_static_select,
     state_timepicker,
     state_values,
 )
+from tests.flows import dms, open_form, submit
 
 pytestmark = pytest.mark.browser
 

@@ -74,7 +74,7 @@ def test_live_supervision_story_in_the_browser(page, sandbox, start, tmp_path):
     # The start is outside working hours: move to the next working morning.
     page.click("[data-step='next-working-day']")
     page.wait_for_function("document.querySelector('#clock').textContent.includes('08:00')")
-    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    local = sandbox.services.calendar.to_local(sandbox.clock.now())
     assert local.strftime("%d.%m.%Y") == morning and local.hour == 8
 
     # Emil Strand types /ifn veiledning and fills the modal.

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from bot.domain.language import Lang
 from bot.i18n import t
+from sandbox.slack_requests import SignedRequests, state_datepicker, state_users_select, state_values
 from storage.models import Absence, AuditEvent, AvailabilityStatus, Offer, OutboxMessage, Substitute
 from tests.e2e.test_home_tab import home_text, open_home
 from tests.e2e.test_request_flows import live_values
 from tests.flows import buttons, click, dms, last_dm_text, open_form, person_id, replies, submit, text_of
 from tests.harness import BotServer, make_settings
-from tests.slack_requests import SignedRequests, state_datepicker, state_users_select, state_values
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -40,18 +40,18 @@ def ifn(bot, user: str, text: str) -> dict:
 
 
 def count(bot, model) -> int:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.scalar(select(func.count()).select_from(model))
 
 
 def status_row(bot, user: str) -> tuple[str, datetime | None] | None:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         row = s.get(AvailabilityStatus, person_id(bot, user))
         return (row.status, row.until) if row else None
 
 
 def absences(bot, user: str) -> list[tuple[date, date]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return [(a.starts_on, a.ends_on) for a in s.scalars(
             select(Absence).where(Absence.person_id == person_id(bot, user)).order_by(Absence.starts_on))]
 
@@ -80,7 +80,7 @@ def test_status_until_a_time_then_back_to_default_by_itself(org):
     assert "Din status: *ledig i arbeidstiden* (standard)" in home_text(open_home(org, IFK_B))
     # and routing offers to Ola again
     submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         first = s.scalar(select(Offer.person_id).order_by(Offer.id))
     assert first == person_id(org, IFK_B)
 
@@ -187,7 +187,7 @@ def test_area_leader_designates_a_substitute_for_own_ifk(org):
     assert body["text"].startswith(
         "*Tore Bakken* er utpekt som stedfortreder for Kari Nordmann (IFK i område A) "
         "01.12.2026–18.12.2026. Begge har fått beskjed.")
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         row = s.scalar(select(Substitute))
         assert (row.absent_person_id, row.substitute_person_id, row.role, row.area_code, row.starts_on,
                 row.ends_on, row.designated_by_id) == (
@@ -242,11 +242,11 @@ def test_substitute_refusals_change_nothing_and_tell_nobody(org):
 def test_daily_reminder_button_opens_the_form_and_the_designation_stops_it(org):
     ifn(org, IFK_B, "fravær 25.11.2026 11.12.2026")
     org.clock.set(datetime(2026, 11, 26, 7, 59, tzinfo=OSLO))  # Thursday, before the morning
-    assert org.deps.ticker.tick().daily == 0  # the first tick arms the job for 08:00
+    assert org.services.ticker.tick().daily == 0  # the first tick arms the job for 08:00
     assert dms(org.fake, LEADER_B) == []
     org.clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=OSLO))
-    assert org.deps.ticker.tick().daily == 1
-    assert org.deps.ticker.tick().daily == 0
+    assert org.services.ticker.tick().daily == 1
+    assert org.services.ticker.tick().daily == 0
     reminders = dms(org.fake, LEADER_B)
     assert len(reminders) == 1
     reminder = reminders[-1]
@@ -294,7 +294,7 @@ def test_daily_reminder_button_opens_the_form_and_the_designation_stops_it(org):
 
     resp = submit(org, LEADER_B, view, values(CW_B2, "2026-11-26", "2026-12-11"))
     assert resp.status == 200 and "errors" not in resp.body
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         row = s.scalar(select(Substitute))
         stored = (row.absent_person_id, row.substitute_person_id, row.starts_on, row.ends_on,
                   row.designated_by_id)
@@ -310,7 +310,7 @@ def test_daily_reminder_button_opens_the_form_and_the_designation_stops_it(org):
     # the next working morning: no reminder any more
     before = len(dms(org.fake, LEADER_B))
     org.clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=OSLO))
-    assert org.deps.ticker.tick().daily == 1
+    assert org.services.ticker.tick().daily == 1
     assert len(dms(org.fake, LEADER_B)) == before
 
 
@@ -322,7 +322,7 @@ def test_absent_ifk_is_skipped_and_the_substitute_is_offered_instead(org):
     ifn(org, LEADER_B, "stedfortreder <@U0CWB10002|ida.olsen> 25.11.2026 27.11.2026")
     assert submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values()).status == 200
 
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         offers = [(o.person_id, o.reason, o.reason_params)
                   for o in s.scalars(select(Offer).order_by(Offer.id))]
         routed = s.scalar(select(AuditEvent).where(AuditEvent.kind == "routed"))

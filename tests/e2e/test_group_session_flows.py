@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.forms import ANYONE, FormBlock
-from storage.models import GroupSession, GroupSignup
-from tests.flows import click, dms, last_dm_text, open_form, person_id, replies, submit, text_of
-from tests.slack_requests import (
+from sandbox.slack_requests import (
     state_datepicker,
     state_plain_text,
     state_static_select,
     state_timepicker,
     state_values,
 )
+from storage.models import GroupSession, GroupSignup
+from tests.flows import click, dms, last_dm_text, open_form, person_id, replies, submit, text_of
 
 NETWORK = "CNETWORK01"
 IFK_B, IFR_1 = "U0IFKB0001", "U0IFR00001"
@@ -82,7 +82,7 @@ def test_ifk_announces_and_people_sign_up_until_full_then_the_waiting_list_moves
     assert "meldt av" in last_reply(org)
     assert "fått plass" in last_dm_text(org.fake, CW_B3)
     assert "Fullt (2 plasser)* – 0 på venteliste" in text_of(announcement(org))
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         states = dict(s.execute(select(GroupSignup.person_id, GroupSignup.state)).all())
     assert states == {person_id(org, CW_B): "withdrawn", person_id(org, CW_B2): "signed_up",
                       person_id(org, CW_B3): "signed_up"}
@@ -90,14 +90,14 @@ def test_ifk_announces_and_people_sign_up_until_full_then_the_waiting_list_moves
 
     # reminders the day before and an hour before, to participants and organisers
     org.clock.set(datetime(2026, 12, 1, 12, 0, 30, tzinfo=UTC))  # 13:00:30 Oslo the day before
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     for user in (CW_B2, CW_B3, IFK_B, IFR_1):
         assert "I morgen kl. 13:00" in last_dm_text(org.fake, user), user
     assert not any("I morgen" in text_of(m) for m in dms(org.fake, CW_B))
     org.clock.set(datetime(2026, 12, 2, 11, 0, 30, tzinfo=UTC))  # 12:00:30 Oslo
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Om en time" in last_dm_text(org.fake, CW_B2)
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len([m for m in dms(org.fake, CW_B2) if "Om en time" in text_of(m)]) == 1
 
 
@@ -120,7 +120,7 @@ def test_the_organiser_cancels_and_everyone_signed_up_is_told(org):
     assert "er avlyst, så du kan ikke melde deg på" in last_reply(org)
     # no reminders for a cancelled session
     org.clock.set(datetime(2026, 12, 1, 12, 30, tzinfo=UTC))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert not any("I morgen" in text_of(m) for m in dms(org.fake, CW_B))
 
 
@@ -147,6 +147,6 @@ def test_form_refusals_and_no_duplicate_sessions(org):
     assert "mellom 1 og 100" in resp.json()["errors"][FormBlock.GROUP_CAPACITY]
     submit(org, IFK_B, view, group_values(org))
     submit(org, IFK_B, view, group_values(org))
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(GroupSession)) == 1
     assert len(org.fake.messages(NETWORK)) == 1

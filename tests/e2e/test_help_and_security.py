@@ -63,13 +63,13 @@ def test_the_last_subcommands_to_be_built_answer(org):
 
 
 def test_wrong_signature_is_401_and_changes_nothing(org):
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         before = s.scalar(select(func.count()).select_from(Person).where(Person.slack_user_id.is_(None)))
     org.fake.clear()
     resp = org.slack.slash_command("U0JULIE001", "hjelp", sign_with="not-the-secret")
     assert resp.status == 401
     assert org.fake.calls() == []  # no users.info lookup, nothing posted
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         after = s.scalar(select(func.count()).select_from(Person).where(Person.slack_user_id.is_(None)))
     assert before == after == 1  # Julie is still unlinked
 
@@ -101,7 +101,7 @@ def test_first_use_links_a_person_known_only_by_email(org):
     body = org.slack.slash_command("U0JULIE001", "hjelp").json()
     assert "IFN-boten" in body["text"]
     assert [c.args["user"] for c in org.fake.calls("users.info")] == ["U0JULIE001"]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         julie = s.scalar(select(Person).where(Person.email == "julie.sand@ifn.example"))
         assert julie.slack_user_id == "U0JULIE001"
 

@@ -6,10 +6,10 @@ import time
 
 from sqlalchemy import select
 
+from sandbox.slack_requests import button
 from storage.models import Offer, Request
 from tests.e2e.test_request_flows import live_values
 from tests.flows import dms, open_form, submit, text_of
-from tests.slack_requests import button
 
 CW_B, IFK_A, IFK_B = "U0CWB10001", "U0IFKA0001", "U0IFKB0001"
 
@@ -42,7 +42,7 @@ def test_coordinator_accepts_from_the_home_tab(org):
     assert "Din status: *ledig i arbeidstiden* (standard)" in text
     resp = org.slack.block_actions(IFK_B, [button("request_accept", "1")], view=view)
     assert resp.status == 200
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(Request.state)) == "accepted"
     text = home_text(org.fake.home_view(IFK_B))  # re-published after the click
     assert "Ingen forespørsler venter på deg." in text
@@ -55,7 +55,7 @@ def test_refusal_on_the_home_tab_arrives_as_a_dm(org):
     view = open_home(org, IFK_A)
     org.slack.block_actions(IFK_A, [button("request_accept", "1")], view=view)
     assert "ikke sendt til deg" in text_of(dms(org.fake, IFK_A)[-1])
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(Request.state)) == "offered"
 
 
@@ -64,7 +64,7 @@ def test_status_toggle_and_routing_follow_it(org):
     org.slack.block_actions(IFK_B, [button("home_status_busy", "busy")], view=view)
     assert "Din status: *opptatt (i intervju)*" in home_text(org.fake.home_view(IFK_B))
     submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         first_offer = s.scalar(select(Offer).order_by(Offer.id))
         from storage.models import Person
 

@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.forms import FormBlock
+from sandbox.slack_requests import state_plain_text, state_radio_buttons, state_static_select, state_values
 from storage.models import LineIssue
 from tests.e2e.test_request_flows import valid_fnr
 from tests.flows import click, dms, dms_without_digests, last_dm_text, open_form, submit, text_of
-from tests.slack_requests import state_plain_text, state_radio_buttons, state_static_select, state_values
 
 IFK_B, IFK_C, IFR_1, CW_B = "U0IFKB0001", "U0IFKC0001", "U0IFR00001", "U0CWB10001"
 LEADER_A, LEADER_B, FAGSJEF = "U0ALEADA01", "U0ALEADB01", "U0FAGSJEF1"
@@ -37,7 +37,7 @@ def raise_issue(bot, user: str = IFK_B, **values):
 
 
 def only_issue(bot) -> LineIssue:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.scalars(select(LineIssue)).one()
 
 
@@ -84,13 +84,13 @@ def test_an_unacknowledged_issue_reminds_the_recipient_after_two_working_days(or
     raise_issue(org, kind="case", area="A")  # Wed 10:00
     assert len(dms(org.fake, LEADER_A)) == 1
     org.clock.advance(timedelta(days=1, hours=23))  # Fri 09:00: not yet
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len(dms(org.fake, LEADER_A)) == 1
     org.clock.advance(timedelta(hours=1, minutes=1))  # Fri 10:01
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Påminnelse" in last_dm_text(org.fake, LEADER_A)
     org.clock.advance(timedelta(days=3))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len(dms_without_digests(org.fake, LEADER_A)) == 2, "one reminder only"
 
 
@@ -98,7 +98,7 @@ def test_an_acknowledged_issue_is_not_reminded(org):
     raise_issue(org)
     click(org, LEADER_B, dms(org.fake, LEADER_B)[-1], "issue_acknowledge")
     org.clock.advance(timedelta(days=5))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len(dms(org.fake, LEADER_B)) == 1
 
 
@@ -125,5 +125,5 @@ def test_refusals_in_the_form_and_no_duplicates(org):
     assert FormBlock.AREA in resp.json()["errors"]
     submit(org, IFK_B, view, issue_values())
     submit(org, IFK_B, view, issue_values())
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(LineIssue)) == 1

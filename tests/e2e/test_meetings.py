@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from sandbox.slack_requests import state_datepicker, state_plain_text, state_static_select, state_timepicker
 from storage.models import MeetingOccurrence, Minutes, OutboxMessage
 from tests.flows import buttons, click, dms, dms_without_digests, open_form, person_id, submit, text_of
-from tests.slack_requests import state_datepicker, state_plain_text, state_static_select, state_timepicker
 
 IFK_A, IFK_B = "U0IFKA0001", "U0IFKB0001"
 IFR_1, IFR_2 = "U0IFR00001", "U0IFR00002"
@@ -49,7 +49,7 @@ def network_posts(bot) -> list[str]:
 
 
 def occurrences(bot) -> list[MeetingOccurrence]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return list(s.scalars(select(MeetingOccurrence).order_by(MeetingOccurrence.starts_at)))
 
 
@@ -75,30 +75,30 @@ def test_caseworkers_cannot_create_meetings(org):
 def test_reminders_go_out_at_their_times_with_agenda_and_minute_taker(org):
     create_meeting(org)
     org.clock.set(utc(2026, 11, 26, 6, 59))  # Thursday 07:59, two working days before Monday
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert network_posts(org) == []
     org.clock.set(utc(2026, 11, 26, 7, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     [post] = network_posts(org)
     assert "Påminnelse" in post and "30.11.2026 kl. 10:00" in post
     assert "https://wiki.example/ifn/agenda" in post and f"<@{IFK_A}>" in post
 
     org.clock.set(utc(2026, 11, 27, 7, 0))  # Friday 08:00: the minute-taker's DM
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "referent" in text_of(dms(org.fake, IFK_A)[-1])
     assert not dms(org.fake, IFK_B)
 
     org.clock.set(utc(2026, 11, 30, 8, 0))  # Monday 09:00, one hour before
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Om en time" in network_posts(org)[-1]
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len(network_posts(org)) == 2
 
 
 def test_minutes_flow_posts_to_both_channels_archives_and_lists(org):
     create_meeting(org)
     org.clock.set(utc(2026, 11, 30, 10, 0))  # the meeting has ended
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     prompt = dms(org.fake, IFK_A)[-1]
     assert "minutes_write" in buttons(prompt)
     # someone else cannot write them
@@ -121,7 +121,7 @@ def test_minutes_flow_posts_to_both_channels_archives_and_lists(org):
     for message in (net, mgmt):
         text = text_of(message)
         assert "Ny mal for tilbakemelding vedtatt." in text and "Kari: oppdatere malen" in text
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         row = s.scalar(select(Minutes))
         assert (row.network_ts, row.management_ts) == (net["ts"], mgmt["ts"])
         assert row.actions[0] == {"owner": "Kari", "task": "oppdatere malen"}
@@ -135,7 +135,7 @@ def test_minutes_flow_posts_to_both_channels_archives_and_lists(org):
     again = submit(org, IFK_A, modal, values)
     assert "allerede levert" in again.body
     org.clock.set(utc(2026, 12, 8, 12, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Påminnelse: referatet" not in " ".join(text_of(m) for m in dms(org.fake, IFK_A))
     assert not dms_without_digests(org.fake, IFR_2)
 
@@ -143,16 +143,16 @@ def test_minutes_flow_posts_to_both_channels_archives_and_lists(org):
 def test_missing_minutes_remind_the_taker_then_tell_the_ifrs(org):
     create_meeting(org, freq="once")
     org.clock.set(utc(2026, 11, 30, 10, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     org.clock.set(utc(2026, 12, 2, 9, 59))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Påminnelse: referatet" not in text_of(dms(org.fake, IFK_A)[-1])
     org.clock.set(utc(2026, 12, 2, 10, 0))  # two working days after
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Påminnelse: referatet" in text_of(dms(org.fake, IFK_A)[-1])
     assert not dms_without_digests(org.fake, IFR_2)
     org.clock.set(utc(2026, 12, 7, 10, 0))  # five working days after
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     for ifr in (IFR_1, IFR_2):
         assert "fem arbeidsdager" in text_of(dms_without_digests(org.fake, ifr)[-1])
 
@@ -163,7 +163,7 @@ def test_cancelling_one_occurrence_drops_its_reminders(org):
     assert "avlyst" in org.slack.slash_command(IFR_2, f"møte avlys {first.id}").json()["text"]
     assert "avlyst" in network_posts(org)[-1]
     org.clock.set(utc(2026, 11, 30, 12, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert len(network_posts(org)) == 1  # only the cancellation notice
     assert not dms(org.fake, IFK_A)
     series = org.slack.slash_command(IFR_2, f"møte avlys-serie {first.meeting_id}").json()["text"]
@@ -184,8 +184,8 @@ def test_restart_drops_reminders_for_a_meeting_that_has_ended(org, engine, fake_
     org.clock.set(utc(2026, 11, 30, 12, 0))  # everything was down across the whole meeting
     restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
     try:
-        assert restarted.deps.ticker.tick().other >= 4  # three reminders dropped, one prompt fired
-        restarted.deps.ticker.tick()
+        assert restarted.services.ticker.tick().other >= 4  # three reminders dropped, one prompt fired
+        restarted.services.ticker.tick()
     finally:
         restarted.stop()
     assert network_posts(org) == []  # no late "in one hour" for a meeting that is over
@@ -200,8 +200,8 @@ def test_restart_fires_a_missed_reminder_once_when_still_meaningful(org, engine,
     org.clock.set(utc(2026, 11, 27, 12, 0))  # down since Wednesday; the meeting is on Monday
     restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
     try:
-        restarted.deps.ticker.tick()
-        restarted.deps.ticker.tick()
+        restarted.services.ticker.tick()
+        restarted.services.ticker.tick()
     finally:
         restarted.stop()
     [post] = network_posts(org)
@@ -213,21 +213,21 @@ def test_a_reminder_during_a_slack_outage_is_delivered_once_after(org):
     create_meeting(org)
     org.fake.set_down(True)
     org.clock.set(utc(2026, 11, 26, 7, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     org.clock.advance(timedelta(seconds=3))
-    org.deps.ticker.tick()  # still down, and the back-off has not passed
+    org.services.ticker.tick()  # still down, and the back-off has not passed
     org.fake.set_down(False)
     assert network_posts(org) == []
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         pending = s.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.state == "pending"))
     assert pending == 1  # kept, not lost
     org.clock.advance(timedelta(seconds=1))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert network_posts(org) == []  # waits for its back-off
     org.clock.advance(timedelta(minutes=1))
-    org.deps.ticker.tick()
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
+    org.services.ticker.tick()
     [post] = network_posts(org)
     assert "Påminnelse" in post
 
@@ -249,23 +249,23 @@ def test_ifr_posts_a_work_plan_to_management_and_it_is_archived(org):
 def test_minutes_with_a_national_id_number_are_refused(org):
     create_meeting(org, freq="once")
     org.clock.set(utc(2026, 11, 30, 10, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     click(org, IFK_A, dms(org.fake, IFK_A)[-1], "minutes_write")
     modal = org.fake.view(org.fake.calls("views.open")[-1].response["view"]["id"])
     resp = submit(org, IFK_A, modal,
                   {"min_decisions": {"min_decisions": state_plain_text("Sak 01010012356")}})
     assert "min_decisions" in resp.body
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Minutes)) == 0
 
 
 def test_the_daily_job_extends_a_series_and_the_rotation_goes_on(org):
     create_meeting(org)
     org.clock.set(utc(2026, 12, 2, 7, 0))  # a week later
-    with org.deps.sessions.begin() as s:
-        org.deps.meetings.materialize_all(s, org.clock.now(), org.clock.now().date())
-    with org.deps.sessions.begin() as s:  # a second run adds nothing
-        org.deps.meetings.materialize_all(s, org.clock.now(), org.clock.now().date())
+    with org.services.sessions.begin() as s:
+        org.services.meetings.materialize_all(s, org.clock.now(), org.clock.now().date())
+    with org.services.sessions.begin() as s:  # a second run adds nothing
+        org.services.meetings.materialize_all(s, org.clock.now(), org.clock.now().date())
     occ = occurrences(org)
     assert len(occ) == 9 and occ[-1].starts_at == utc(2027, 1, 25, 9)
     assert occ[-1].minute_taker_id == person_id(org, IFK_A)
@@ -298,9 +298,9 @@ def test_editing_a_series_moves_its_upcoming_meetings_and_keeps_the_rotation_goi
         utc(2026, 12, 8, 12), utc(2026, 12, 22, 12), utc(2027, 1, 5, 12)]
     assert [o.minute_taker_id for o in occ[1:3]] == [person_id(org, IFK_B), person_id(org, IFK_A)]
     org.clock.set(utc(2026, 12, 7, 10, 0))  # nothing for the old Monday
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert not [p for p in network_posts(org) if "7.12.2026" in p or "07.12.2026" in p]
     org.clock.set(utc(2026, 12, 8, 11, 0))
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert "Om en time" in network_posts(org)[-1] and "13:00" in network_posts(org)[-1]
     assert "Bare intervjufaglige" in org.slack.slash_command(CW_B, f"møte endre {meeting_id}").json()["text"]

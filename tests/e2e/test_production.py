@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.services.production import FRIDAY_KEY, MONDAY_KEY, ProductionService
+from sandbox.slack_requests import state_plain_text, state_values
 from storage.models import Exemption, ProductionLog
 from tests.e2e.test_home_tab import home_text, open_home
 from tests.flows import buttons, click, dms, last_dm_text, person_id, replies, submit, text_of
-from tests.slack_requests import state_plain_text, state_values
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -33,20 +33,20 @@ def ifn(bot, user: str, text: str) -> str:
 
 
 def logs(bot, user: str) -> list[tuple[str, date, str]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return [(r.kind, r.on_date, r.week) for r in s.scalars(
             select(ProductionLog).where(ProductionLog.person_id == person_id(bot, user))
             .order_by(ProductionLog.id))]
 
 
 def exemption(bot, user: str) -> tuple[str, str, int | None] | None:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         row = s.scalar(select(Exemption).where(Exemption.person_id == person_id(bot, user)))
         return (row.state, row.reason, row.decided_by_id) if row else None
 
 
 def exemption_id(bot, user: str) -> int:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.scalar(select(Exemption.id).where(Exemption.person_id == person_id(bot, user)))
 
 
@@ -83,7 +83,7 @@ def test_refusals_change_nothing(org):
     assert ifn(org, IFK_A, "produksjon intervju 31.02.2026").startswith("«31.02.2026» er ikke en dato")
     assert ifn(org, IFK_A, "produksjon vedtak 26.11.2026").startswith("26.11.2026 har ikke vært ennå")
     assert ifn(org, IFK_A, "produksjon vedtak 01.10.2026").startswith("01.10.2026 er mer enn 28 dager siden")
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ProductionLog)) == 0
 
 
@@ -97,19 +97,19 @@ def reason_values(text: str | None) -> dict:
 def test_friday_reminder_exemption_decision_and_monday_report(org):
     ifn(org, IFK_A, "produksjon intervju")
     org.clock.set(datetime(2026, 11, 27, 11, 59, tzinfo=OSLO))  # Friday, just before noon
-    assert org.deps.production.fire_due() == 0  # arms both jobs
-    assert org.deps.production.next_due(FRIDAY_KEY) == datetime(2026, 11, 27, 12, 0, tzinfo=OSLO)
-    assert org.deps.production.next_due(MONDAY_KEY) == datetime(2026, 11, 30, 8, 30, tzinfo=OSLO)
+    assert org.services.production.fire_due() == 0  # arms both jobs
+    assert org.services.production.next_due(FRIDAY_KEY) == datetime(2026, 11, 27, 12, 0, tzinfo=OSLO)
+    assert org.services.production.next_due(MONDAY_KEY) == datetime(2026, 11, 30, 8, 30, tzinfo=OSLO)
     assert production_dms(org, IFK_B) == []
 
     org.clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 1
-    assert org.deps.production.fire_due() == 0  # once
+    assert org.services.production.fire_due() == 1
+    assert org.services.production.fire_due() == 0  # once
     # a second scheduler (or a restart) over the same database does not send it again
-    d = org.deps
+    d = org.services
     other = ProductionService(d.sessions, d.clock, d.calendar, d.delivery)
     assert other.fire_due() == 0
-    assert org.deps.production.next_due(FRIDAY_KEY) == datetime(2026, 12, 4, 12, 0, tzinfo=OSLO)
+    assert org.services.production.next_due(FRIDAY_KEY) == datetime(2026, 12, 4, 12, 0, tzinfo=OSLO)
 
     assert production_dms(org, IFK_A) == []  # already met
     for user in (IFK_B, IFK_C, BFK):
@@ -178,10 +178,10 @@ def test_friday_reminder_exemption_decision_and_monday_report(org):
 
     # Monday 08:30: last week's attainment per area leader; the IFRs get everyone
     org.clock.set(datetime(2026, 11, 30, 8, 29, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 0
+    assert org.services.production.fire_due() == 0
     org.clock.set(datetime(2026, 11, 30, 8, 30, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 1
-    assert org.deps.production.fire_due() == 0
+    assert org.services.production.fire_due() == 1
+    assert org.services.production.fire_due() == 0
     report_a = last_dm_text(org.fake, LEADER_A)
     assert report_a.startswith("*Produksjonsmål uke 48")
     assert "Kari Nordmann (IFK område A): nådd (1 intervju, 0 vedtak)" in report_a
@@ -199,30 +199,30 @@ def test_a_holiday_friday_moves_the_reminder_to_the_last_working_day(org):
     so the reminder comes Wednesday 24 March at 12:00; Easter Monday 29 March moves
     the report to Tuesday 30 March 08:30."""
     org.clock.set(datetime(2027, 3, 22, 9, 0, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 0
-    assert org.deps.production.next_due(FRIDAY_KEY) == datetime(2027, 3, 24, 12, 0, tzinfo=OSLO)
-    assert org.deps.production.next_due(MONDAY_KEY) == datetime(2027, 3, 29, 8, 30, tzinfo=OSLO).replace(
+    assert org.services.production.fire_due() == 0
+    assert org.services.production.next_due(FRIDAY_KEY) == datetime(2027, 3, 24, 12, 0, tzinfo=OSLO)
+    assert org.services.production.next_due(MONDAY_KEY) == datetime(2027, 3, 29, 8, 30, tzinfo=OSLO).replace(
         day=30)
     org.clock.set(datetime(2027, 3, 24, 11, 59, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 0
+    assert org.services.production.fire_due() == 0
     org.clock.set(datetime(2027, 3, 24, 12, 0, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 1
+    assert org.services.production.fire_due() == 1
     assert "uke 12" in text_of(production_dms(org, IFK_A)[-1])
-    assert org.deps.production.next_due(FRIDAY_KEY) == datetime(2027, 4, 2, 12, 0, tzinfo=OSLO)
+    assert org.services.production.next_due(FRIDAY_KEY) == datetime(2027, 4, 2, 12, 0, tzinfo=OSLO)
     org.clock.set(datetime(2027, 3, 29, 8, 30, tzinfo=OSLO))  # Easter Monday: nothing
-    assert org.deps.production.fire_due() == 0
+    assert org.services.production.fire_due() == 0
     org.clock.set(datetime(2027, 3, 30, 8, 30, tzinfo=OSLO))
-    assert org.deps.production.fire_due() == 1
+    assert org.services.production.fire_due() == 1
     assert "Kari Nordmann (IFK område A): ikke nådd" in last_dm_text(org.fake, LEADER_A)
 
 
 def test_a_reminder_missed_for_a_whole_week_is_not_replayed_and_the_ticker_runs_it(org):
     org.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=OSLO))
-    org.deps.ticker.tick()  # arms Friday 27 November
+    org.services.ticker.tick()  # arms Friday 27 November
     org.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=OSLO))  # the bot was down until Tuesday
-    assert org.deps.production.fire_due() == 1  # Monday's report (this week) runs; Friday's is skipped
+    assert org.services.production.fire_due() == 1  # Monday's report (this week) runs; Friday's is skipped
     assert production_dms(org, IFK_B) == []
-    assert org.deps.production.next_due(FRIDAY_KEY) == datetime(2026, 12, 4, 12, 0, tzinfo=OSLO)
+    assert org.services.production.next_due(FRIDAY_KEY) == datetime(2026, 12, 4, 12, 0, tzinfo=OSLO)
     org.clock.set(datetime(2026, 12, 4, 12, 0, tzinfo=OSLO))
-    assert org.deps.ticker.tick().other >= 1
+    assert org.services.ticker.tick().other >= 1
     assert "uke 49" in text_of(production_dms(org, IFK_B)[-1])

@@ -8,9 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.forms import FormBlock, criterion_block, focus_block
-from storage.models import AuditEvent, Request
-from tests.flows import click, dms, last_dm_text, open_form, replies, submit, text_of
-from tests.slack_requests import (
+from sandbox.slack_requests import (
     state_checkboxes,
     state_datepicker,
     state_plain_text,
@@ -19,6 +17,8 @@ from tests.slack_requests import (
     state_timepicker,
     state_values,
 )
+from storage.models import AuditEvent, Request
+from tests.flows import click, dms, last_dm_text, open_form, replies, submit, text_of
 
 CW_B = "U0CWB10001"  # Emil Strand, caseworker in area B
 IFK_A, IFK_B, IFK_C = "U0IFKA0001", "U0IFKB0001", "U0IFKC0001"
@@ -58,7 +58,7 @@ def live_values(**extra) -> dict:
 
 
 def only_request(bot) -> Request:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         rows = list(s.scalars(select(Request)))
     assert len(rows) == 1
     return rows[0]
@@ -87,7 +87,7 @@ def test_live_supervision_end_to_end(org):
     assert "Sendt til *Kari Nordmann*" in last_dm_text(org.fake, CW_B)
 
     org.clock.advance(timedelta(seconds=181))
-    assert org.deps.ticker.tick().timeouts == 1
+    assert org.services.ticker.tick().timeouts == 1
     assert "Tiden gikk ut" in last_dm_text(org.fake, IFK_A)
     # widened: all remaining at once
     assert "alle tilgjengelige" in last_dm_text(org.fake, CW_B)
@@ -112,7 +112,7 @@ def test_live_supervision_end_to_end(org):
 
 def test_feedback_end_to_end_with_structured_feedback(org):
     view = open_form(org, CW_B, "tilbakemelding")
-    criteria = org.deps.criteria
+    criteria = org.services.criteria
     fields = {**common("Ønsker tilbakemelding på fri forklaring."),
               FormBlock.CASE_REF: state_plain_text("26/01234"),
               FormBlock.REPORT_LOCATION: state_plain_text("P:/rapporter/26-01234.pdf"),
@@ -127,9 +127,9 @@ def test_feedback_end_to_end_with_structured_feedback(org):
     assert click(org, IFK_B, offer_msg(org, IFK_B), "request_decline").status == 200
     # Wednesday 10:00 + one working day (7 h 45 min of working time) = Thursday 10:00
     org.clock.advance(timedelta(hours=23, minutes=59))
-    assert org.deps.ticker.tick().timeouts == 0
+    assert org.services.ticker.tick().timeouts == 0
     org.clock.advance(timedelta(minutes=1))
-    assert org.deps.ticker.tick().timeouts == 1
+    assert org.services.ticker.tick().timeouts == 1
     assert "svarte ikke i tide" in last_dm_text(org.fake, CW_B)
     assert "Sendt til *Siri Johansen*" in last_dm_text(org.fake, CW_B)
     assert click(org, IFK_C, offer_msg(org, IFK_C), "request_accept").status == 200
@@ -164,7 +164,7 @@ def test_supervision_hour_end_to_end_with_reminders(org):
     assert submit(org, CW_B, view, state_values(fields)).status == 200
     assert click(org, IFK_B, offer_msg(org, IFK_B), "request_decline").status == 200
     org.clock.advance(timedelta(days=1))  # Thursday 10:00: one working day later
-    assert org.deps.ticker.tick().timeouts == 1
+    assert org.services.ticker.tick().timeouts == 1
     assert click(org, IFK_C, offer_msg(org, IFK_C), "request_accept").status == 200
 
     before = len(org.fake.calls("views.open"))
@@ -185,13 +185,13 @@ def test_supervision_hour_end_to_end_with_reminders(org):
         text_of(m) for m in dms(org.fake, CW_B)][-1]
     # reminders: the day before and 15 minutes before, to both
     org.clock.advance(timedelta(hours=2, minutes=50))  # Thursday 12:50 → not yet
-    assert org.deps.ticker.tick().timers == 0
+    assert org.services.ticker.tick().timers == 0
     org.clock.advance(timedelta(minutes=15))  # Thursday 13:05 ≥ Friday 13:00 − 24 h
-    assert org.deps.ticker.tick().timers == 1
+    assert org.services.ticker.tick().timers == 1
     assert "I morgen: veiledningstime kl. 13:00" in last_dm_text(org.fake, CW_B)
     assert "Tomorrow: supervision hour at 13:00" in last_dm_text(org.fake, IFK_C)
     org.clock.advance(timedelta(hours=23, minutes=40))  # Friday 12:45
-    assert org.deps.ticker.tick().timers == 1
+    assert org.services.ticker.tick().timers == 1
     assert "Om 15 minutter" in last_dm_text(org.fake, CW_B)
 
 
@@ -202,7 +202,7 @@ def test_national_id_in_free_text_is_refused_and_nothing_is_stored(org):
     body = resp.json()
     assert body["response_action"] == "errors"
     assert "fødselsnummer eller D-nummer" in body["errors"][FormBlock.DESCRIPTION]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 0
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
     assert not org.fake.calls("chat.postMessage")
@@ -215,7 +215,7 @@ def test_bad_case_reference_is_refused_on_its_field(org):
               FormBlock.DEADLINE: state_datepicker("2026-12-04")}
     body = submit(org, CW_B, view, state_values(fields)).json()
     assert set(body["errors"]) == {FormBlock.CASE_REF}
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 0
 
 
@@ -223,7 +223,7 @@ def test_slack_retry_of_a_submission_creates_one_request(org):
     view = open_form(org, CW_B, "veiledning")
     assert submit(org, CW_B, view, live_values()).status == 200
     assert submit(org, CW_B, view, live_values(), retry_num=1, retry_reason="http_timeout").status == 200
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 1
     assert len(dms(org.fake, IFK_B)) == 1
 
@@ -293,7 +293,7 @@ def test_two_accept_clicks_at_the_same_moment_over_http(org):
 
     submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
     org.clock.advance(timedelta(seconds=181))
-    org.deps.ticker.tick()  # widened: IFK A, IFK C and both IFRs hold open offers
+    org.services.ticker.tick()  # widened: IFK A, IFK C and both IFRs hold open offers
     messages = {u: offer_msg(org, u) for u in (IFR_1, IFR_2)}
     barrier = threading.Barrier(2)
     statuses = {}
@@ -311,26 +311,26 @@ def test_two_accept_clicks_at_the_same_moment_over_http(org):
     request = only_request(org)
     winner = "Ingrid Solberg" if request.assignee_id == person(org, IFR_1) else "Tore Bakken"
     assert [r["text"] for r in replies(org.fake)] == [f"Allerede tatt av {winner}."]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.kind == "accepted")) == 1
 
 
 def test_restart_during_an_offer_fires_the_overdue_timeout_once(org, engine, fake_slack, db_url):
+    from sandbox.slack_requests import SignedRequests
     from tests.harness import BotServer, make_settings
-    from tests.slack_requests import SignedRequests
 
     submit(org, CW_B, open_form(org, CW_B, "veiledning"), live_values())
     org.clock.advance(timedelta(minutes=30))  # the bot was down across the deadline
     restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
     try:
-        assert restarted.deps.ticker.tick().timeouts == 1
-        assert restarted.deps.ticker.tick().timeouts == 0
+        assert restarted.services.ticker.tick().timeouts == 1
+        assert restarted.services.ticker.tick().timeouts == 0
         assert "Tiden gikk ut" in last_dm_text(fake_slack, IFK_B)
         # the restarted app answers clicks as before
         slack = SignedRequests(restarted.url, "test-signing-secret", response_url_base=fake_slack.hooks_url)
         msg = offer_msg(org, IFR_1)
-        from tests.slack_requests import button
+        from sandbox.slack_requests import button
 
         values = {b["action_id"]: b["value"] for blk in msg["blocks"] if blk["type"] == "actions"
                   for b in blk["elements"]}
@@ -339,7 +339,7 @@ def test_restart_during_an_offer_fires_the_overdue_timeout_once(org, engine, fak
     finally:
         restarted.stop()
     assert only_request(org).state == "accepted"
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.kind == "timed_out")) == 1
 
@@ -352,9 +352,9 @@ def test_feedback_assignee_is_reminded_one_working_day_before_the_deadline(org):
     submit(org, CW_B, view, state_values(fields))
     click(org, IFK_B, offer_msg(org, IFK_B), "request_accept")
     org.clock.advance(timedelta(days=1, hours=21, minutes=59))  # Friday 07:59
-    assert org.deps.ticker.tick().timers == 0
+    assert org.services.ticker.tick().timers == 0
     org.clock.advance(timedelta(minutes=1))  # Friday 08:00, the working day before Monday
-    assert org.deps.ticker.tick().timers == 1
+    assert org.services.ticker.tick().timers == 1
     assert "Påminnelse: tilbakemeldingen på #1 (26/01234) har frist 30.11.2026" in \
         last_dm_text(org.fake, IFK_B)
 

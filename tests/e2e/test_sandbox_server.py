@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.clock_control import next_weekday_at
 from sandbox.server import Sandbox
-from tests.slack_requests import (
+from sandbox.slack_requests import (
     state_checkboxes,
     state_plain_text,
     state_static_select,
@@ -103,7 +103,7 @@ def test_the_clock_moves_forward_and_ticks(sandbox):
     assert timedelta(hours=1) <= sandbox.clock.now() - before < timedelta(hours=1, seconds=30)
     assert set(moved["tick"]) == {"timeouts", "timers", "daily", "delivered"}
     sandbox.move_clock("friday-noon")
-    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    local = sandbox.services.calendar.to_local(sandbox.clock.now())
     assert (local.weekday(), local.hour, local.minute) == (4, 12, 0)
     # persisted: a restart keeps the moved clock
     assert (sandbox.data_dir / "clock.json").exists()
@@ -117,10 +117,10 @@ def test_the_sandbox_starts_at_the_moment_it_is_given(sandbox):
 
 def test_next_working_day_before_eight_on_a_working_day_is_today(sandbox):
     sandbox.move_clock("next-working-day")
-    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    local = sandbox.services.calendar.to_local(sandbox.clock.now())
     assert (local.date().isoformat(), local.hour, local.minute) == ("2026-11-30", 8, 0)
     sandbox.move_clock("next-working-day")  # now at 08:00: the next one is tomorrow
-    local = sandbox.deps.calendar.to_local(sandbox.clock.now())
+    local = sandbox.services.calendar.to_local(sandbox.clock.now())
     assert (local.date().isoformat(), local.hour, local.minute) == ("2026-12-01", 8, 0)
 
 
@@ -136,7 +136,7 @@ def test_a_restart_without_a_start_resumes_the_saved_clock(sandbox, tmp_path):
 
 
 def test_next_weekday_is_strictly_after_now(sandbox):
-    cal = sandbox.deps.calendar
+    cal = sandbox.services.calendar
     friday_noon = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)  # 12:00 in Oslo
     assert next_weekday_at(cal, friday_noon - timedelta(minutes=1), 4, time(12, 0)) == friday_noon
     assert next_weekday_at(cal, friday_noon, 4, time(12, 0)) == friday_noon + timedelta(days=7)

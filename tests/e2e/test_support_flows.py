@@ -12,10 +12,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.forms import ANYONE, FormBlock
+from sandbox.slack_requests import state_plain_text, state_radio_buttons, state_static_select, state_values
 from storage.models import AuditEvent, Base, Request
 from tests.e2e.test_request_flows import valid_fnr
 from tests.flows import click, dms, last_dm_text, open_form, person_id, submit, text_of
-from tests.slack_requests import state_plain_text, state_radio_buttons, state_static_select, state_values
 
 CW_B = "U0CWB10001"  # Emil Strand, caseworker in unit B1 (area B)
 IFK_A, IFK_B, IFK_C, BFK = "U0IFKA0001", "U0IFKB0001", "U0IFKC0001", "U0BFK00001"
@@ -37,7 +37,7 @@ def ask_for_support(bot, user: str = CW_B, **values) -> Request:
     assert view["callback_id"] == "support_request"
     resp = submit(bot, user, view, support_values(**values))
     assert resp.status == 200 and not resp.body, resp.body
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.scalars(select(Request).order_by(Request.id.desc())).first()
 
 
@@ -113,7 +113,7 @@ def test_support_is_routed_in_dms_only_and_never_to_own_leaders(org):
     assert "Bedriftshelsetjenesten" in last_dm_text(org.fake, CW_B)
     assert "request_refer_external" not in json.dumps(dms(org.fake, taker)[-1])
     click(org, taker, dms(org.fake, taker)[-1], "request_done")
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.get(Request, request.id).state == "completed"
     assert channel_posts(org) == []
 
@@ -137,12 +137,12 @@ def test_exhausted_support_tells_the_requester_honestly_and_no_leader(org):
     # The support timeout counts working time, and nobody is offered anything at night:
     # step through the working days until everyone in the pool has let it pass.
     for _ in range(40):
-        with org.deps.sessions() as s:
+        with org.services.sessions() as s:
             if s.get(Request, request.id).state == "unassigned":
                 break
         org.clock.advance(timedelta(hours=3))
-        org.deps.ticker.tick()
-    with org.deps.sessions() as s:
+        org.services.ticker.tick()
+    with org.services.sessions() as s:
         assert s.get(Request, request.id).state == "unassigned"
     texts = [text_of(m) for m in dms(org.fake, CW_B)]
     assert any("Ingen andre er varslet" in x for x in texts)
@@ -160,7 +160,7 @@ def test_a_national_id_in_the_note_is_refused_and_nothing_is_stored(org):
     resp = submit(org, CW_B, view, support_values(note=f"Søkeren {valid_fnr()} var vanskelig"))
     assert resp.json()["response_action"] == "errors"
     assert FormBlock.NOTE in resp.json()["errors"]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 0
 
 
@@ -168,13 +168,13 @@ def test_a_double_submit_creates_one_request(org):
     view = open_form(org, CW_B, "støtte")
     submit(org, CW_B, view, support_values())
     submit(org, CW_B, view, support_values())
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 1
 
 
 def _database_text(bot) -> str:
     out = []
-    with bot.deps.engine.connect() as conn:
+    with bot.services.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             for row in conn.execute(table.select()):
                 out.append(json.dumps([str(v) for v in row], ensure_ascii=False))
@@ -185,7 +185,7 @@ def test_the_retention_purge_removes_the_note_and_keeps_the_count(org):
     old = ask_for_support(org, person=str(person_id(org, IFK_B)))
     click(org, IFK_B, dms(org.fake, IFK_B)[-1], "request_accept")
     # an audit row that (say, from an older version) held the note is redacted too
-    with org.deps.engine.begin() as conn:
+    with org.services.engine.begin() as conn:
         conn.execute(AuditEvent.__table__.insert().values(
             request_id=old.id, kind="note_recorded", data={"note": NOTE, "urgency": "today"},
             at=org.clock.now()))
@@ -194,8 +194,8 @@ def test_the_retention_purge_removes_the_note_and_keeps_the_count(org):
     assert NOTE in _database_text(org)
 
     org.clock.advance(timedelta(days=31))  # the first is now 91 days old, the second 31
-    org.deps.ticker.tick()
-    with org.deps.sessions() as s:
+    org.services.ticker.tick()
+    with org.services.sessions() as s:
         purged, kept = s.get(Request, old.id), s.get(Request, fresh.id)
         assert purged.description == "" and purged.details.get("note_purged_at")
         assert kept.description == "En ny og fersk samtale, takk."
@@ -210,7 +210,7 @@ def test_the_retention_purge_removes_the_note_and_keeps_the_count(org):
     assert NOTE not in text_of(dms(org.fake, IFK_B)[0])
     # a second run finds nothing more to do
     org.clock.advance(timedelta(days=1))
-    org.deps.ticker.tick()
-    with org.deps.sessions() as s:
+    org.services.ticker.tick()
+    with org.services.sessions() as s:
         purges = s.scalars(select(AuditEvent.request_id).where(AuditEvent.kind == "note_purged")).all()
     assert purges == [old.id]

@@ -27,7 +27,7 @@ def ifn(bot, user: str, text: str) -> str:
 
 
 def records(bot, user: str) -> list[tuple[int, str, date | None, str]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return [(r.level, r.topic, r.completed_on, r.source) for r in s.scalars(
             select(TrainingRecord).where(TrainingRecord.person_id == person_id(bot, user))
             .order_by(TrainingRecord.level, TrainingRecord.topic))]
@@ -77,11 +77,11 @@ people:
 
 def test_directory_file_training_is_imported_idempotently(org):
     data = parse_directory(DIRECTORY)
-    org.deps.directory.import_directory(data)
+    org.services.directory.import_directory(data)
     expected = [(1, "", date(2025, 3, 1), "import"), (2, "credibility", date(2025, 9, 15), "import"),
                 (2, "vulnerable", None, "import")]
     assert records(org, CW_A) == expected
-    again = org.deps.directory.import_directory(data)
+    again = org.services.directory.import_directory(data)
     assert records(org, CW_A) == expected
     assert again.updated == 0 and again.created == 0
     with pytest.raises(DirectoryFileError, match="needs a topic"):
@@ -91,15 +91,15 @@ def test_directory_file_training_is_imported_idempotently(org):
 
 
 def test_monthly_trinn1_reminder_and_the_list_to_the_area_ifk(org):
-    with org.deps.sessions.begin() as s:
+    with org.services.sessions.begin() as s:
         for user in (CW_A, IFK_A):
             s.add(TrainingRecord(person_id=person_id(org, user), level=1, topic="", source="import"))
     org.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=OSLO))
-    assert org.deps.training.fire_due() == 0
-    assert org.deps.training.next_due() == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    assert org.services.training.fire_due() == 0
+    assert org.services.training.next_due() == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
     org.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=OSLO))
-    assert org.deps.training.fire_due() == 1
-    assert org.deps.training.fire_due() == 0
+    assert org.services.training.fire_due() == 1
+    assert org.services.training.fire_due() == 0
     assert [text_of(m) for m in dms(org.fake, CW_A)] == []
     assert text_of(dms(org.fake, CW_A2)[-1]).startswith("Påminnelse: du har ikke registrert Trinn 1")
     assert len(dms(org.fake, CW_A2)) == 1
@@ -120,7 +120,7 @@ def test_a_training_session_reuses_the_group_session_sign_up(org):
     assert text_of(posted).startswith("Opplæring: Trinn 2: troverdighetsvurdering")
     click(org, CW_A, posted, "group_sign_up")
     assert "Du er påmeldt" in replies(org.fake)[-1]["text"]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         session = s.scalar(select(GroupSession))
         assert session.kind == "training"
         assert [r.person_id for r in s.scalars(select(GroupSignup))] == [person_id(org, CW_A)]

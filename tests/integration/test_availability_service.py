@@ -35,7 +35,7 @@ def at(bot, y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> None:
 
 
 def absences(bot, slack_id: str) -> list[tuple[date, date]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         rows = s.execute(select(Absence.starts_on, Absence.ends_on)
                          .where(Absence.person_id == person_id(bot, slack_id))
                          .order_by(Absence.starts_on)).all()
@@ -43,7 +43,7 @@ def absences(bot, slack_id: str) -> list[tuple[date, date]]:
 
 
 def substitutes(bot) -> list[tuple[int, int, date, date, str, str | None, int]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return [(r.absent_person_id, r.substitute_person_id, r.starts_on, r.ends_on, r.role, r.area_code,
                  r.designated_by_id) for r in s.scalars(select(Substitute).order_by(Substitute.id))]
 
@@ -56,16 +56,16 @@ def D(y: int, m: int, d: int) -> date:  # noqa: N802 - reads like a date literal
 
 
 def test_status_until_is_stored_in_utc_and_expires_into_the_default(org):
-    svc, kari = org.deps.availability, person_id(org, IFK_A)
+    svc, kari = org.services.availability, person_id(org, IFK_A)
     reply = svc.set_status(kari, AvailabilityStatus.BUSY, datetime(2000, 1, 1, 14, 30).time(), NB)
     assert reply.ok and "Statusen din er nå *opptatt (i intervju)* til 14:30." in reply.text
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         row = s.get(StatusRow, kari)
         assert (row.status, row.until) == ("busy", datetime(2026, 11, 25, 13, 30, tzinfo=UTC))  # CET = UTC+1
     assert "Din status: *opptatt (i intervju)* til 14:30" in svc.show_status(kari, NB).text
     org.clock.set(datetime(2026, 11, 25, 13, 30, tzinfo=UTC))
     assert "Din status: *ledig i arbeidstiden* (standard)" in svc.show_status(kari, NB).text
-    assert org.deps.availability.show_status(kari, EN).text.startswith(
+    assert org.services.availability.show_status(kari, EN).text.startswith(
         "Your status: *available during working hours* (default)")
 
 
@@ -76,33 +76,33 @@ def test_status_until_is_stored_in_utc_and_expires_into_the_default(org):
 def test_until_today_follows_the_dst_offset_of_the_day(org, day, utc_hour):
     at(org, *day, 9, 0)
     kari = person_id(org, IFK_A)
-    assert org.deps.availability.set_status(kari, AvailabilityStatus.AWAY,
+    assert org.services.availability.set_status(kari, AvailabilityStatus.AWAY,
                                             datetime(2000, 1, 1, 14, 0).time(), NB).ok
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.get(StatusRow, kari).until == datetime(*day, utc_hour, 0, tzinfo=UTC)
 
 
 def test_an_until_time_already_passed_is_refused_and_nothing_changes(org):
     kari = person_id(org, IFK_A)
-    svc = org.deps.availability
+    svc = org.services.availability
     assert svc.set_status(kari, AvailabilityStatus.AWAY, None, NB).ok
     reply = svc.set_status(kari, AvailabilityStatus.BUSY, datetime(2000, 1, 1, 9, 30).time(), NB)
     assert not reply.ok
     assert reply.text == ("Klokken 09:30 har allerede vært i dag (nå er den 10:00). "
                           "Velg et senere tidspunkt. Statusen er ikke endret.")
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         row = s.get(StatusRow, kari)
         # without a time, a status lasts until the end of the local day
         assert (row.status, row.until) == ("away", datetime(2026, 11, 25, 22, 59, 59, tzinfo=UTC))
 
 
 def test_caseworker_has_no_status_but_unit_leader_has(org):
-    svc = org.deps.availability
+    svc = org.services.availability
     reply = svc.set_status(person_id(org, CW_B), AvailabilityStatus.AWAY, None, NB)
     assert not reply.ok and "Som saksbehandler trenger du ikke sette status" in reply.text
     assert not svc.show_status(person_id(org, CW_B), NB).ok
     assert svc.set_status(person_id(org, UNIT_LEADER_A1), AvailabilityStatus.AWAY, None, NB).ok
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(StatusRow)) == 1
 
 
@@ -110,7 +110,7 @@ def test_caseworker_has_no_status_but_unit_leader_has(org):
 
 
 def test_overlapping_and_adjacent_absences_merge_into_one(org):
-    svc, kari = org.deps.availability, person_id(org, IFK_A)
+    svc, kari = org.services.availability, person_id(org, IFK_A)
     assert svc.add_absence(kari, D(2026, 12, 1), D(2026, 12, 3), NB).ok
     assert svc.add_absence(kari, D(2026, 12, 7), D(2026, 12, 9), NB).ok
     assert svc.add_absence(kari, D(2026, 12, 20), D(2026, 12, 22), NB).ok
@@ -133,13 +133,13 @@ def test_overlapping_and_adjacent_absences_merge_into_one(org):
 
 def test_absences_back_to_back_across_the_spring_dst_change_merge_and_routing_sees_the_day_change(org):
     at(org, 2027, 3, 22, 9)
-    svc, kari = org.deps.availability, person_id(org, IFK_A)
+    svc, kari = org.services.availability, person_id(org, IFK_A)
     assert svc.add_absence(kari, D(2027, 3, 22), D(2027, 3, 28), NB).ok  # ends the Sunday clocks go forward
 
     hours = WorkingHours(org.settings.ifn_working_hours_start, org.settings.ifn_working_hours_end)
 
     def why(moment: datetime):
-        with org.deps.sessions() as s:
+        with org.services.sessions() as s:
             world = load_world(s, moment, hours)
         return unavailability(kari, world, moment, RequestType.LIVE)
 
@@ -161,13 +161,13 @@ def test_absences_back_to_back_across_the_spring_dst_change_merge_and_routing_se
                                      "Ingenting er endret."),
 ])
 def test_bad_periods_are_refused_and_nothing_is_stored(org, start, end, expected):
-    reply = org.deps.availability.add_absence(person_id(org, IFK_A), start, end, NB)
+    reply = org.services.availability.add_absence(person_id(org, IFK_A), start, end, NB)
     assert (reply.ok, reply.text) == (False, expected)
     assert absences(org, IFK_A) == []
 
 
 def test_boundaries_today_and_a_full_year_are_allowed(org):
-    svc, kari = org.deps.availability, person_id(org, IFK_A)
+    svc, kari = org.services.availability, person_id(org, IFK_A)
     assert svc.add_absence(kari, D(2026, 11, 25), D(2026, 11, 25), NB).ok  # today
     assert svc.add_absence(kari, D(2027, 1, 1), D(2028, 1, 1), NB).ok  # 366 days
     # but merging must not make one period longer than a year
@@ -177,7 +177,7 @@ def test_boundaries_today_and_a_full_year_are_allowed(org):
 
 
 def test_list_and_delete_own_absences_by_number(org):
-    svc, ola = org.deps.availability, person_id(org, IFK_B)
+    svc, ola = org.services.availability, person_id(org, IFK_B)
     assert svc.list_absences(ola, NB).text.startswith(
         "Du har ikke registrert noe fravær fra i dag og fremover.")
     at(org, 2026, 11, 20)
@@ -197,7 +197,7 @@ def test_list_and_delete_own_absences_by_number(org):
 
 
 def test_caseworker_gets_an_explanation_instead_of_an_absence(org):
-    reply = org.deps.availability.add_absence(person_id(org, CW_B), D(2026, 12, 1), D(2026, 12, 3), NB)
+    reply = org.services.availability.add_absence(person_id(org, CW_B), D(2026, 12, 1), D(2026, 12, 3), NB)
     assert not reply.ok and "Som saksbehandler trenger du ikke registrere fravær her." in reply.text
     assert absences(org, CW_B) == []
 
@@ -210,7 +210,7 @@ DEC_1, DEC_18 = date(2026, 12, 1), date(2026, 12, 18)
 
 def designate(bot, actor: str, substitute: str, coordinator: str | None,
               start: date = DEC_1, end: date = DEC_18, lang: Lang = NB):
-    return bot.deps.availability.designate_substitute(
+    return bot.services.availability.designate_substitute(
         person_id(bot, actor), person_id(bot, substitute),
         person_id(bot, coordinator) if coordinator else None, start, end, lang)
 
@@ -231,7 +231,7 @@ def test_designation_refusals_change_nothing(org, actor, substitute, coordinator
     reply = designate(org, actor, substitute, coordinator)
     assert not reply.ok and fragment in reply.text, reply.text
     assert substitutes(org) == []
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert org.fake.calls("chat.postMessage") == []
 
@@ -262,11 +262,11 @@ def test_bfk_substitute_by_area_a_leader_and_any_coordinator_by_admin_in_their_l
     assert "designated *Ahmed Ali* as your substitute" in text_of(dms(org.fake, IFK_C)[-1])
     assert "Admin Bot har utpekt deg som *stedfortreder* for Siri Johansen (IFK i område C)" in text_of(
         dms(org.fake, CW_A)[-1])
-    listing = org.deps.availability.list_designations(person_id(org, LEADER_A), NB).text
+    listing = org.services.availability.list_designations(person_id(org, LEADER_A), NB).text
     assert listing.splitlines() == ["*Stedfortredere*", "1. *Ingrid Solberg* for Maria Haugen (BFK) "
                                     "01.12.2026–18.12.2026 – utpekt av Anne Berg"]
-    assert "Ahmed Ali" in org.deps.availability.list_designations(person_id(org, CW_A), NB).text
-    assert org.deps.availability.list_designations(person_id(org, CW_B), NB).text.startswith(
+    assert "Ahmed Ali" in org.services.availability.list_designations(person_id(org, CW_A), NB).text
+    assert org.services.availability.list_designations(person_id(org, CW_B), NB).text.startswith(
         "Du har ingen nåværende eller kommende")
 
 
@@ -283,7 +283,7 @@ def test_designation_periods_are_checked_like_absences(org):
 
 def reminder_times(bot, user: str) -> list[str]:
     """Local send times of the substitute reminders ``user`` got."""
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("substitute_reminder:%"))
                          .order_by(OutboxMessage.id)).all()
         pid = person_id(bot, user)
@@ -295,13 +295,13 @@ def run_hourly(bot, start: datetime, end: datetime) -> None:
     moment = start
     while moment <= end:
         bot.clock.set(moment)
-        bot.deps.ticker.tick()
+        bot.services.ticker.tick()
         moment += timedelta(hours=1)
 
 
 def test_reminder_every_working_morning_skipping_easter_across_the_dst_change(org):
     at(org, 2027, 3, 1)
-    assert org.deps.availability.add_absence(person_id(org, IFK_A), D(2027, 3, 15), D(2027, 4, 16), NB).ok
+    assert org.services.availability.add_absence(person_id(org, IFK_A), D(2027, 3, 15), D(2027, 4, 16), NB).ok
     run_hourly(org, datetime(2027, 3, 23, 0, 0, tzinfo=OSLO), datetime(2027, 4, 1, 12, 0, tzinfo=OSLO))
     assert reminder_times(org, LEADER_A) == [
         "Tue 23.03 08:00", "Wed 24.03 08:00",
@@ -317,7 +317,7 @@ def test_reminder_every_working_morning_skipping_easter_across_the_dst_change(or
 
 def test_no_reminder_on_ascension_day_and_17_may(org):
     at(org, 2027, 5, 3)
-    assert org.deps.availability.add_absence(person_id(org, BFK), D(2027, 5, 3), D(2027, 5, 28), NB).ok
+    assert org.services.availability.add_absence(person_id(org, BFK), D(2027, 5, 3), D(2027, 5, 28), NB).ok
     run_hourly(org, datetime(2027, 5, 5, 0, 0, tzinfo=OSLO), datetime(2027, 5, 18, 12, 0, tzinfo=OSLO))
     # 6 May 2027: Kristi himmelfartsdag; 17 May: grunnlovsdag (and 2. pinsedag in 2027)
     assert reminder_times(org, LEADER_A) == [
@@ -327,7 +327,7 @@ def test_no_reminder_on_ascension_day_and_17_may(org):
 
 
 def test_reminders_stop_when_a_substitute_covers_today_and_when_the_absence_ends(org):
-    svc = org.deps.availability
+    svc = org.services.availability
     ola = person_id(org, IFK_B)
     svc.add_absence(ola, D(2026, 11, 25), D(2026, 12, 4), NB)  # Wed to Fri next week: 10 days
     run_hourly(org, datetime(2026, 11, 25, 10, 0, tzinfo=OSLO), datetime(2026, 11, 26, 12, 0, tzinfo=OSLO))
@@ -339,11 +339,11 @@ def test_reminders_stop_when_a_substitute_covers_today_and_when_the_absence_ends
 
 
 def test_a_week_or_less_needs_no_substitute(org):
-    svc = org.deps.availability
+    svc = org.services.availability
     svc.add_absence(person_id(org, IFK_B), D(2026, 11, 30), D(2026, 12, 6), NB)  # Monday to Sunday
     svc.add_absence(person_id(org, IFR_1), D(2026, 11, 30), D(2026, 12, 18), NB)  # an IFR has no substitute
     run_hourly(org, datetime(2026, 11, 30, 7, 0, tzinfo=OSLO), datetime(2026, 12, 2, 9, 0, tzinfo=OSLO))
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage).where(
             ~OutboxMessage.dedupe_key.like("production_%"),
             ~OutboxMessage.dedupe_key.like("quality_report:%"),
@@ -351,9 +351,9 @@ def test_a_week_or_less_needs_no_substitute(org):
 
 
 def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
-    org.deps.availability.add_absence(person_id(org, IFK_B), D(2026, 11, 25), D(2026, 12, 18), NB)
+    org.services.availability.add_absence(person_id(org, IFK_B), D(2026, 11, 25), D(2026, 12, 18), NB)
     at(org, 2026, 11, 26, 8, 0)
-    deps = org.deps
+    deps = org.services
     second = DailyJobs(deps.sessions, deps.clock, deps.calendar, deps.delivery)  # another process
     second.add("substitute_reminder", deps.availability.queue_substitute_reminders)
     assert deps.daily.run_due() == 1
@@ -375,24 +375,24 @@ def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
 
 
 def test_first_start_before_the_morning_waits_and_a_weekend_catch_up_sends_nothing(org):
-    org.deps.availability.add_absence(person_id(org, IFK_B), D(2026, 11, 25), D(2026, 12, 18), NB)
+    org.services.availability.add_absence(person_id(org, IFK_B), D(2026, 11, 25), D(2026, 12, 18), NB)
     at(org, 2026, 11, 28, 12, 0)  # Saturday: the first tick arms Monday morning
-    assert org.deps.ticker.tick().daily == 0
-    assert org.deps.daily.next_due("substitute_reminder") == datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert org.services.ticker.tick().daily == 0
+    assert org.services.daily.next_due("substitute_reminder") == datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
     at(org, 2026, 11, 30, 7, 59)
-    assert org.deps.ticker.tick().daily == 0
+    assert org.services.ticker.tick().daily == 0
     at(org, 2026, 11, 30, 8, 0)
-    assert org.deps.ticker.tick().daily == 1
+    assert org.services.ticker.tick().daily == 1
     assert len(dms(org.fake, LEADER_B)) == 1
 
 
 def test_an_area_without_a_leader_has_the_admins_asked(org):
-    with org.deps.sessions.begin() as s:
+    with org.services.sessions.begin() as s:
         row = s.scalar(select(RoleAssignment).where(RoleAssignment.person_id == person_id(org, LEADER_C),
                                                     RoleAssignment.role == "area_leader"))
         row.valid_to = D(2026, 11, 24)  # Cecilie left area C yesterday
-    org.deps.availability.add_absence(person_id(org, IFK_C), D(2026, 11, 25), D(2026, 12, 18), NB)
-    assert org.deps.ticker.tick().daily == 1
+    org.services.availability.add_absence(person_id(org, IFK_C), D(2026, 11, 25), D(2026, 12, 18), NB)
+    assert org.services.ticker.tick().daily == 1
     assert dms(org.fake, LEADER_C) == []
     # Ingrid (IFR and admin) reads Norwegian; Admin Bot reads English
     assert "Siri Johansen (IFK i område C)" in text_of(dms(org.fake, IFR_1)[-1])

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from sandbox.slack_requests import SignedRequests
 from storage.models import Person, RoleAssignment
 from tests.conftest import EXAMPLE_ORG
-from tests.slack_requests import SignedRequests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def wall_clock() -> float:
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -124,7 +124,7 @@ def test_run_serves_help_over_http_against_a_fake_slack(clean_env, tmp_path, fak
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "app.cli", "run", "--host", "127.0.0.1", "--port", str(port),
          "--workers", "1"],
         env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

@@ -19,7 +19,7 @@ START = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 def _session(org, capacity: int = 1) -> int:
-    result = org.deps.group_sessions.create(person_id(org, IFK_B), NewSession("Traumer", START, "Fjorden",
+    result = org.services.group_sessions.create(person_id(org, IFK_B), NewSession("Traumer", START, "Fjorden",
                                                                               capacity))
     assert result.ok, result
     return result.params["id"]
@@ -35,7 +35,7 @@ def test_two_simultaneous_signups_for_the_last_place_get_one_place_and_one_waitl
 
     def sign(pid: int) -> None:
         barrier.wait()
-        results[pid] = org.deps.group_sessions.sign_up(sid, pid)
+        results[pid] = org.services.group_sessions.sign_up(sid, pid)
 
     threads = [threading.Thread(target=sign, args=(p,)) for p in people]
     for th in threads:
@@ -44,17 +44,17 @@ def test_two_simultaneous_signups_for_the_last_place_get_one_place_and_one_waitl
         th.join(10)
     assert sorted(r.message_key for r in results.values()) == ["group.notice.signed_up",
                                                                 "group.notice.waitlisted"]
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         states = sorted(s.scalars(select(GroupSignup.state)).all())
     assert states == ["signed_up", "waitlisted"]
 
 
 def test_reminder_timers_are_left_alone_by_the_request_sweep(org):
     sid = _session(org, capacity=3)
-    org.deps.group_sessions.sign_up(sid, person_id(org, CW_B))
+    org.services.group_sessions.sign_up(sid, person_id(org, CW_B))
     org.clock.set(datetime(2026, 12, 1, 12, 1, tzinfo=UTC))
-    assert org.deps.requests.fire_due_timers() == 0
-    assert org.deps.group_sessions.fire_due() == 1
-    with org.deps.sessions() as s:
+    assert org.services.requests.fire_due_timers() == 0
+    assert org.services.group_sessions.fire_due() == 1
+    with org.services.sessions() as s:
         states = {t.kind: t.state for t in s.scalars(select(Timer).where(Timer.kind.like("group_%")))}
     assert states == {"group_reminder_day": "fired", "group_reminder_hour": "pending"}

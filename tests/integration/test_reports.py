@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app.cli import main
 from bot import reports
-from bot.cli import main
 from bot.directory_file import load_directory_file
 from bot.domain.language import Lang
 from bot.reports import RequestRow, percentile
@@ -30,7 +30,7 @@ MANAGEMENT = "CMGMT00001"
 
 
 def all_names(bot) -> list[str]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return list(s.scalars(select(Person.name)))
 
 
@@ -41,7 +41,7 @@ def seed(bot) -> dict:
     requester = person_id(bot, "U0CWB10001")
     helper = person_id(bot, "U0IFKA0001")
     seeded: list[dict] = []
-    with bot.deps.sessions.begin() as s:
+    with bot.services.sessions.begin() as s:
         for i in range(60):
             kind = rnd.choice(["live", "feedback", "hour"])
             area = rnd.choice(["A", "B", "C"])
@@ -112,7 +112,7 @@ def expected_requests(seeded: list[dict]) -> dict[tuple[str, str], tuple]:
 
 def test_figures_match_an_independent_computation(org):
     seeded = seed(org)["requests"]
-    report = org.deps.reports.report(NOV_START, NOV_END)
+    report = org.services.reports.report(NOV_START, NOV_END)
     got = {(f.type, f.area): (f.count, f.median_minutes, f.p90_minutes, f.fallback_share, f.unanswered_share)
            for f in report.requests}
     assert got == expected_requests(seeded)
@@ -151,7 +151,7 @@ def test_percentile_and_empty_groups():
 def test_no_report_output_ever_names_a_support_requester(org, monkeypatch, capsys, db_url):
     seed(org)
     names = all_names(org)
-    report = org.deps.reports.report(NOV_START, NOV_END)
+    report = org.services.reports.report(NOV_START, NOV_END)
     outputs = []
     for lang in Lang:
         outputs += [reports.render_table(lang, report), reports.render_csv(lang, report),
@@ -161,7 +161,7 @@ def test_no_report_output_ever_names_a_support_requester(org, monkeypatch, capsy
         assert main(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", fmt]) == 0
         outputs.append(capsys.readouterr().out)
     org.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=OSLO))
-    assert org.deps.reports.fire_due() == 1
+    assert org.services.reports.fire_due() == 1
     outputs += [text_of(m) for m in dms(org.fake, IFR_1) + org.fake.messages(MANAGEMENT)]
     everything = "\n".join(outputs)
     assert "Sofie Andersen" not in everything
@@ -189,15 +189,15 @@ def test_cli_prints_the_same_figures_as_csv(org, monkeypatch, capsys, db_url):
 def test_monthly_report_goes_to_the_ifrs_and_management_once_on_the_first_working_day(org):
     seed(org)
     org.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=OSLO))
-    assert org.deps.reports.fire_due() == 0
-    assert org.deps.reports.next_due() == datetime(2026, 12, 1, 8, 0, tzinfo=OSLO)
+    assert org.services.reports.fire_due() == 0
+    assert org.services.reports.next_due() == datetime(2026, 12, 1, 8, 0, tzinfo=OSLO)
     org.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=OSLO))
-    assert org.deps.ticker.tick().other >= 1
-    assert org.deps.reports.fire_due() == 0
+    assert org.services.ticker.tick().other >= 1
+    assert org.services.reports.fire_due() == 0
     for ifr in (IFR_1, IFR_2):
         assert text_of(dms(org.fake, ifr)[-1]).startswith("*Kvalitetsrapport 01.11.2026–30.11.2026*")
     posts = [m for m in org.fake.messages(MANAGEMENT) if "Kvalitetsrapport" in text_of(m)]
     assert len(posts) == 1
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(Timer.due_at).where(Timer.key == MONTHLY_KEY)) == datetime(
             2027, 1, 4, 7, 0, tzinfo=UTC)  # 1 January is a holiday; the 2nd and 3rd a weekend

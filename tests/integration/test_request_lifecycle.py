@@ -27,7 +27,7 @@ def live(area: str = "B", child: bool = False) -> NewRequest:
 
 
 def offers_of(bot, request_id: int) -> list[tuple[str, str]]:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         rows = s.execute(select(Offer.person_id, Offer.state).where(Offer.request_id == request_id)
                          .order_by(Offer.id)).all()
         from storage.models import Person
@@ -37,12 +37,12 @@ def offers_of(bot, request_id: int) -> list[tuple[str, str]]:
 
 
 def state_of(bot, request_id: int) -> str:
-    with bot.deps.sessions() as s:
+    with bot.services.sessions() as s:
         return s.get(Request, request_id).state
 
 
 def test_live_request_offer_decline_timeout_widen_accept(org):
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), live())
     assert offers_of(org, rid) == [(IFK_B, "open")]
     offer_dm = dms(org.fake, IFK_B)[-1]
@@ -62,9 +62,9 @@ def test_live_request_offer_decline_timeout_widen_accept(org):
     assert "Ola Hansen avslo" in last_dm_text(org.fake, CW_B)
 
     org.clock.advance(timedelta(seconds=179))
-    assert org.deps.ticker.tick().timeouts == 0
+    assert org.services.ticker.tick().timeouts == 0
     org.clock.advance(timedelta(seconds=2))
-    assert org.deps.ticker.tick().timeouts == 1
+    assert org.services.ticker.tick().timeouts == 1
     # live widens after the first timeout: everyone left at once
     assert offers_of(org, rid) == [(IFK_B, "declined"), (IFK_A, "timed_out"), (IFK_C, "open"),
                                    (IFR_1, "open"), (IFR_2, "open")]
@@ -87,13 +87,13 @@ def test_live_request_offer_decline_timeout_widen_accept(org):
 
 
 def test_child_request_goes_to_the_bfk_first(org):
-    rid = org.deps.requests.submit(person_id(org, CW_B), live(child=True))
+    rid = org.services.requests.submit(person_id(org, CW_B), live(child=True))
     assert offers_of(org, rid) == [(BFK, "open")]
     assert "BFK (barn involvert)" in last_dm_text(org.fake, BFK)
 
 
 def test_exhausted_chain_tells_the_requester_and_the_area_leader(org):
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), NewRequest(
         RequestType.FEEDBACK, "B", False, "Tilbakemelding på rapport", {"case_ref": "26/01234"}))
     for slack_id in (IFK_B, IFK_A, IFK_C, IFR_1, IFR_2):
@@ -105,7 +105,7 @@ def test_exhausted_chain_tells_the_requester_and_the_area_leader(org):
 
 
 def test_only_the_offered_person_can_answer(org):
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), live())
     before = org.fake.calls()
     for outsider in (IFK_A, CW_B, IFR_1):
@@ -116,7 +116,7 @@ def test_only_the_offered_person_can_answer(org):
 
 
 def test_cancel_by_requester_withdraws_offers(org):
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), live())
     assert req.cancel(rid, person_id(org, IFK_B)).outcome is Outcome.NOT_REQUESTER
     assert req.cancel(rid, person_id(org, CW_B)).ok
@@ -127,11 +127,11 @@ def test_cancel_by_requester_withdraws_offers(org):
 
 
 def test_repeated_submit_with_the_same_key_creates_one_request(org):
-    req = org.deps.requests
+    req = org.services.requests
     first = req.submit(person_id(org, CW_B), live(), idempotency_key="view-V1")
     again = req.submit(person_id(org, CW_B), live(), idempotency_key="view-V1")
     assert first == again
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 1
 
 
@@ -139,26 +139,26 @@ def test_restart_fires_an_overdue_timeout_once(org, engine, fake_slack, db_url, 
     """A new process (new deps on the same database) finds the overdue offer."""
     from tests.harness import BotServer, make_settings
 
-    rid = org.deps.requests.submit(person_id(org, CW_B), live())
+    rid = org.services.requests.submit(person_id(org, CW_B), live())
     clock.advance(timedelta(minutes=10))  # the process was down past the deadline
     restarted = BotServer(make_settings(fake_slack, db_url), engine, clock)
     try:
-        assert restarted.deps.ticker.tick().timeouts == 1
-        assert restarted.deps.ticker.tick().timeouts == 0
-        assert org.deps.ticker.tick().timeouts == 0  # the old one, if it came back, fires nothing
+        assert restarted.services.ticker.tick().timeouts == 1
+        assert restarted.services.ticker.tick().timeouts == 0
+        assert org.services.ticker.tick().timeouts == 0  # the old one, if it came back, fires nothing
     finally:
         restarted._server.server_close()
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         kinds = [e.kind for e in s.scalars(select(AuditEvent).where(AuditEvent.request_id == rid))]
     assert kinds.count("timed_out") == 1
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_simultaneous_accepts_have_one_winner(org, attempt):
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), live())
     org.clock.advance(timedelta(seconds=181))
-    org.deps.ticker.tick()  # widened: IFK A, IFK C, IFR 1, IFR 2 all hold an open offer
+    org.services.ticker.tick()  # widened: IFK A, IFK C, IFR 1, IFR 2 all hold an open offer
     contenders = [person_id(org, IFR_1), person_id(org, IFR_2)]
     barrier = threading.Barrier(2)
     results = {}
@@ -176,7 +176,7 @@ def test_two_simultaneous_accepts_have_one_winner(org, attempt):
     assert outcomes == ["already_taken", "ok"]
     winner = next(pid for pid, r in results.items() if r.ok)
     loser = next(r for r in results.values() if not r.ok)
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         request = s.get(Request, rid)
         assert request.assignee_id == winner
         accepted = s.scalar(select(func.count()).select_from(AuditEvent).where(
@@ -191,18 +191,18 @@ def test_feedback_outside_working_hours_goes_out_at_the_next_working_start(org):
     from datetime import UTC, datetime
 
     org.clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))  # Friday 19:00 in Oslo
-    rid = org.deps.requests.submit(person_id(org, CW_B), NewRequest(
+    rid = org.services.requests.submit(person_id(org, CW_B), NewRequest(
         RequestType.FEEDBACK, "B", False, "Rapport fra fredag", {"case_ref": "26/01234"}))
     assert offers_of(org, rid) == []
     assert state_of(org, rid) == "new"
     assert "Sendes til nettverket 30.11.2026 08:00" in last_dm_text(org.fake, CW_B)
     org.clock.set(datetime(2026, 11, 30, 6, 59, tzinfo=UTC))  # Monday 07:59
-    assert org.deps.ticker.tick().timers == 0
+    assert org.services.ticker.tick().timers == 0
     org.clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday 08:00
-    assert org.deps.ticker.tick().timers == 1
+    assert org.services.ticker.tick().timers == 1
     assert offers_of(org, rid) == [(IFK_B, "open")]
     assert "Sendt til *Ola Hansen*" in last_dm_text(org.fake, CW_B)
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         deadline = s.scalar(select(Offer.deadline_at).where(Offer.request_id == rid))
     # one working day (7 h 45 min of working time) later
     assert deadline == datetime(2026, 11, 30, 14, 45, tzinfo=UTC)
@@ -214,9 +214,9 @@ def test_live_outside_hours_reaches_only_those_who_said_they_are_available(org):
     from storage.repositories import availability
 
     org.clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # Wednesday 20:00
-    with org.deps.sessions.begin() as s:
+    with org.services.sessions.begin() as s:
         availability.set_status(s, person_id(org, IFR_1), "available", None, org.clock.now())
-    rid = org.deps.requests.submit(person_id(org, CW_B), live())
+    rid = org.services.requests.submit(person_id(org, CW_B), live())
     assert offers_of(org, rid) == [(IFR_1, "open")]
 
 
@@ -226,7 +226,7 @@ def test_a_timeout_after_working_hours_waits_for_the_morning_instead_of_ending_t
     from datetime import UTC, datetime
 
     org.clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # Wednesday 15:00 Oslo
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), NewRequest(
         RequestType.FEEDBACK, "B", False, "Rapport", {"case_ref": "26/01234"}))
     org.clock.set(datetime(2026, 11, 25, 14, 50, tzinfo=UTC))  # 15:50, after closing
@@ -235,7 +235,7 @@ def test_a_timeout_after_working_hours_waits_for_the_morning_instead_of_ending_t
     assert offers_of(org, rid) == [(IFK_B, "declined")]
     assert "Sendes til nettverket 26.11.2026 08:00" in last_dm_text(org.fake, CW_B)
     org.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))  # Thursday 08:00
-    org.deps.ticker.tick()
+    org.services.ticker.tick()
     assert offers_of(org, rid) == [(IFK_B, "declined"), (IFK_A, "open")]
     assert state_of(org, rid) == "offered"
 
@@ -243,7 +243,7 @@ def test_a_timeout_after_working_hours_waits_for_the_morning_instead_of_ending_t
 def test_new_proposed_times_cancel_the_reminders_of_the_old_agreed_time(org):
     from datetime import UTC, datetime
 
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), NewRequest(
         RequestType.HOUR, "B", False, "Veiledningstime", {"preferred_times": "Fredag"}))
     ola = person_id(org, IFK_B)
@@ -253,7 +253,7 @@ def test_new_proposed_times_cancel_the_reminders_of_the_old_agreed_time(org):
     assert req.pick_time(rid, person_id(org, CW_B), 0).ok
     assert req.propose_times(rid, ola, [friday_13 + timedelta(days=7)]).ok  # re-proposed
     org.clock.set(friday_13 - timedelta(minutes=10))
-    result = org.deps.ticker.tick()  # the old reminders are gone: nothing fires, nothing breaks
+    result = org.services.ticker.tick()  # the old reminders are gone: nothing fires, nothing breaks
     assert result.timers == 0
     assert not any("I morgen" in text_of(m) or "Om 15 minutter" in text_of(m) for m in dms(org.fake, CW_B))
 
@@ -263,29 +263,29 @@ def test_a_broken_timer_is_set_aside_and_the_tick_goes_on(org):
     from storage.models import Timer
     from storage.repositories import timers as timer_repo
 
-    rid = org.deps.requests.submit(person_id(org, CW_B), NewRequest(
+    rid = org.services.requests.submit(person_id(org, CW_B), NewRequest(
         RequestType.HOUR, "B", False, "Time", {"preferred_times": "Fredag"}))
-    assert org.deps.requests.accept(rid, person_id(org, IFK_B)).ok
-    with org.deps.sessions.begin() as s:
+    assert org.services.requests.accept(rid, person_id(org, IFK_B)).ok
+    with org.services.sessions.begin() as s:
         # an agreed time that is not a timestamp makes the reminder raise
         s.get(Request, rid).details = {"agreed_time": "not a time"}
         timer_repo.schedule(s, kind="hour_reminder_soon", key=f"hour_reminder_soon:{rid}",
                             due_at=org.clock.now(), now=org.clock.now(), request_id=rid)
-    other = org.deps.requests.submit(person_id(org, CW_B), live())
+    other = org.services.requests.submit(person_id(org, CW_B), live())
     org.clock.advance(timedelta(seconds=181))
-    result = org.deps.ticker.tick()
+    result = org.services.ticker.tick()
     assert result.timeouts == 1  # the live offer still timed out in the same tick
     assert offers_of(org, other)[0] == (IFK_B, "timed_out")
-    with org.deps.sessions() as s:
+    with org.services.sessions() as s:
         assert s.scalar(select(Timer.state).where(Timer.key == f"hour_reminder_soon:{rid}")) == "failed"
-    assert org.deps.ticker.tick().timers == 0  # set aside, not retried forever
+    assert org.services.ticker.tick().timers == 0  # set aside, not retried forever
 
 
 @pytest.mark.parametrize("attempt", range(4))
 def test_accept_at_the_instant_of_the_timeout_has_one_outcome(org, attempt):
     """An Accept click racing the tick that times the same offer out: no error, no
     deadlock, and the request ends either accepted by that person or moved on."""
-    req = org.deps.requests
+    req = org.services.requests
     rid = req.submit(person_id(org, CW_B), live())
     org.clock.advance(timedelta(seconds=180))  # exactly due
     ola = person_id(org, IFK_B)
@@ -298,7 +298,7 @@ def test_accept_at_the_instant_of_the_timeout_has_one_outcome(org, attempt):
 
     def tick() -> None:
         barrier.wait()
-        outcome["tick"] = org.deps.ticker.tick()
+        outcome["tick"] = org.services.ticker.tick()
 
     threads = [threading.Thread(target=accept), threading.Thread(target=tick)]
     for th in threads:

@@ -119,7 +119,7 @@ def test_two_scheduler_processes_fire_each_job_once_and_the_standby_takes_over(
 
     def start(name: str) -> None:
         out = logs[name].open("w")
-        procs[name] = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler", "--interval", "1"],
+        procs[name] = subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler", "--interval", "1"],
                                        env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
 
     def log(name: str) -> str:

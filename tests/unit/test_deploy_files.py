@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.cli import build_parser
+from app.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,8 +26,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakeslack import ALLOW_NEWER_ARGS, RESPONSE_URL, FakeSlack, fixtures, iter_blocks_text
-from tests.slack_requests import (
+from sandbox.fakeslack import ALLOW_NEWER_ARGS, RESPONSE_URL, FakeSlack, iter_blocks_text
+from sandbox.slack_requests import (
     SignedRequests,
     button,
     sign,
@@ -37,8 +37,6 @@ from tests.slack_requests import (
 
 SECRET = "test-signing-secret"
 
-# The shared fixture, used here by name (a conftest may import it too).
-fake_slack = fixtures.fake_slack
 
 
 def _modal(callback_id: str = "ifn_request", private_metadata: str = "") -> View:

@@ -30,7 +30,7 @@ from bot.forms import (
     parse_live,
 )
 from bot.i18n import t
-from tests.slack_requests import (
+from sandbox.slack_requests import (
     state_checkboxes,
     state_datepicker,
     state_plain_text,

@@ -1,8 +1,9 @@
-"""``ifn-bot`` command line: the composition root.
+"""``ifn-bot`` command line, the entry point of the composition root (``app/``).
 
-This is the one module in ``bot/`` that reaches into ``handlers/`` (lazily, in
-``run``): it assembles the process. Everything below it follows the dependency
-direction ``handlers → bot → storage``.
+Each command imports what it needs lazily, so a one-shot command such as
+``directory import`` never loads Bolt or gunicorn. Everything below ``app/``
+follows the dependency direction ``handlers → bot → storage`` and
+``scheduler → bot → storage``.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     problem = _ensure_schema(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
-    from handlers.server import serve
+    from app.server import serve
 
     return serve(settings, SystemClock(), port=args.port, workers=args.workers,
                  with_scheduler=not args.no_scheduler, host=args.host)
@@ -93,12 +94,12 @@ def _cmd_scheduler(args: argparse.Namespace) -> int:
     problem = _ensure_schema(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
-    from handlers.deps import build_deps
+    from app.wiring import build_ticker
     from scheduler.runner import run_blocking
     from storage.scheduler_lock import scheduler_lock
 
-    deps = build_deps(settings, SystemClock())
-    return run_blocking(deps.ticker, args.interval, scheduler_lock(deps.engine))
+    ticker, engine = build_ticker(settings, SystemClock())
+    return run_blocking(ticker, args.interval, scheduler_lock(engine))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -12,18 +12,17 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from app.web import WebApp
+from app.wiring import build_services, build_slack_app
 from bot.clock import Clock
 from bot.settings import Settings
-from handlers.app import build_app
-from handlers.deps import build_deps
-from handlers.web import WebApp
 
 log = logging.getLogger("ifn_bot.server")
 
 
 def build_web_app(settings: Settings, clock: Clock) -> WebApp:
-    deps = build_deps(settings, clock)
-    return WebApp(build_app(deps), deps.engine)
+    services = build_services(settings, clock)
+    return WebApp(build_slack_app(services), services.engine)
 
 
 class _Gunicorn(BaseApplication):
@@ -60,10 +59,10 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
             from scheduler.runner import start_background
             from storage.scheduler_lock import scheduler_lock
 
-            deps = build_deps(settings, clock)
-            app = build_app(deps)
+            services = build_services(settings, clock)
+            app = build_slack_app(services)
             assert settings.slack_app_token is not None
-            scheduler = (start_background(deps.ticker, lock=scheduler_lock(deps.engine))
+            scheduler = (start_background(services.ticker, lock=scheduler_lock(services.engine))
                          if with_scheduler else None)
             log.info("starting in Socket Mode")
             try:
@@ -88,7 +87,7 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
     log.info("serving HTTP on %s (Slack path /slack/events, health /healthz)", bind)
     child = None
     if with_scheduler:
-        child = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"])
+        child = subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler"])
     try:
         _Gunicorn(
             settings,
