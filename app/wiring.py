@@ -8,11 +8,7 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from sqlalchemy import Engine
 
 from app.slack_notifier import SlackNotifier
@@ -23,6 +19,7 @@ from bot.routing_types import WorkingHours
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
+from bot.services.directory_cache import DirectoryCache
 from bot.services.group_sessions import GroupSessionService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
@@ -33,6 +30,7 @@ from bot.services.production import ProductionService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
+from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers.app import build_app
@@ -40,18 +38,21 @@ from handlers.deps import Deps
 from storage.db import SessionFactory, make_engine, make_session_factory
 
 
-def build_client(settings: Settings) -> WebClient:
-    """A WebClient on the configured API URL that retries what is worth retrying:
-    rate limits (honouring Retry-After), 5xx answers and dropped connections."""
+def build_client(settings: Settings, *, retries: bool = True) -> WebClient:
+    """A WebClient on the configured API URL.
+
+    The Slack edge's client (``retries``) tries once more after a dropped
+    connection or a 5xx; it never sleeps through a rate limit, because it works
+    while a user waits (a modal's trigger lives 3 s). The outbox's client retries
+    nothing itself: a post retried blindly after a lost answer is a post twice,
+    so the outbox decides (``bot.services.outbox``) and waits in its own threads."""
+    handlers = [ServerErrorRetryHandler(max_retry_count=1), ConnectionErrorRetryHandler(max_retry_count=1)] \
+        if retries else []
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-            ConnectionErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=handlers,
     )
 
 
@@ -82,18 +83,22 @@ class Services:
     production: ProductionService
     reports: ReportService
     training: TrainingService
+    directory_cache: DirectoryCache
+    timeline: TimelineService
 
 
 def build_services(settings: Settings, clock: Clock, engine: Engine | None = None,
-                   client: WebClient | None = None) -> Services:
+                   client: WebClient | None = None, outbox_client: WebClient | None = None) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     client = client or build_client(settings)
     calendar = WorkingCalendar(
         WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end, settings.ifn_timezone)
     )
-    delivery = OutboxService(sessions, clock, SlackNotifier(client), settings.tz)
-    requests = RequestService(sessions, clock, settings, calendar, delivery)
+    outbox_client = outbox_client or build_client(settings, retries=False)
+    delivery = OutboxService(sessions, clock, SlackNotifier(outbox_client), settings.tz)
+    directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
+    requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)
     availability = AvailabilityService(sessions, clock, calendar, delivery)
     daily = DailyJobs(sessions, clock, calendar, delivery)
     daily.add("substitute_reminder", availability.queue_substitute_reminders)
@@ -117,9 +122,9 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         clock=clock,
         client=client,
         calendar=calendar,
-        people=PeopleService(sessions, clock, settings.tz),
+        people=PeopleService(sessions, clock, directory_cache, settings.tz),
         directory=DirectoryService(sessions, clock),
-        directory_reader=DirectoryReader(sessions, clock, settings.tz),
+        directory_reader=DirectoryReader(directory_cache, clock, settings.tz),
         criteria=load_criteria(settings.ifn_feedback_criteria_file),
         delivery=delivery,
         requests=requests,
@@ -133,6 +138,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         production=production,
         reports=reports,
         training=training,
+        directory_cache=directory_cache,
+        timeline=TimelineService(sessions, settings.tz),
     )
 
 
@@ -152,7 +159,7 @@ def edge_deps(services: Services) -> Deps:
         ticker=services.ticker, availability=services.availability, daily=services.daily,
         meetings=services.meetings, minutes=services.minutes, line_issues=services.line_issues,
         group_sessions=services.group_sessions, production=services.production, reports=services.reports,
-        training=services.training,
+        training=services.training, directory_cache=services.directory_cache, timeline=services.timeline,
     )
 
 

@@ -136,6 +136,8 @@ def unavailability(
     person = world.people.get(person_id)
     if person is None or not person.active:
         return Reason.SKIP_INACTIVE, {}
+    if not person.reachable:
+        return Reason.SKIP_UNREACHABLE, {}
     today = cal.local_date(now)
     end = absence_end(world.absences.get(person_id, ()), today)
     if end is not None:

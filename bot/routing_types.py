@@ -43,6 +43,7 @@ class Reason(StrEnum):
     SKIP_DUPLICATE = "skip_duplicate"
     SKIP_INACTIVE = "skip_inactive"
     SKIP_EXCLUDED = "skip_excluded"  # support: requester's own leaders
+    SKIP_UNREACHABLE = "skip_unreachable"  # no Slack account, deactivated in Slack, refuses DMs
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class PersonInfo:
     unit_id: int | None
     roles: tuple[RoleHolding, ...]
     active: bool = True
+    reachable: bool = True  # a message can reach them in Slack (SPEC §1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,12 @@ class CoreSettings(BaseSettings):
     # HTTP server
     port: int = Field(default=3000, gt=0, lt=65536)
 
+    # Performance: how often a process checks whether the directory changed (its
+    # in-memory copy is rebuilt when it did), and how many threads per process send
+    # the outbox's messages to Slack
+    ifn_directory_cache_seconds: float = Field(default=2.0, ge=0)
+    ifn_outbox_workers: int = Field(default=4, gt=0, le=64)
+
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str) -> str:

@@ -14,6 +14,7 @@ from bot.feedback_criteria import CriteriaCatalog
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
+from bot.services.directory_cache import DirectoryCache
 from bot.services.group_sessions import GroupSessionService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
@@ -24,6 +25,7 @@ from bot.services.production import ProductionService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
+from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
 
@@ -52,3 +54,5 @@ class Deps:
     production: ProductionService
     reports: ReportService
     training: TrainingService
+    directory_cache: DirectoryCache
+    timeline: TimelineService

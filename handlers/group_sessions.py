@@ -17,7 +17,7 @@ from bot.services.people import Actor
 from handlers.commands import SubHandler
 from handlers.deps import Deps
 from handlers.identity import identify, language_for
-from handlers.outcomes import result_text
+from handlers.outcomes import say
 from handlers.requests import RequestHandlers, _request_id, tell
 from handlers.views.group_sessions import GroupCallback, group_modal
 
@@ -71,7 +71,8 @@ class GroupSessionHandlers:
                              kind)
             result = service.create(actor.person_id, new, idempotency_key=f"view:{view['id']}")
             if not result.ok:
-                ack(response_action="errors", errors={FormBlock.GROUP_TITLE.value: result_text(lang, result)})
+                text = say(self.deps, lang, result)
+                ack(response_action="errors", errors={FormBlock.GROUP_TITLE.value: text})
                 return
             ack()
 
@@ -86,7 +87,7 @@ class GroupSessionHandlers:
                     return
                 result = getattr(service, method_name)(sid, actor.person_id)
                 if result.message_key:
-                    tell(body, client, respond, result_text(lang, result))
+                    tell(body, client, respond, say(self.deps, lang, result))
             return handle
 
         app.action(GroupAction.SIGN_UP.value)(on_click("sign_up"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from app.slack_notifier import SlackNotifier
 from bot.commands import ENGLISH_WORDS
 from bot.domain.language import DEFAULT_LANG, Lang
 from bot.services.people import Actor
@@ -12,7 +12,21 @@ from handlers.deps import Deps
 
 
 def identify(deps: Deps, client: WebClient, user_id: str) -> Actor | None:
-    return deps.people.identify(user_id, SlackNotifier(client).email_of)
+    """From the process's copy of the directory; a Slack id we have never seen may
+    belong to a person the directory knows only by e-mail: ask Slack once."""
+    actor = deps.people.identify(user_id)
+    if actor is not None:
+        return actor
+    return deps.people.link_by_email(user_id, lambda uid: email_of(client, uid))
+
+
+def email_of(client: WebClient, user_id: str) -> str | None:
+    try:
+        resp = client.users_info(user=user_id)
+    except SlackApiError:
+        return None
+    email = (resp.get("user") or {}).get("profile", {}).get("email")
+    return email.lower() if email else None
 
 
 def language_for(actor: Actor | None, typed_word: str = "") -> Lang:

@@ -17,7 +17,7 @@ from bot.services.people import Actor
 from handlers.commands import SubHandler
 from handlers.deps import Deps
 from handlers.identity import identify, language_for
-from handlers.outcomes import result_text
+from handlers.outcomes import say
 from handlers.requests import _request_id, tell
 from handlers.views.line_issues import IssueCallback, issue_modal, reply_modal
 
@@ -62,7 +62,8 @@ class LineIssueHandlers:
             new = NewIssue(kind, form.area if kind in AREA_KINDS else None, form.issue_title, form.issue_text)
             result = service.raise_issue(actor.person_id, new, idempotency_key=f"view:{view['id']}")
             if not result.ok:
-                ack(response_action="errors", errors={FormBlock.ISSUE_KIND.value: result_text(lang, result)})
+                text = say(self.deps, lang, result)
+                ack(response_action="errors", errors={FormBlock.ISSUE_KIND.value: text})
                 return
             ack()
 
@@ -74,7 +75,7 @@ class LineIssueHandlers:
             iid = _request_id(body["actions"][0].get("value"))
             result = service.acknowledge(iid or 0, actor.person_id if actor else 0)
             if not result.ok:
-                tell(body, client, respond, result_text(lang, result))
+                tell(body, client, respond, say(self.deps, lang, result))
 
         @app.action(IssueAction.REPLY.value)
         def on_reply_click(ack: Ack, body: dict[str, Any], client: WebClient,
@@ -85,7 +86,7 @@ class LineIssueHandlers:
             iid = _request_id(body["actions"][0].get("value"))
             result = service.can_reply(iid or 0, actor.person_id if actor else 0)
             if not result.ok or iid is None:
-                tell(body, client, respond, result_text(lang, result))
+                tell(body, client, respond, say(self.deps, lang, result))
                 return
             view = reply_modal(lang, iid, result.params["title"])
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -101,6 +102,7 @@ class LineIssueHandlers:
             iid = _request_id(view.get("private_metadata"))
             result = service.reply(iid or 0, actor.person_id if actor else 0, parsed.issue_reply)
             if not result.ok:
-                ack(response_action="errors", errors={FormBlock.ISSUE_REPLY.value: result_text(lang, result)})
+                text = say(self.deps, lang, result)
+                ack(response_action="errors", errors={FormBlock.ISSUE_REPLY.value: text})
                 return
             ack()

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from bot.domain.language import Lang
+from bot.domain.results import Result
 from bot.i18n import t
-from bot.services.requests import Result
+from bot.messages.params import words
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
-def result_text(lang: Lang, result: Result) -> str:
-    params = dict(result.params)
-    if "state_key" in params:
-        params["state"] = t(lang, params.pop("state_key"))
+def result_text(lang: Lang, result: Result, names: Callable[[int], str] | None = None,
+                tz: ZoneInfo = OSLO, now: datetime | None = None) -> str:
+    """``names`` turns the ``_person`` parameters into names (who decided), ``tz``
+    and ``now`` the ``_at``/``_when`` ones into local times (when)."""
+    params = words(result.params, lang, tz, names or (lambda pid: f"#{pid}"), now)
     return t(lang, result.message_key or "error.generic", **params)
+
+
+def say(deps: Any, lang: Lang, result: Result) -> str:
+    """``result_text`` with the process's directory, time zone and clock."""
+    return result_text(lang, result, deps.people.name_of, deps.settings.tz, deps.clock.now())

@@ -37,7 +37,7 @@ from handlers.deps import Deps
 from handlers.home import from_home_tab, publish_home
 from handlers.identity import identify, language_for
 from handlers.ids import MENU_REQUEST_TYPES, PROPOSAL_SLOTS, ActionId, CallbackId
-from handlers.outcomes import result_text
+from handlers.outcomes import say
 from handlers.views.request_forms import (
     feedback_modal,
     feedback_response_modal,
@@ -123,8 +123,8 @@ class RequestHandlers:
             if rid is None:
                 ack(response_type="ephemeral", text=t(lang, "req.log.usage"))
                 return
-            result = self.deps.requests.timeline(rid, actor.person_id, lang)
-            text = "\n".join(result.params["lines"]) if result.ok else result_text(lang, result)
+            result = self.deps.timeline.timeline(rid, actor.person_id, lang)
+            text = "\n".join(result.params["lines"]) if result.ok else say(self.deps, lang, result)
             ack(response_type="ephemeral", text=text)
 
         return {
@@ -168,11 +168,8 @@ class RequestHandlers:
                     ack(response_action="errors", errors=form)
                     return
                 new = self._new_request(request_type, form)
-                _rid, queued = deps.requests.submit_deferred(
-                    actor.person_id, new, idempotency_key=f"view:{view['id']}"
-                )
+                deps.requests.submit(actor.person_id, new, idempotency_key=f"view:{view['id']}")
                 ack()
-                deps.delivery.deliver(queued)
             return on_submit
 
         app.view(CallbackId.LIVE_REQUEST.value)(submitted(RequestType.LIVE))
@@ -190,7 +187,7 @@ class RequestHandlers:
                     return
                 result = getattr(deps.requests, method_name)(rid, actor.person_id)
                 if not result.ok:
-                    tell(body, client, respond, result_text(lang, result))
+                    tell(body, client, respond, say(self.deps, lang, result))
                 if from_home_tab(body):
                     publish_home(deps, client, body["user"]["id"])
             return on_click
@@ -206,15 +203,14 @@ class RequestHandlers:
             actor = identify(deps, client, body["user"]["id"])
             lang = language_for(actor)
             value = body["actions"][0].get("value") or ""
-            rid, _, index = value.partition(":")
-            if actor is None or not rid.isdigit() or not index.isdigit():
-                tell(body, client, respond, t(lang, "req.notice.not_yours"))
+            parts = value.split(":")
+            if actor is None or len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,9}", p) for p in parts):
+                tell(body, client, respond, t(lang, "req.notice.not_yours_pick"))
                 return
-            result = deps.requests.pick_time(int(rid), actor.person_id, int(index))
-            if result.ok and respond is not None:
-                respond(text=t(lang, "req.status.accepted_time_picked"), replace_original=True)
-            else:
-                tell(body, client, respond, result_text(lang, result))
+            rid, round_, index = (int(p) for p in parts)
+            result = deps.requests.pick_time(rid, actor.person_id, round_, index)
+            if not result.ok:
+                tell(body, client, respond, say(deps, lang, result))
 
         def follow_up(request_type: RequestType):
             def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
@@ -224,7 +220,7 @@ class RequestHandlers:
                 rid = _request_id(body["actions"][0].get("value"))
                 result = deps.requests.assignee_task(rid or 0, actor.person_id if actor else 0, request_type)
                 if not result.ok or rid is None:
-                    tell(body, client, respond, result_text(lang, result))
+                    tell(body, client, respond, say(self.deps, lang, result))
                     return
                 if request_type is RequestType.FEEDBACK:
                     view = feedback_response_modal(lang, rid, deps.criteria, result.params["focus"])
@@ -251,7 +247,7 @@ class RequestHandlers:
                 {k: v.value for k, v in parsed.ratings.items()}, parsed.overall, labels,
             )
             if not result.ok:
-                ack(response_action="errors", errors={FormBlock.OVERALL.value: result_text(lang, result)})
+                ack(response_action="errors", errors={FormBlock.OVERALL.value: say(self.deps, lang, result)})
                 return
             ack()
 
@@ -268,7 +264,7 @@ class RequestHandlers:
             result = deps.requests.propose_times(rid or 0, actor.person_id if actor else 0, times)
             if not result.ok:
                 first_date_block = PROPOSAL_SLOTS[0][0].value
-                ack(response_action="errors", errors={first_date_block: result_text(lang, result)})
+                ack(response_action="errors", errors={first_date_block: say(self.deps, lang, result)})
                 return
             ack()
 

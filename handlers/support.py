@@ -17,12 +17,13 @@ from bot.forms import FormBlock, SupportForm, parse_support
 from bot.i18n import t
 from bot.messages.actions import RequestAction
 from bot.services.people import Actor
-from bot.services.requests import NewRequest, own_leaders
+from bot.services.requests import NewRequest
+from bot.services.world import own_leaders
 from handlers.commands import SubHandler
 from handlers.deps import Deps
 from handlers.home import from_home_tab, publish_home
 from handlers.identity import identify, language_for
-from handlers.outcomes import result_text
+from handlers.outcomes import say
 from handlers.requests import RequestHandlers, _request_id, tell
 from handlers.views.support import SupportCallback, support_modal
 
@@ -32,8 +33,8 @@ class SupportHandlers:
         self.deps = deps
 
     def _options(self, lang: Lang, actor: Actor) -> list[tuple[str, str]]:
-        with self.deps.sessions() as s:
-            excluded = own_leaders(s, actor.person_id, self.deps.calendar.local_date(self.deps.clock.now()))
+        excluded = own_leaders(self.deps.directory_cache.view(), actor.person_id,
+                               self.deps.calendar.local_date(self.deps.clock.now()))
         return [(str(p.person_id), RequestHandlers._supervisor_label(lang, p))
                 for p in self.deps.directory_reader.supervisors()
                 if p.person_id != actor.person_id and p.person_id not in excluded]
@@ -66,11 +67,9 @@ class SupportHandlers:
             if isinstance(form, dict):
                 ack(response_action="errors", errors=form)
                 return
-            _rid, queued = deps.requests.submit_deferred(
-                actor.person_id, self._new_request(actor, form), idempotency_key=f"view:{view['id']}"
-            )
+            deps.requests.submit(actor.person_id, self._new_request(actor, form),
+                                 idempotency_key=f"view:{view['id']}")
             ack()
-            deps.delivery.deliver(queued)
 
         @app.action(RequestAction.REFER_EXTERNAL.value)
         def on_refer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
@@ -80,7 +79,7 @@ class SupportHandlers:
             rid = _request_id(body["actions"][0].get("value"))
             result = deps.requests.refer_external(rid or 0, actor.person_id if actor else 0)
             if not result.ok:
-                tell(body, client, respond, result_text(lang, result))
+                tell(body, client, respond, say(self.deps, lang, result))
             elif from_home_tab(body):
                 publish_home(deps, client, body["user"]["id"])
 

@@ -29,3 +29,14 @@ def fmt_when(dt: datetime, now: datetime, tz: ZoneInfo) -> str:
     if local(dt, tz).date() == local(now, tz).date():
         return fmt_time(dt, tz)
     return fmt_datetime(dt, tz)
+
+
+def fmt_day(d: date | datetime, lang: object, tz: ZoneInfo | None = None) -> str:
+    """The weekday and date, e.g. "mandag 07.12" / "Monday 07.12": reminders name
+    the true day instead of "tomorrow", wherever and whenever they fire."""
+    from bot.i18n import t
+
+    if isinstance(d, datetime):
+        d = local(d, tz) if tz else d
+        d = d.date()
+    return f"{t(lang, f'day.{d.weekday()}')} {d.strftime('%d.%m')}"

@@ -24,6 +24,7 @@ from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_datetime, fmt_time
 from bot.messages.actions import RequestAction
 from bot.messages.snapshots import OfferSnapshot, RequestSnapshot
+from bot.messages.text import sections
 
 Rendered = tuple[str, list[dict[str, Any]]]
 
@@ -111,6 +112,8 @@ def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) 
     state = snap.state
     if snap.type == "support" and state == "unassigned":
         return t(lang, "support.status.unassigned")
+    if state == "unassigned" and snap.details.get("exhausted_why") == "outside_hours":
+        return t(lang, "req.status.unassigned_outside_hours")
     if state == "offered":
         open_offers = snap.open_offers
         names = ", ".join(o.person.name for o in open_offers) or "–"
@@ -227,6 +230,12 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
     """The candidate's DM: the request and Godta/Avslå while open; afterwards the
     outcome, or the task itself for the person who accepted."""
     header = t(lang, "req.offer.header", type=t(lang, f"req.type.{snap.type}"))
+    if snap.type == "support" and offer.state not in ("open", "accepted"):
+        # Confidential: once it is not theirs, nothing says who asked, how soon or why.
+        outcome = offer_outcome(snap, offer, lang) or ""
+        blocks_min: list[Block] = [HeaderBlock(text=f"{header} (#{snap.id})"),
+                                   SectionBlock(text=_md(outcome))]
+        return f"{header} (#{snap.id}): {outcome}", [b.to_dict() for b in blocks_min]
     blocks: list[Block] = [
         HeaderBlock(text=f"{header} (#{snap.id})"),
         SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=True)]),
@@ -257,3 +266,44 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
         blocks.append(SectionBlock(text=_md(outcome)))
         text = f"{header} (#{snap.id}): {outcome}"
     return text, [b.to_dict() for b in blocks]
+
+
+def feedback_letter(snap: RequestSnapshot, lang: Lang) -> Rendered:
+    """The structured feedback, to the requester only."""
+    feedback = snap.details.get("feedback") or {}
+    labels = feedback.get("labels") or {}
+    lines = [f"*{t(lang, 'req.feedback.delivered_header', id=snap.id)}*",
+             t(lang, "req.feedback.from", name=snap.assignee.name if snap.assignee else "–")]
+    for cid, rating in (feedback.get("ratings") or {}).items():
+        label = (labels.get(cid) or {}).get(lang.value, cid)
+        lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")
+    lines += [t(lang, "req.feedback.overall"), feedback.get("overall", "")]
+    blocks = [b.to_dict() for b in sections("\n".join(lines))]
+    return t(lang, "req.feedback.delivered_header", id=snap.id), blocks
+
+
+def proposal_message(snap: RequestSnapshot, round_: int, lang: Lang, tz: ZoneInfo) -> Rendered:
+    """The times the assignee proposed in round ``round_``: buttons while they can
+    be picked; once one is picked, a newer round exists or the request ended, the
+    outcome in their place."""
+    d = snap.details
+    name = snap.assignee.name if snap.assignee else "–"
+    intro = t(lang, "req.hour.proposed", name=name, id=snap.id)
+    current = int(d.get("proposal_round") or 0)
+    blocks: list[Block] = [SectionBlock(text=_md(intro))]
+    if round_ != current:
+        outcome = t(lang, "req.hour.proposal_replaced")
+    elif d.get("agreed_time"):
+        agreed = datetime.fromisoformat(d["agreed_time"])
+        outcome = t(lang, "req.hour.proposal_picked", time=fmt_datetime(agreed, tz))
+    elif snap.state != "accepted":
+        outcome = t(lang, "req.hour.proposal_closed")
+    else:
+        buttons = [ButtonElement(text=fmt_datetime(datetime.fromisoformat(x), tz),
+                                 action_id=f"{RequestAction.PICK_TIME.value}_{i}",
+                                 value=f"{snap.id}:{round_}:{i}")
+                   for i, x in enumerate(d.get("proposed_times") or [])]
+        blocks.append(ActionsBlock(block_id=f"pick_time_{snap.id}_{round_}", elements=buttons))
+        return intro, [b.to_dict() for b in blocks]
+    blocks.append(SectionBlock(text=_md(outcome)))
+    return f"{intro} {outcome}", [b.to_dict() for b in blocks]

@@ -102,7 +102,7 @@ class AvailabilityService:
         self._calendar = calendar
         self._delivery = delivery
 
-    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
 
     def _today(self, now: datetime) -> date:
@@ -379,7 +379,7 @@ class AvailabilityService:
 
     # ------------------------------------------------------------ daily reminder
 
-    def queue_substitute_reminders(self, s: Session, now: datetime, today: date) -> list[int]:
+    def queue_substitute_reminders(self, s: Session, now: datetime, today: date) -> list[str]:
         """The daily job (memo §3): every IFK or BFK absent today in an absence
         longer than a week, with no substitute for today, makes their area
         leader (area A's for the BFK; admins if the area has none) get a DM with
@@ -387,7 +387,7 @@ class AvailabilityService:
         and day, even if the job ran twice."""
         if not self._calendar.is_working_day(today):
             return []
-        queued: list[int] = []
+        queued: list[str] = []
         seen: set[int] = set()
         for person, _ra in directory_repo.people_with_roles(s, [r.value for r in COORDINATOR_ROLES]):
             if person.id in seen:

@@ -32,7 +32,7 @@ log = logging.getLogger("ifn_bot.daily")
 
 #: A job gets its transaction, the clock reading and the local working day it
 #: runs for, and returns the ids of the outbox messages it queued.
-DailyJob = Callable[[Session, datetime, date], list[int]]
+DailyJob = Callable[[Session, datetime, date], list[str]]
 
 KEY_PREFIX = "daily:"
 
@@ -87,15 +87,13 @@ class DailyJobs:
             following = cal.day_start(cal.next_working_day(today))
         else:
             following = cal.day_start(today)  # caught up before this morning's start: wait for it
-        queued: list[int] = []
-        with self._sessions.begin() as s:
+        with self._delivery.unit_of_work() as (s, _now, queued):
             if not repo.claim(s, key, now, following):
                 return False
             if not runs_today:
                 log.info("daily job %s: no run on %s, next at %s", name, today, following.isoformat())
                 return False
-            queued = job(s, now, today)
+            queued += job(s, now, today)
         log.info("daily job %s ran for %s (%d messages), next at %s", name, today, len(queued),
                  following.isoformat())
-        self._delivery.deliver(queued)
         return True

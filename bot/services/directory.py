@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.directory_file import DirectoryFile, DirectoryFileError, PersonSpec
+from bot.services.directory_cache import bump
 from storage.repositories import directory as repo
 from storage.repositories.training import upsert_record
 
@@ -35,6 +36,7 @@ class DirectoryService:
         now = self._clock.now()
         created = updated = unchanged = deactivated = 0
         with self._sessions.begin() as session:
+            bump(session)  # every process rebuilds its copy of the directory
             for area in data.areas:
                 repo.upsert_area(session, area.code, area.name)
             session.flush()

@@ -28,18 +28,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.language import DEFAULT_LANG
+from bot.domain.results import OK, Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime, fmt_time
 from bot.notifier import MessageRef
 from bot.services import outbox
-from bot.services.outbox import OutboxService
-from bot.services.requests import OK, Outcome, Result
+from bot.services.outbox import OutboxService, Rendered, ToChannel
 from bot.services.role_holders import holds_any
 from bot.services.snapshots import load_person_ref
 from bot.settings import CoreSettings
 from storage.models import GroupSession, GroupSignup, Person, Timer
-from storage.repositories import outbox as outbox_repo
 from storage.repositories import timers as timer_repo
 
 SYNC_SESSION = "sync_group_session"
@@ -73,9 +72,9 @@ class GroupSessionService:
         self._settings = settings
         self._calendar = calendar
         self._delivery = delivery
-        delivery.register(SYNC_SESSION, self._sync)
+        delivery.register(SYNC_SESSION, self._render, self._posted)
 
-    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
 
     def may_organise(self, person_id: int) -> bool:
@@ -239,29 +238,26 @@ class GroupSessionService:
                               .order_by(GroupSignup.position)))
 
     @staticmethod
-    def _queue_sync(s: Session, session_id: int, now: datetime) -> int:
-        return outbox_repo.enqueue(s, SYNC_SESSION, {"session_id": session_id}, now)
+    def _queue_sync(s: Session, session_id: int, now: datetime) -> str:
+        return outbox.queue(s, SYNC_SESSION, f"{SYNC_SESSION}:{session_id}", {"session_id": session_id}, now)
 
-    def _sync(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Render the announcement from the current state; post it, or update it in place."""
-        with self._sessions() as s:
-            session = s.get(GroupSession, int(payload["session_id"]))
-            ids = (session.organiser_id, session.co_organiser_id)
-            names = [s.get(Person, pid).name for pid in ids if pid]
-            signed = self._count(s, session.id, SIGNED_UP)
-            waiting = self._count(s, session.id, WAITLISTED)
-            text, blocks = announcement(session, names, signed, waiting, self._settings)
-            channel, ts = session.channel, session.message_ts
-        notifier = self._delivery.notifier
-        if ts:
-            notifier.update(MessageRef(channel, ts), text, blocks)
-            return {"channel": channel, "ts": ts, "updated": True}
-        ref = notifier.post(channel, text, blocks)
-        with self._sessions.begin() as s:
-            session = s.get(GroupSession, int(payload["session_id"]))
+    def _render(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
+        """The announcement from the current state (posted once, then updated in place)."""
+        session = s.get(GroupSession, int(payload["session_id"]))
+        if session is None:
+            return None
+        ids = (session.organiser_id, session.co_organiser_id)
+        names = [s.get(Person, pid).name for pid in ids if pid]
+        signed = self._count(s, session.id, SIGNED_UP)
+        waiting = self._count(s, session.id, WAITLISTED)
+        text, blocks = announcement(session, names, signed, waiting, self._settings)
+        return Rendered(ToChannel(session.channel), text, blocks)
+
+    @staticmethod
+    def _posted(s: Session, payload: dict[str, Any], ref: MessageRef) -> None:
+        session = s.get(GroupSession, int(payload["session_id"]))
+        if session is not None:
             session.channel, session.message_ts = ref.channel, ref.ts
-        return {"channel": ref.channel, "ts": ref.ts, "updated": False}
-
 
 def announcement(session: GroupSession, organisers: list[str], signed: int, waiting: int,
                  settings: CoreSettings) -> tuple[str, list[dict[str, Any]]]:

@@ -25,19 +25,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
+from bot.domain.results import OK, Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime
 from bot.messages.text import quote, sections
 from bot.notifier import MessageRef
 from bot.services import outbox
-from bot.services.outbox import OutboxService
-from bot.services.requests import OK, Outcome, Result
+from bot.services.outbox import OutboxService, Rendered, ToPerson
 from bot.services.role_holders import holders, holds_any
 from bot.services.snapshots import load_person_ref
 from bot.settings import CoreSettings
 from storage.models import LineIssue, Person, Timer
-from storage.repositories import outbox as outbox_repo
 from storage.repositories import timers as timer_repo
 
 SYNC_ISSUE = "sync_line_issue"
@@ -82,9 +81,9 @@ class LineIssueService:
         self._settings = settings
         self._calendar = calendar
         self._delivery = delivery
-        delivery.register(SYNC_ISSUE, self._sync)
+        delivery.register(SYNC_ISSUE, self._render, self._posted)
 
-    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
 
     def may_raise(self, person_id: int) -> bool:
@@ -193,35 +192,30 @@ class LineIssueService:
             row.state = "cancelled"
 
     @staticmethod
-    def _queue_sync(s: Session, issue_id: int, now: datetime) -> list[int]:
-        return [outbox_repo.enqueue(s, SYNC_ISSUE, {"issue_id": issue_id, "who": who}, now)
-                for who in ("raiser", "recipient")]
+    def _queue_sync(s: Session, issue_id: int, now: datetime) -> list[str]:
+        return [outbox.queue(s, SYNC_ISSUE, f"{SYNC_ISSUE}:{issue_id}:{who}",
+                             {"issue_id": issue_id, "who": who}, now) for who in ("raiser", "recipient")]
 
-    def _sync(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Render one side's DM from the current state and post or update it in place."""
+    def _render(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
+        """One side's DM, from the current state (posted once, then updated in place)."""
         who = payload["who"]
-        with self._sessions() as s:
-            issue = s.get(LineIssue, int(payload["issue_id"]))
-            raiser, recipient = load_person_ref(s, issue.raiser_id), load_person_ref(s, issue.recipient_id)
-            person = raiser if who == "raiser" else recipient
-            channel, ts = (issue.raiser_channel, issue.raiser_ts) if who == "raiser" else \
-                (issue.recipient_channel, issue.recipient_ts)
-            text, blocks = issue_message(issue, raiser.name, recipient.name, person.lang, who,
-                                         self._settings)
-        notifier = self._delivery.notifier
-        if channel and ts:
-            notifier.update(MessageRef(channel, ts), text, blocks)
-            return {"channel": channel, "ts": ts, "updated": True}
-        if not person.slack_user_id:
-            raise LookupError(f"person {person.id} has no Slack user id")
-        ref = notifier.dm(person.slack_user_id, text, blocks)
-        with self._sessions.begin() as s:
-            issue = s.get(LineIssue, int(payload["issue_id"]))
-            if who == "raiser":
-                issue.raiser_channel, issue.raiser_ts = ref.channel, ref.ts
-            else:
-                issue.recipient_channel, issue.recipient_ts = ref.channel, ref.ts
-        return {"channel": ref.channel, "ts": ref.ts, "updated": False}
+        issue = s.get(LineIssue, int(payload["issue_id"]))
+        if issue is None:
+            return None
+        raiser, recipient = load_person_ref(s, issue.raiser_id), load_person_ref(s, issue.recipient_id)
+        person = raiser if who == "raiser" else recipient
+        text, blocks = issue_message(issue, raiser.name, recipient.name, person.lang, who, self._settings)
+        return Rendered(ToPerson(person.id), text, blocks)
+
+    @staticmethod
+    def _posted(s: Session, payload: dict[str, Any], ref: MessageRef) -> None:
+        issue = s.get(LineIssue, int(payload["issue_id"]))
+        if issue is None:
+            return
+        if payload["who"] == "raiser":
+            issue.raiser_channel, issue.raiser_ts = ref.channel, ref.ts
+        else:
+            issue.recipient_channel, issue.recipient_ts = ref.channel, ref.ts
 
 
 def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,

@@ -106,7 +106,7 @@ class MeetingService:
         self._settings = settings
         self._delivery = delivery
 
-    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
 
     @property
@@ -179,7 +179,7 @@ class MeetingService:
             made.append(start)
         return made
 
-    def materialize_all(self, s: Session, now: datetime, today: date) -> list[int]:
+    def materialize_all(self, s: Session, now: datetime, today: date) -> list[str]:
         """The daily job: keep every series materialized eight weeks ahead."""
         for meeting in repo.active_series(s):
             if meeting.kind == "series":
@@ -281,7 +281,7 @@ class MeetingService:
     # ------------------------------------------------------------------ timers
 
     def _to_network(self, s: Session, text: str, blocks: list[dict[str, Any]] | None, now: datetime,
-                    key: str) -> list[int]:
+                    key: str) -> list[str]:
         channel = self._settings.ifn_network_channel
         if not channel:
             log.warning("IFN_NETWORK_CHANNEL is not set; meeting message dropped: %s", key)
@@ -314,7 +314,7 @@ class MeetingService:
                     log.info("meeting timer %s for occurrence %s: already sent", kind, occ.id)
         return fired
 
-    def _fire(self, s: Session, kind: str, occ: MeetingOccurrence, now: datetime) -> list[int]:
+    def _fire(self, s: Session, kind: str, occ: MeetingOccurrence, now: datetime) -> list[str]:
         meeting = occ.meeting
         taker = s.get(Person, occ.minute_taker_id) if occ.minute_taker_id else None
         key = f"{kind}:{occ.id}:{int(occ.starts_at.timestamp())}"
@@ -338,7 +338,7 @@ class MeetingService:
             return [outbox.queue_dm(s, taker.id, text, minutes_button(lang, text, occ.id), now, key)]
         if kind == "mtg_minutes_escalate":
             today = self._calendar.local_date(now)
-            queued: list[int] = []
+            queued: list[str] = []
             seen: set[int] = set()
             for person, _ra in directory_repo.people_with_roles(s, [Role.IFR.value]):
                 if person.id in seen or not any(r is Role.IFR for r, _ in holdings(person, today)):

@@ -18,12 +18,13 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_time
+from bot.notifier import MessageRef
+from bot.services import outbox
 from bot.services.meetings import may_organise
-from bot.services.outbox import OutboxService
+from bot.services.outbox import OutboxService, Rendered, ToChannel
 from bot.settings import Settings
 from storage.models import MeetingOccurrence, Minutes, Person
 from storage.repositories import meetings as repo
-from storage.repositories import outbox as outbox_repo
 
 POST_MINUTES = "minutes_post"
 
@@ -69,9 +70,9 @@ class MinutesService:
         self._calendar = calendar
         self._settings = settings
         self._delivery = delivery
-        delivery.register(POST_MINUTES, self._post)
+        delivery.register(POST_MINUTES, self._render, self._posted)
 
-    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[int]]]:
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
 
     # ------------------------------------------------------------------ minutes
@@ -125,11 +126,11 @@ class MinutesService:
             queued += self._queue_posts(s, row, now, network=False)
             return Reply(True, t(lang, "min.plan_submitted"))
 
-    def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[int]:
+    def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[str]:
         targets = [("network", self._settings.ifn_network_channel)] if network else []
         targets.append(("management", self._settings.ifn_management_channel))
-        return [outbox_repo.enqueue(s, POST_MINUTES, {"minutes_id": row.id, "target": target, "channel": ch},
-                                    now, dedupe_key=f"minutes:{row.id}:{target}")
+        return [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:{target}",
+                             {"minutes_id": row.id, "target": target, "channel": ch}, now, "once")
                 for target, ch in targets if ch]
 
     def render(self, row: Minutes, lang: Lang = Lang.NB) -> str:
@@ -144,20 +145,21 @@ class MinutesService:
             lines += [f"*{t(lang, 'min.notes')}*", row.notes]
         return "\n".join(lines)
 
-    def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
-        with self._sessions() as s:
-            row = s.get(Minutes, int(payload["minutes_id"]))
-            if row is None:
-                raise LookupError(f"minutes {payload['minutes_id']} not found")
-            text = self.render(row)
-        ref = self._delivery.notifier.post(payload["channel"], text)
-        with self._sessions.begin() as s:
-            row = s.get(Minutes, int(payload["minutes_id"]))
-            if payload["target"] == "network":
-                row.network_ts = ref.ts
-            else:
-                row.management_ts = ref.ts
-        return {"channel": ref.channel, "ts": ref.ts}
+    def _render(self, s: Session, payload: dict[str, Any]) -> Rendered:
+        row = s.get(Minutes, int(payload["minutes_id"]))
+        if row is None:
+            raise LookupError(f"minutes {payload['minutes_id']} not found")
+        return Rendered(ToChannel(payload["channel"]), self.render(row))
+
+    @staticmethod
+    def _posted(s: Session, payload: dict[str, Any], ref: MessageRef) -> None:
+        row = s.get(Minutes, int(payload["minutes_id"]))
+        if row is None:
+            return
+        if payload["target"] == "network":
+            row.network_ts = ref.ts
+        else:
+            row.management_ts = ref.ts
 
     # ------------------------------------------------------------------ the archive
 

@@ -1,17 +1,29 @@
-"""Delivering the outbox: Slack messages written in the same transaction as the
-state change they announce, sent right after commit and retried with back-off
-by the scheduler's tick until Slack has them (SPEC §7: nothing is lost).
+"""The outbox: Slack messages written in the same transaction as the state change
+they announce, delivered right after commit by the outbox's own workers and
+retried until Slack has them (SPEC §7: nothing is lost, nothing is sent twice).
 
-Status and offer messages are queued as "sync" entries and rendered at delivery
-time from the current state, so a retry never shows something stale and two
-quick steps never overwrite each other out of order.
+A message is queued under a key naming what it is (``status:42``). Queuing the
+key again re-renders the same message: status, offer and feature messages are
+rendered at delivery from the current state and updated in place, so a retry
+never shows something stale and two quick steps never post two messages.
+
+Delivery of a claimed batch costs one read transaction (render), the Slack
+calls, and one write transaction (record). See ``storage.models.OutboxMessage``
+for the claim, the lease and how a post whose answer was lost is found again.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+import socket
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,22 +31,30 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.messages.requests import offer_message, status_message
-from bot.notifier import MessageRef, Notifier
-from bot.services.snapshots import load_snapshot
-from storage.models import Offer, Person, Request
+from bot.notifier import FailureKind, MessageRef, Notifier, SlackFailure
+from storage.models import OutboxMessage, Person
 from storage.repositories import outbox as repo
+from storage.repositories.outbox import Mode, Queued
 
 log = logging.getLogger("ifn_bot.outbox")
 
-SYNC_STATUS = "sync_request_status"
-SYNC_OFFER = "sync_offer"
+STATUS = "status"
+OFFER = "offer"
 DM = "dm"
 GROUP_DM = "group_dm"
 POST = "post"
 
-LEASE = timedelta(seconds=60)
+#: How long a claim holds: longer than one delivery attempt can take (each Slack
+#: call gives up after 10 s), so nobody else touches a row while it is sent.
+LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 60
+#: Slack's answers that mean this person cannot get messages at all.
+RECIPIENT_ERRORS = frozenset({"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled",
+                              "users_not_found"})
+#: Record the results so far once a batch has taken this long (slow Slack).
+RECORD_AFTER = 30.0
+
+_instances = itertools.count(1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -42,163 +62,363 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
 
 
-def queue_status(session: Session, request_id: int, now) -> int:
-    return repo.enqueue(session, SYNC_STATUS, {"request_id": request_id}, now)
+# --------------------------------------------------------------------- targets
 
 
-def queue_offer(session: Session, offer_id: int, now) -> int:
-    return repo.enqueue(session, SYNC_OFFER, {"offer_id": offer_id}, now)
+@dataclass(frozen=True, slots=True)
+class ToPerson:
+    person_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToPeople:
+    person_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ToChannel:
+    channel: str
+
+
+Target = ToPerson | ToPeople | ToChannel
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    to: Target
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+
+
+Renderer = Callable[[Session, dict[str, Any]], Rendered | None]
+OnPosted = Callable[[Session, dict[str, Any], MessageRef], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    render: Renderer
+    on_posted: OnPosted | None = None
+
+
+# ----------------------------------------------------------------- queuing API
+
+
+def queue(session: Session, kind: str, key: str, payload: dict[str, Any], now: datetime,
+          mode: Mode = "sync", decision_key: str | None = None) -> str:
+    """Queue the message ``key`` (see ``storage.repositories.outbox.Mode``)."""
+    return repo.enqueue(session, Queued(key, kind, payload, now, mode, decision_key))
+
+
+def queue_status(session: Session, request_id: int, now: datetime) -> str:
+    return queue(session, STATUS, f"status:{request_id}", {"request_id": request_id}, now)
+
+
+def queue_offer(session: Session, offer_id: int, now: datetime) -> str:
+    return queue(session, OFFER, f"offer:{offer_id}", {"offer_id": offer_id}, now)
+
+
+def _static_key(prefix: str, dedupe_key: str | None) -> tuple[str, Mode]:
+    return (f"{prefix}:{dedupe_key}", "once") if dedupe_key else (f"{prefix}:{uuid.uuid4().hex}", "once")
 
 
 def queue_dm(session: Session, person_id: int, text: str, blocks: list[dict[str, Any]] | None,
-             now, dedupe_key: str | None = None) -> int:
-    return repo.enqueue(session, DM, {"person_id": person_id, "text": text, "blocks": blocks}, now,
-                        dedupe_key)
+             now: datetime, dedupe_key: str | None = None, decision_key: str | None = None) -> str:
+    """A direct message to one person. With ``dedupe_key`` it is sent once however
+    often it is queued; ``decision_key`` marks its buttons as deciding that
+    (``replace`` puts the outcome in their place)."""
+    key, mode = _static_key(DM, dedupe_key)
+    return queue(session, DM, key, {"person_id": person_id, "text": text, "blocks": blocks}, now, mode,
+                 decision_key)
 
 
 def queue_group_dm(session: Session, person_ids: list[int], text: str, blocks: list[dict[str, Any]] | None,
-                   now, dedupe_key: str | None = None) -> int:
-    """A message to a group DM of exactly these people (e.g. the two in a support conversation)."""
-    return repo.enqueue(session, GROUP_DM, {"person_ids": list(person_ids), "text": text, "blocks": blocks},
-                        now, dedupe_key)
+                   now: datetime, dedupe_key: str | None = None) -> str:
+    """A message to the group DM of exactly these people (e.g. the two in a support conversation)."""
+    key, mode = _static_key(GROUP_DM, dedupe_key)
+    return queue(session, GROUP_DM, key, {"person_ids": list(person_ids), "text": text, "blocks": blocks},
+                 now, mode)
 
 
 def queue_post(session: Session, channel: str, text: str, blocks: list[dict[str, Any]] | None,
-               now, dedupe_key: str | None = None) -> int:
-    return repo.enqueue(session, POST, {"channel": channel, "text": text, "blocks": blocks}, now, dedupe_key)
+               now: datetime, dedupe_key: str | None = None, decision_key: str | None = None) -> str:
+    key, mode = _static_key(POST, dedupe_key)
+    return queue(session, POST, key, {"channel": channel, "text": text, "blocks": blocks}, now, mode,
+                 decision_key)
+
+
+def replace(session: Session, row: OutboxMessage, text: str, blocks: list[dict[str, Any]] | None,
+            now: datetime) -> str:
+    """Replace a static message (DM or post) in place, e.g. its buttons by the
+    outcome of the decision they asked for. Not posted yet: the final text goes
+    out instead, whenever it does."""
+    payload = {**row.payload, "text": text, "blocks": blocks}
+    return queue(session, row.kind, row.key, payload, now, "replace", row.decision_key)
+
+
+# --------------------------------------------------------------------- service
+
+
+@dataclass(slots=True)
+class _Job:
+    row_key: str
+    rev: int
+    rendered: Rendered | None
+    user_ids: list[str] | None
+    channel: str | None
+    ts: str | None
+    doubt: bool
+    created_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+    kind: str = ""
+    error: str | None = None
 
 
 class OutboxService:
-    def __init__(
-        self, sessions: sessionmaker[Session], clock: Clock, notifier: Notifier, tz: ZoneInfo
-    ) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, notifier: Notifier, tz: ZoneInfo,
+                 *, owner: str | None = None) -> None:
         self._sessions = sessions
         self._clock = clock
         self._notifier = notifier
         self._tz = tz
-        self._renderers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {}
+        self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_instances)}"
+        self._kinds: dict[str, _Kind] = {}
+        self._inflight: set[str] = set()
+        self._lock = threading.Lock()
+        self._dispatch: Callable[[list[str]], None] = self.deliver
+        self._unreachable: list[Callable[[Session, int, str, datetime], None]] = []
+        self.register(DM, self._render_dm)
+        self.register(GROUP_DM, self._render_group_dm)
+        self.register(POST, self._render_post)
 
-    def register(self, method: str, send: Callable[[dict[str, Any]], dict[str, Any] | None]) -> None:
-        """Let a feature deliver its own outbox method (e.g. a message re-rendered
-        from current state and updated in place); ``send`` raises to be retried."""
-        if method in self._renderers or method in (SYNC_STATUS, SYNC_OFFER, DM, GROUP_DM, POST):
-            raise ValueError(f"outbox method {method!r} registered twice")
-        self._renderers[method] = send
+    # ---------------------------------------------------------------- wiring
+
+    def register(self, kind: str, render: Renderer, on_posted: OnPosted | None = None) -> None:
+        """Let a feature deliver its own kind of message: ``render`` builds it
+        from the current state (None: nothing to send any more); ``on_posted``
+        runs in the transaction that records where it was posted."""
+        if kind in self._kinds:
+            raise ValueError(f"outbox kind {kind!r} registered twice")
+        self._kinds[kind] = _Kind(render, on_posted)
+
+    def on_unreachable(self, hook: Callable[[Session, int, str, datetime], None]) -> None:
+        """Called (in the recording transaction) when a person cannot get a message:
+        no Slack account, deactivated, or refusing DMs."""
+        self._unreachable.append(hook)
+
+    def set_dispatcher(self, dispatch: Callable[[list[str]], None]) -> None:
+        """Who delivers claimed keys after a commit: the outbox's worker threads in
+        a server, ``deliver`` itself (inline) in tests and one-shot commands."""
+        self._dispatch = dispatch
 
     @property
     def notifier(self) -> Notifier:
         return self._notifier
 
+    # -------------------------------------------------------------- queueing
+
     @contextmanager
-    def unit_of_work(self) -> Iterator[tuple[Session, datetime, list[int]]]:
+    def unit_of_work(self) -> Iterator[tuple[Session, datetime, list[str]]]:
         """A write transaction for a service step: yields the session, the clock
-        reading and a list for the ids of the messages it queues, which are
-        delivered once the transaction has committed (never before, never lost)."""
-        queued: list[int] = []
+        reading and a list for the keys of the messages it queues. Every message
+        queued in it is claimed for this process when written (with the commit)
+        and handed to the dispatcher after the commit: never before, never lost."""
+        queued: list[str] = []
         with self._sessions.begin() as session:
+            repo.set_claim(session, self.owner, LEASE)
             yield session, self._clock.now(), queued
-        self.deliver(queued)
+            keys = repo.queued_keys(session)
+        self.dispatch([*dict.fromkeys([*queued, *keys])])
 
-    def deliver(self, ids: list[int]) -> int:
-        """Deliver these messages now (right after the transaction that queued them)."""
-        return sum(1 for message_id in ids if self._deliver_one(message_id))
+    def dispatch(self, keys: list[str]) -> None:
+        if keys:
+            self._dispatch(keys)
 
-    def deliver_due(self, limit: int = 100) -> int:
-        with self._sessions() as session:
-            ids = repo.due_ids(session, self._clock.now(), limit)
-        return self.deliver(ids)
+    # ------------------------------------------------------------ delivering
 
-    def _deliver_one(self, message_id: int) -> bool:
+    def deliver_due(self, limit: int = 50) -> int:
+        """The sweep: claim what is due and held by nobody (first tries after a
+        failure, rows whose claimer died) and hand it to the dispatcher."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            row = repo.claim(session, message_id, now, LEASE)
-            if row is None:
-                return False
-            method, payload, attempts = row.method, dict(row.payload), row.attempts
+            keys = repo.claim_due(session, now, self.owner, LEASE, limit)
+        self.dispatch(keys)
+        return len(keys)
+
+    def deliver(self, keys: list[str]) -> int:
+        """Deliver the rows among ``keys`` that this process holds; rows another
+        thread of this process is sending now are left to it."""
+        with self._lock:
+            mine = [k for k in dict.fromkeys(keys) if k not in self._inflight]
+            self._inflight.update(mine)
+        delivered = 0
         try:
-            result = self._send(method, payload)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
-            give_up = attempts >= MAX_ATTEMPTS
-            log.warning("outbox %s (%s) attempt %d failed: %s", message_id, method, attempts, exc)
-            with self._sessions.begin() as session:
-                repo.retry_later(session, message_id, self._clock.now() + backoff(attempts),
-                                 f"{type(exc).__name__}: {exc}", give_up)
-            return False
-        with self._sessions.begin() as session:
-            repo.delivered(session, message_id, self._clock.now(), result)
-        return True
+            todo = mine
+            for _round in range(5):
+                if not todo:
+                    break
+                done, again = self._deliver_batch(todo)
+                delivered += done
+                todo = again
+        finally:
+            with self._lock:
+                self._inflight.difference_update(mine)
+        return delivered
 
-    # ------------------------------------------------------------------ sending
+    def _deliver_batch(self, keys: list[str]) -> tuple[int, list[str]]:
+        jobs = self._render(keys)
+        started = time.monotonic()
+        results: list[repo.Result] = []
+        again: list[str] = []
+        delivered = 0
+        for job in jobs:
+            results.append(self._send(job))
+            if time.monotonic() - started > RECORD_AFTER:  # slow Slack: do not sit on finished rows
+                again += self._record(results)
+                delivered += sum(1 for r in results if r.ok)
+                results, started = [], time.monotonic()
+        again += self._record(results)
+        delivered += sum(1 for r in results if r.ok)
+        return delivered, again
 
-    def _send(self, method: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-        if method == SYNC_STATUS:
-            return self._sync_status(int(payload["request_id"]))
-        if method == SYNC_OFFER:
-            return self._sync_offer(int(payload["offer_id"]))
-        if method == DM:
-            with self._sessions() as session:
-                person = session.get(Person, int(payload["person_id"]))
-                user = person.slack_user_id if person else None
-            if not user:
-                raise LookupError(f"person {payload['person_id']} has no Slack user id")
-            ref = self._notifier.dm(user, payload["text"], payload.get("blocks"))
-            return {"channel": ref.channel, "ts": ref.ts}
-        if method == GROUP_DM:
-            with self._sessions() as session:
-                users = [getattr(session.get(Person, int(pid)), "slack_user_id", None)
-                         for pid in payload["person_ids"]]
-            if not all(users):
-                raise LookupError(f"people {payload['person_ids']} lack a Slack user id")
-            ref = self._notifier.dm_group(users, payload["text"], payload.get("blocks"))
-            return {"channel": ref.channel, "ts": ref.ts}
-        if method in self._renderers:
-            return self._renderers[method](payload)
-        if method == POST:
-            ref = self._notifier.post(payload["channel"], payload["text"], payload.get("blocks"))
-            return {"channel": ref.channel, "ts": ref.ts}
-        raise ValueError(f"unknown outbox method {method!r}")
-
-    def _sync_status(self, request_id: int) -> dict[str, Any]:
-        now = self._clock.now()
+    def _render(self, keys: list[str]) -> list[_Job]:
+        jobs: list[_Job] = []
         with self._sessions() as session:
-            snap = load_snapshot(session, request_id)
-            request = session.get(Request, request_id)
-            existing = (request.status_channel, request.status_ts)
-        text, blocks = status_message(snap, snap.requester.lang, self._tz, now)
-        return self._upsert(existing, snap.requester.slack_user_id, text, blocks,
-                            lambda ref: self._store_status_ref(request_id, ref))
+            rows = repo.owned(session, keys, self.owner)
+            people: dict[int, str | None] = {}
+            for row in rows:
+                job = _Job(row.key, row.rev, None, None, row.channel, row.ts, row.doubt, row.created_at,
+                           dict(row.payload), row.kind)
+                kind = self._kinds.get(row.kind)
+                try:
+                    if kind is None:
+                        raise LookupError(f"unknown outbox kind {row.kind!r}")
+                    job.rendered = kind.render(session, job.payload)
+                    if job.rendered is not None and not isinstance(job.rendered.to, ToChannel):
+                        ids = [job.rendered.to.person_id] if isinstance(job.rendered.to, ToPerson) \
+                            else list(job.rendered.to.person_ids)
+                        job.user_ids = [self._slack_id(session, pid, people) or "" for pid in ids]
+                except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
+                    log.exception("outbox %s: rendering failed", row.key)
+                    job.error = f"render: {type(exc).__name__}"
+                jobs.append(job)
+        return jobs
 
-    def _sync_offer(self, offer_id: int) -> dict[str, Any]:
+    @staticmethod
+    def _slack_id(session: Session, person_id: int, cache: dict[int, str | None]) -> str | None:
+        if person_id not in cache:
+            person = session.get(Person, person_id)
+            cache[person_id] = person.slack_user_id if person is not None and person.active else None
+        return cache[person_id]
+
+    def _send(self, job: _Job) -> repo.Result:
         now = self._clock.now()
+        if job.error:
+            return repo.Result(job.row_key, job.rev, False, error=job.error, retry_at=now + backoff(3))
+        rendered = job.rendered
+        if rendered is None:  # nothing to say any more (e.g. the thing it was about is gone)
+            return repo.Result(job.row_key, job.rev, True, channel=job.channel, ts=job.ts)
+        if job.user_ids is not None and not all(job.user_ids):
+            missing = [pid for pid, uid in zip(self._person_ids(rendered.to), job.user_ids, strict=True)
+                       if not uid]
+            return repo.Result(job.row_key, job.rev, False, error="unreachable: no Slack user", skipped=True,
+                               extra={"unreachable": missing, "why": "no_slack_user"})
+        try:
+            ref = self._post_or_update(job, rendered)
+        except SlackFailure as exc:
+            return self._failed(job, exc, now)
+        return repo.Result(job.row_key, job.rev, True, channel=ref.channel, ts=ref.ts)
+
+    @staticmethod
+    def _person_ids(to: Target) -> list[int]:
+        if isinstance(to, ToPerson):
+            return [to.person_id]
+        if isinstance(to, ToPeople):
+            return list(to.person_ids)
+        return []
+
+    def _post_or_update(self, job: _Job, rendered: Rendered) -> MessageRef:
+        if job.channel and job.ts:
+            ref = MessageRef(job.channel, job.ts)
+            self._notifier.update(ref, rendered.text, rendered.blocks)
+            return ref
+        channel = rendered.to.channel if isinstance(rendered.to, ToChannel) else \
+            self._notifier.open_dm(job.user_ids or [])
+        if job.doubt:  # an earlier attempt may have posted it: find it instead of posting again
+            found = self._notifier.find_posted(channel, job.row_key, job.created_at.timestamp() - 60)
+            if found is not None:
+                log.info("outbox %s: found the message an earlier attempt posted", job.row_key)
+                self._notifier.update(found, rendered.text, rendered.blocks)
+                return found
+        return self._notifier.post(channel, rendered.text, rendered.blocks, key=job.row_key)
+
+    def _failed(self, job: _Job, exc: SlackFailure, now: datetime) -> repo.Result:
+        if exc.kind is FailureKind.PERMANENT:
+            log.warning("outbox %s: Slack refused it for good (%s)", job.row_key, exc.error)
+            recipient = exc.error in RECIPIENT_ERRORS
+            unreachable = self._person_ids(job.rendered.to) if recipient and job.rendered else []
+            return repo.Result(job.row_key, job.rev, False, error=exc.error, give_up=True,
+                               skipped=recipient, extra={"unreachable": unreachable, "why": exc.error})
+        log.warning("outbox %s: %s; retried later", job.row_key, exc)
+        return repo.Result(job.row_key, job.rev, False, error=f"{exc.kind.value}: {exc.error}",
+                           doubt=exc.kind is FailureKind.UNKNOWN,
+                           retry_at=now + timedelta(seconds=exc.retry_after) if exc.retry_after else None)
+
+    def _record(self, results: list[repo.Result]) -> list[str]:
+        if not results:
+            return []
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            rows = {r.key: r for r in repo.owned(session, [x.key for x in results], self.owner)}
+            for result in results:
+                row = rows.get(result.key)
+                if row is None:
+                    continue
+                if not result.ok and not result.give_up and not result.skipped:
+                    if row.attempts + 1 >= MAX_ATTEMPTS:
+                        result.give_up = True
+                    elif result.retry_at is None:  # Slack's Retry-After, when it gave one, is kept
+                        result.retry_at = now + backoff(row.attempts + 1)
+                if result.ok and result.ts and not (row.ts == result.ts and row.channel == result.channel):
+                    kind = self._kinds.get(row.kind)
+                    if kind is not None and kind.on_posted is not None:
+                        ref = MessageRef(result.channel or "", result.ts)
+                        kind.on_posted(session, dict(row.payload), ref)
+                for person_id in result.extra.get("unreachable", []):
+                    for hook in self._unreachable:
+                        hook(session, person_id, str(result.extra.get("why")), now)
+            return repo.record(session, results, self.owner, now)
+
+    # ------------------------------------------------------------ renderers
+
+    @staticmethod
+    def _render_dm(_s: Session, payload: dict[str, Any]) -> Rendered:
+        return Rendered(ToPerson(int(payload["person_id"])), payload["text"], payload.get("blocks"))
+
+    @staticmethod
+    def _render_group_dm(_s: Session, payload: dict[str, Any]) -> Rendered:
+        return Rendered(ToPeople(tuple(int(p) for p in payload["person_ids"])), payload["text"],
+                        payload.get("blocks"))
+
+    @staticmethod
+    def _render_post(_s: Session, payload: dict[str, Any]) -> Rendered:
+        return Rendered(ToChannel(payload["channel"]), payload["text"], payload.get("blocks"))
+
+    def release(self, keys: list[str]) -> None:
+        """Give claims back without sending (shutdown): another process's sweep takes them."""
+        with self._sessions.begin() as session:
+            repo.release(session, keys, self.owner)
+
+    def message_ref(self, key: str) -> MessageRef | None:
         with self._sessions() as session:
-            offer = session.get(Offer, offer_id)
-            if offer is None:
-                raise LookupError(f"offer {offer_id} not found")
-            snap = load_snapshot(session, offer.request_id)
-            existing = (offer.message_channel, offer.message_ts)
-        offer_snap = next(o for o in snap.offers if o.id == offer_id)
-        text, blocks = offer_message(snap, offer_snap, offer_snap.person.lang, self._tz, now)
-        return self._upsert(existing, offer_snap.person.slack_user_id, text, blocks,
-                            lambda ref: self._store_offer_ref(offer_id, ref))
+            found = repo.message_ref(session, key)
+        return MessageRef(*found) if found else None
 
-    def _upsert(self, existing: tuple[str | None, str | None], user: str | None, text: str,
-                blocks: list[dict[str, Any]], store) -> dict[str, Any]:
-        channel, ts = existing
-        if channel and ts:
-            self._notifier.update(MessageRef(channel, ts), text, blocks)
-            return {"channel": channel, "ts": ts, "updated": True}
-        if not user:
-            raise LookupError("recipient has no Slack user id")
-        ref = self._notifier.dm(user, text, blocks)
-        store(ref)
-        return {"channel": ref.channel, "ts": ref.ts, "updated": False}
 
-    def _store_status_ref(self, request_id: int, ref: MessageRef) -> None:
-        with self._sessions.begin() as session:
-            request = session.get(Request, request_id)
-            request.status_channel, request.status_ts = ref.channel, ref.ts
+class InlineDispatcher:
+    """Deliver in the calling thread (tests, the sandbox, one-shot commands)."""
 
-    def _store_offer_ref(self, offer_id: int, ref: MessageRef) -> None:
-        with self._sessions.begin() as session:
-            offer = session.get(Offer, offer_id)
-            offer.message_channel, offer.message_ts = ref.channel, ref.ts
+    def __init__(self, outbox: OutboxService) -> None:
+        self._outbox = outbox
+
+    def __call__(self, keys: list[str]) -> None:
+        self._outbox.deliver(keys)

@@ -1,4 +1,6 @@
-"""Who is talking to the bot: map a Slack user to a person in the directory."""
+"""Who is talking to the bot: map a Slack user to a person in the directory, from
+the process's copy of the directory (``DirectoryCache``) — no query and no Slack
+call on the path of an ack."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.domain.language import Lang
-from bot.domain.roles import DEFAULT_AREAS, Role, in_force
+from bot.domain.roles import Role, in_force
+from bot.services.directory_cache import DirectoryCache, PersonRecord, bump
 from storage.repositories import directory as repo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -38,43 +41,52 @@ class Actor:
         return any(r.role is role and (area is None or r.area == area) for r in self.roles)
 
 
+def actor_of(person: PersonRecord, slack_user_id: str, today: date, area: str | None = None) -> Actor | None:
+    if not person.active:
+        return None
+    roles = tuple(HeldRole(h.role, h.area) for h in person.roles if in_force(h.valid_from, h.valid_to, today))
+    return Actor(person_id=person.id, slack_user_id=slack_user_id, name=person.name, lang=person.lang,
+                 area=person.area if area is None else area,
+                 roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))))
+
+
 class PeopleService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, cache: DirectoryCache,
                  tz: ZoneInfo = OSLO) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._cache = cache
         self._tz = tz  # role date ranges are local dates
 
-    def identify(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> Actor | None:
-        """The active person behind a Slack user id, or None.
+    def today(self) -> date:
+        return self._clock.now().astimezone(self._tz).date()
 
-        A person listed in the directory by e-mail only is linked to their Slack
-        id the first time they use the bot (``email_of`` asks Slack; it is only
-        called when the id is unknown).
-        """
-        today = self._clock.now().astimezone(self._tz).date()
-        with self._sessions() as session:
-            person = repo.person_by_slack_id(session, slack_user_id)
-            if person is not None:
-                return _actor(person, slack_user_id, today)
-        if not self._link_by_email(slack_user_id, email_of):
-            return None
-        with self._sessions() as session:
-            return _actor(repo.person_by_slack_id(session, slack_user_id), slack_user_id, today)
+    def identify(self, slack_user_id: str) -> Actor | None:
+        """The active person behind a Slack user id, or None."""
+        person = self._cache.view().by_slack_id(slack_user_id)
+        return actor_of(person, slack_user_id, self.today()) if person is not None else None
 
-    def _link_by_email(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> bool:
-        """Only for a Slack id we have never seen: one Slack lookup, and one write
-        when the e-mail matches a directory entry without a Slack id."""
+    def name_of(self, person_id: int) -> str:
+        person = self._cache.view().person(person_id)
+        return person.name if person is not None else f"#{person_id}"
+
+    def link_by_email(self, slack_user_id: str, email_of: Callable[[str], str | None]) -> Actor | None:
+        """A person listed by e-mail only, linked to the Slack account with that
+        e-mail (``email_of`` asks Slack). Only for a Slack id we do not know."""
+        if self._cache.view().by_slack_id(slack_user_id) is not None:
+            return self.identify(slack_user_id)
         email = email_of(slack_user_id)
         if not email:
-            return False
+            return None
         with self._sessions.begin() as session:
             person = repo.person_by_email(session, email)
             if person is None or person.slack_user_id is not None:
-                return False  # unknown, or that e-mail belongs to another Slack account
+                return None  # unknown, or that e-mail belongs to another Slack account
             person.slack_user_id = slack_user_id
             person.updated_at = self._clock.now()
-            return True
+            bump(session)
+        self._cache.invalidate()
+        return self.identify(slack_user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,49 +97,27 @@ class Supervisor:
     area: str | None
 
 
-def _actor(person, slack_user_id: str, today: date) -> Actor | None:
-    if person is None or not person.active:
-        return None
-    roles = tuple(
-        HeldRole(Role(r.role), r.area_code)
-        for r in person.roles
-        if in_force(r.valid_from, r.valid_to, today)
-    )
-    return Actor(
-        person_id=person.id,
-        slack_user_id=slack_user_id,
-        name=person.name,
-        lang=Lang.parse(person.language),
-        area=person.area_code,
-        roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))),
-    )
-
-
-
 class DirectoryReader:
     """Lists the forms need: areas and who can be picked as a supervisor."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 tz: ZoneInfo = OSLO) -> None:
-        self._sessions = sessions
+    def __init__(self, cache: DirectoryCache, clock: Clock, tz: ZoneInfo = OSLO) -> None:
+        self._cache = cache
         self._clock = clock
         self._tz = tz  # role date ranges are local dates
 
     def areas(self) -> list[str]:
         """The directory's areas; A, B and C before a directory is loaded."""
-        with self._sessions() as session:
-            return repo.area_codes(session) or list(DEFAULT_AREAS)
+        return list(self._cache.view().areas)
 
     def supervisors(self) -> list[Supervisor]:
         """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""
         today = self._clock.now().astimezone(self._tz).date()
-        wanted = (Role.IFK, Role.BFK, Role.IFR)
-        out: dict[int, Supervisor] = {}
-        with self._sessions() as session:
-            for person, role in repo.people_with_roles(session, [r.value for r in wanted]):
-                if person.id in out or not person.active:
-                    continue
-                if in_force(role.valid_from, role.valid_to, today):
-                    out[person.id] = Supervisor(person.id, person.name, Role(role.role), role.area_code)
         order = {Role.IFK: 0, Role.BFK: 1, Role.IFR: 2}
+        out: dict[int, Supervisor] = {}
+        for person in self._cache.view().with_roles(order):
+            if not person.active:
+                continue
+            for role, area in person.roles_on(today):
+                if role in order and person.id not in out:
+                    out[person.id] = Supervisor(person.id, person.name, role, area)
         return sorted(out.values(), key=lambda s: (order[s.role], s.area or "", s.name))

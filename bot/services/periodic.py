@@ -34,7 +34,7 @@ class PeriodicJob:
     #: The period a local day belongs to ("2026-W48", "2026-11").
     period: Callable[[date], str]
     #: Runs in the claiming transaction for the period; returns queued outbox ids.
-    job: Callable[[Session, datetime, str], list[int]]
+    job: Callable[[Session, datetime, str], list[str]]
 
 
 def run_periodic(sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
@@ -43,7 +43,7 @@ def run_periodic(sessions: sessionmaker[Session], clock: Clock, calendar: Workin
     with sessions.begin() as s:
         if timers.next_due(s, spec.key) is None:
             timers.arm(s, key=spec.key, kind=spec.key, due_at=spec.next_at(now, False), now=now)
-    with sessions.begin() as s:
+    with delivery.unit_of_work() as (s, _now, queued):
         due_at = timers.next_due(s, spec.key)
         if due_at is None or due_at > now:
             return False
@@ -55,9 +55,8 @@ def run_periodic(sessions: sessionmaker[Session], clock: Clock, calendar: Workin
             log.info("%s: the occurrence of %s was missed, next at %s", spec.key, period,
                      following.isoformat())
             return False
-        queued = spec.job(s, now, period)
+        queued += spec.job(s, now, period)
     log.info("%s ran for %s (%d messages), next at %s", spec.key, period, len(queued), following.isoformat())
-    delivery.deliver(queued)
     return True
 
 

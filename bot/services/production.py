@@ -18,8 +18,8 @@ Tuesday.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -143,12 +143,8 @@ class ProductionService:
         self._calendar = calendar
         self._delivery = delivery
 
-    @contextmanager
-    def _step(self) -> Iterator[tuple[Session, datetime, list[int]]]:
-        queued: list[int] = []
-        with self._sessions.begin() as s:
-            yield s, self._clock.now(), queued
-        self._delivery.deliver(queued)
+    def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
+        return self._delivery.unit_of_work()
 
     def today(self) -> date:
         return self._calendar.local_date(self._clock.now())
@@ -321,9 +317,9 @@ class ProductionService:
             ran += run_periodic(self._sessions, self._clock, self._calendar, self._delivery, spec)
         return ran
 
-    def queue_friday_reminders(self, s: Session, now: datetime, week: str) -> list[int]:
+    def queue_friday_reminders(self, s: Session, now: datetime, week: str) -> list[str]:
         """DM every coordinator who has logged nothing and asked no exemption this week."""
-        queued: list[int] = []
+        queued: list[str] = []
         today = self._calendar.local_date(now)
         for person, _role, _area in coordinators(s, today):
             if week_status(s, person.id, week).outcome != "missed":
@@ -338,12 +334,12 @@ class ProductionService:
                 continue
         return queued
 
-    def queue_monday_reports(self, s: Session, now: datetime, week: str) -> list[int]:
+    def queue_monday_reports(self, s: Session, now: datetime, week: str) -> list[str]:
         """Last week's attainment: each area leader for their coordinator(s), the IFRs for all."""
         last = iso_week(week_monday(week) - timedelta(days=7))
         rows = attainment(s, last)
         today = self._calendar.local_date(now)
-        queued: list[int] = []
+        queued: list[str] = []
 
         def send(person: Person, mine: list[Attainment]) -> None:
             if not mine:

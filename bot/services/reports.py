@@ -100,11 +100,11 @@ class ReportService:
         spec = PeriodicJob(MONTHLY_KEY, monthly_next(self._calendar), month_of, self.queue_monthly_report)
         return int(run_periodic(self._sessions, self._clock, self._calendar, self._delivery, spec))
 
-    def queue_monthly_report(self, s: Session, now: datetime, month: str) -> list[int]:
+    def queue_monthly_report(self, s: Session, now: datetime, month: str) -> list[str]:
         today = self._calendar.local_date(now)
         start, end = previous_month(today)
         report = load_report(s, self._calendar, start, end)
-        queued: list[int] = []
+        queued: list[str] = []
 
         def queue(send, key: str) -> None:
             try:

@@ -161,10 +161,10 @@ class TrainingService:
         spec = PeriodicJob(MONTHLY_KEY, monthly_next(self._calendar), month_of, self.queue_trinn1_reminders)
         return int(run_periodic(self._sessions, self._clock, self._calendar, self._delivery, spec))
 
-    def queue_trinn1_reminders(self, s: Session, now: datetime, month: str) -> list[int]:
+    def queue_trinn1_reminders(self, s: Session, now: datetime, month: str) -> list[str]:
         """Each caseworker without Trinn 1 is reminded; each area's IFK gets the list."""
         today = self._calendar.local_date(now)
-        queued: list[int] = []
+        queued: list[str] = []
 
         def queue_dm(person: Person, text: str, key: str) -> None:
             try:

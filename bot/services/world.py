@@ -1,78 +1,108 @@
-"""Load the router's ``World`` from storage in one read."""
+"""Load what a lifecycle step may look at (``StepWorld``): the directory from the
+process's cache, and from the database only what changes by the minute —
+statuses and workloads (one statement), absences and substitutes on today by
+person (two, on indexes). Read in its own short transaction, before the write
+transaction of the step, so routing never runs inside SQLite's write lock."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.requests import AvailabilityStatus
+from bot.calendar import WorkingCalendar
+from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
-from bot.routing_types import (
-    AbsenceInfo,
-    PersonInfo,
-    RoleHolding,
-    StatusInfo,
-    SubstituteInfo,
-    WorkingHours,
-    World,
-)
-from storage.models import Person, RoleAssignment
+from bot.lifecycle.model import StepWorld, Timeout
+from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
+from bot.services.directory_cache import DirectoryView, PersonRecord
+from bot.settings import CoreSettings
 from storage.repositories import availability as avail_repo
 from storage.repositories import requests as req_repo
 
-#: Roles the router may put in a chain, and the leaders it may need to exclude.
-ROUTING_ROLES = (Role.IFK.value, Role.BFK.value, Role.IFR.value)
+#: Roles the router may put in a chain.
+ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
 
 
-def load_world(session: Session, now: datetime, hours: WorkingHours) -> World:
-    """Only the people who can appear in a chain are loaded (coordinators and
-    advisers), so the cost does not grow with the number of caseworkers."""
-    today = now.astimezone(ZoneInfo(hours.tz)).date()
-    person_ids = set(session.scalars(
-        select(RoleAssignment.person_id).where(RoleAssignment.role.in_(ROUTING_ROLES))
-    ))
-    people: dict[int, PersonInfo] = {}
-    if person_ids:
-        for person in session.scalars(select(Person).where(Person.id.in_(person_ids))):
-            people[person.id] = person_info(person)
-    statuses = {
-        s.person_id: StatusInfo(AvailabilityStatus(s.status), s.until)
-        for s in avail_repo.statuses(session) if s.person_id in people
-    }
-    absences: dict[int, tuple[AbsenceInfo, ...]] = {}
-    for a in avail_repo.absences_covering(session, today):
-        absences[a.person_id] = absences.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
-    subs = tuple(
-        SubstituteInfo(s.absent_person_id, s.substitute_person_id, s.starts_on, s.ends_on)
-        for s in avail_repo.substitutes_covering(session, today)
-    )
-    for sub in subs:  # a substitute may be a caseworker: load them too
-        if sub.substitute_person_id not in people:
-            person = session.get(Person, sub.substitute_person_id)
-            if person is not None:
-                people[person.id] = person_info(person)
-    return World(
-        people=people,
-        statuses=statuses,
-        absences=absences,
-        substitutes=subs,
-        open_assignments=req_repo.open_assignment_counts(session, people),
-        last_assigned=req_repo.last_assigned(session, people),
-        hours=hours,
-    )
+def person_info(p: PersonRecord) -> PersonInfo:
+    return PersonInfo(id=p.id, name=p.name, area=p.area, unit_id=p.unit_id, roles=p.roles, active=p.active,
+                      reachable=bool(p.slack_user_id))
 
 
-def person_info(person: Person) -> PersonInfo:
-    return PersonInfo(
-        id=person.id,
-        name=person.name,
-        area=person.area_code,
-        unit_id=person.unit_id,
-        roles=tuple(
-            RoleHolding(Role(r.role), r.area_code, r.valid_from, r.valid_to) for r in person.roles
-        ),
-        active=person.active,
-    )
+def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
+    return {t: Timeout(float(settings.offer_timeout(t.value)), t is not RequestType.LIVE)
+            for t in (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)}
+
+
+def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar) -> World:
+    today = calendar.local_date(now)
+    people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
+    ids = list(people)
+    subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
+                 for x in avail_repo.substitutes_standing_in(s, ids, today))
+    for sub in subs:  # a substitute may be a caseworker: they count too
+        found = view.person(sub.substitute_person_id)
+        if sub.substitute_person_id not in people and found is not None:
+            people[found.id] = person_info(found)
+    statuses: dict[int, StatusInfo] = {}
+    loads: dict[int, int] = {}
+    last: dict[int, datetime] = {}
+    for row in req_repo.status_and_load(s, list(people)):
+        if row.status is not None:
+            statuses[row.person_id] = StatusInfo(AvailabilityStatus(row.status), row.until)
+        if row.open_count:
+            loads[row.person_id] = row.open_count
+        if row.last_accepted is not None:
+            last[row.person_id] = row.last_accepted
+    return World(people=people, statuses=statuses, absences=_absences(s, list(people), today),
+                 substitutes=subs, open_assignments=loads, last_assigned=last, hours=calendar.hours)
+
+
+def _absences(s: Session, ids: Iterable[int], today: date) -> dict[int, tuple[AbsenceInfo, ...]]:
+    out: dict[int, tuple[AbsenceInfo, ...]] = {}
+    for a in avail_repo.absences_from(s, list(ids), today):
+        out[a.person_id] = out.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
+    return out
+
+
+def leaders(view: DirectoryView, today: date) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Who hears of an exhausted chain: each area's leaders; with none, the
+    fagsjef, and with no fagsjef the admins."""
+    by_area: dict[str, tuple[int, ...]] = {}
+    for area in view.areas:
+        by_area[area] = tuple(p.id for p in view.holders(Role.AREA_LEADER, today, area))
+    fallback = tuple(p.id for p in view.holders(Role.FAGSJEF, today)) or \
+        tuple(p.id for p in view.holders(Role.ADMIN, today))
+    return by_area, fallback
+
+
+def load_step_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar,
+                    settings: CoreSettings) -> StepWorld:
+    by_area, fallback = leaders(view, calendar.local_date(now))
+    return StepWorld(routing=load_routing_world(s, view, now, calendar), calendar=calendar,
+                     timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
+                     external_support=tuple(settings.external_support_lines))
+
+
+def quiet_world(view: DirectoryView, now: datetime, calendar: WorkingCalendar,
+                settings: CoreSettings) -> StepWorld:
+    """For steps that never route (accept, cancel, the follow-ups): no database reads."""
+    by_area, fallback = leaders(view, calendar.local_date(now))
+    return StepWorld(routing=World(people={}, hours=calendar.hours), calendar=calendar,
+                     timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
+                     external_support=tuple(settings.external_support_lines))
+
+
+def own_leaders(view: DirectoryView, person_id: int, today: date) -> frozenset[int]:
+    """The area leader of the person's area and the unit leader of their unit,
+    on ``today``: support conversations never reach them (SPEC §7)."""
+    person = view.person(person_id)
+    if person is None:
+        return frozenset()
+    area = view.area_of(person)
+    out = {p.id for p in view.holders(Role.AREA_LEADER, today, area)} if area else set()
+    if person.unit_id is not None:
+        out |= {p.id for p in view.holders(Role.UNIT_LEADER, today) if p.unit_id == person.unit_id}
+    out.discard(person_id)
+    return frozenset(out)

@@ -1,8 +1,10 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from storage.models.app_state import AppState
 from storage.models.audit import AuditEvent, AuditImmutableError
 from storage.models.availability import Absence, AvailabilityStatus, Substitute
 from storage.models.base import Base
+from storage.models.decisions import Decision
 from storage.models.directory import Area, Person, RoleAssignment, Unit
 from storage.models.issues import LineIssue
 from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
@@ -15,11 +17,13 @@ from storage.models.training import GroupSession, GroupSignup, TrainingRecord
 
 __all__ = [
     "Absence",
+    "AppState",
     "Area",
     "AuditEvent",
     "AuditImmutableError",
     "AvailabilityStatus",
     "Base",
+    "Decision",
     "Exemption",
     "GroupSession",
     "GroupSignup",

@@ -46,6 +46,8 @@ class Request(Base):
     chain: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
     cursor: Mapped[int] = mapped_column(Integer, default=0)
     widened: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Bumped by every lifecycle step; a step writes only if nothing moved since it read.
+    version: Mapped[int] = mapped_column(Integer, default=0)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     status_channel: Mapped[str | None] = mapped_column(String(32))
     status_ts: Mapped[str | None] = mapped_column(String(32))
@@ -54,6 +56,8 @@ class Request(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
     offers: Mapped[list[Offer]] = relationship(
         back_populates="request",

@@ -25,6 +25,9 @@ class Timer(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|fired|cancelled
+    #: After this moment the timer means nothing any more (a reminder of an hour
+    #: that has begun): the sweep drops it instead of firing it late.
+    stale_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|fired|cancelled|dropped
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

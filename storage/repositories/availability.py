@@ -30,9 +30,29 @@ def absences_covering(session: Session, day: date) -> list[Absence]:
     return list(session.scalars(select(Absence).where(Absence.starts_on <= day, Absence.ends_on >= day)))
 
 
+def absences_from(session: Session, person_ids: list[int], day: date) -> list[Absence]:
+    """These people's absences not over by ``day`` (on the (person, ends_on) index;
+    later periods are included so back-to-back periods can be joined)."""
+    if not person_ids:
+        return []
+    return list(session.scalars(
+        select(Absence).where(Absence.person_id.in_(person_ids), Absence.ends_on >= day)
+    ))
+
+
 def substitutes_covering(session: Session, day: date) -> list[Substitute]:
     return list(session.scalars(
         select(Substitute).where(Substitute.starts_on <= day, Substitute.ends_on >= day)
+    ))
+
+
+def substitutes_standing_in(session: Session, absent_ids: list[int], day: date) -> list[Substitute]:
+    """Designations on ``day`` for any of ``absent_ids`` (on the (absent, ends_on) index)."""
+    if not absent_ids:
+        return []
+    return list(session.scalars(
+        select(Substitute).where(Substitute.absent_person_id.in_(absent_ids), Substitute.ends_on >= day,
+                                 Substitute.starts_on <= day)
     ))
 
 

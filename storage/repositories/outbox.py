@@ -1,57 +1,256 @@
-"""SQL for the outbox of Slack messages."""
+"""SQL for the outbox of Slack messages (``storage.models.OutboxMessage``).
+
+Queuing is buffered on the session and written by one multi-row upsert when the
+session commits (``before_commit``), so a step that queues several messages
+costs one statement, and no code path can queue a message and forget to write
+it. The row is claimed for the queuing process in the same statement (when no
+one else holds it), so delivering it right after the commit needs no claim of
+its own: one write transaction records the result.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, case, event, false, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage
 
+#: How a queued row meets an existing row with the same key:
+#: ``sync``: bump the revision (the message is re-rendered from current state);
+#: ``replace``: new payload and revision (a static message replaced in place);
+#: ``once``: nothing (a notice queued twice is sent once).
+Mode = Literal["sync", "replace", "once"]
 
-def enqueue(session: Session, method: str, payload: dict[str, Any], now: datetime,
-            dedupe_key: str | None = None) -> int:
-    row = OutboxMessage(method=method, payload=payload, dedupe_key=dedupe_key, state="pending",
-                        attempts=0, next_attempt_at=now, created_at=now)
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def claim(session: Session, message_id: int, now: datetime, lease: timedelta) -> OutboxMessage | None:
-    """Take a due message for ``lease``; None when it is not due or someone else has it."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state == "pending",
-               OutboxMessage.next_attempt_at <= now)
-        .values(next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return None
-    return session.get(OutboxMessage, message_id, populate_existing=True)
+_BUFFER = "ifn_outbox_buffer"
+_CLAIM = "ifn_outbox_claim"
 
 
-def delivered(session: Session, message_id: int, now: datetime, result: dict[str, Any] | None) -> None:
-    session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(state="delivered", delivered_at=now, result=result, last_error=None)
-        .execution_options(synchronize_session=False)
-    )
+@dataclass(frozen=True, slots=True)
+class Queued:
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    now: datetime
+    mode: Mode = "sync"
+    decision_key: str | None = None
 
 
-def retry_later(session: Session, message_id: int, next_at: datetime, error: str, give_up: bool) -> None:
-    session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(next_attempt_at=next_at, last_error=error[:2000], state="failed" if give_up else "pending")
-        .execution_options(synchronize_session=False)
-    )
+@dataclass(frozen=True, slots=True)
+class Claim:
+    owner: str
+    lease: timedelta
 
 
-def due_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
+@dataclass(slots=True)
+class Result:
+    """What one delivery attempt of one row found out."""
+
+    key: str
+    rev: int
+    ok: bool
+    channel: str | None = None
+    ts: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+    give_up: bool = False
+    skipped: bool = False
+    doubt: bool = False  # the call may have taken effect (timeout): look before posting again
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def set_claim(session: Session, owner: str, lease: timedelta) -> None:
+    """Rows this session queues are claimed for ``owner`` (when free) on commit."""
+    session.info[_CLAIM] = Claim(owner, lease)
+
+
+def enqueue(session: Session, item: Queued) -> str:
+    """Buffer ``item``; it is written when the session commits. Returns its key."""
+    session.info.setdefault(_BUFFER, []).append(item)
+    return item.key
+
+
+def queued_keys(session: Session) -> list[str]:
+    return [q.key for q in session.info.get(_BUFFER, [])]
+
+
+def _insert_for(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
+
+
+def flush_buffer(session: Session) -> None:
+    """Write the buffered rows: one upsert per mode (usually one statement)."""
+    buffer: list[Queued] = session.info.pop(_BUFFER, [])
+    if not buffer:
+        return
+    claim: Claim | None = session.info.get(_CLAIM)
+    merged: dict[str, Queued] = {}
+    for item in buffer:  # the same key twice in one statement is refused by PostgreSQL
+        earlier = merged.get(item.key)
+        keeps_earlier = item.mode == "once" or (item.mode == "sync" and earlier is not None
+                                                and earlier.mode == "replace")
+        if earlier is None or not keeps_earlier:
+            merged[item.key] = item
+    by_mode: dict[str, list[Queued]] = {}
+    for item in merged.values():
+        by_mode.setdefault(item.mode, []).append(item)
+    for mode, items in by_mode.items():
+        _upsert(session, mode, items, claim)
+
+
+def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | None) -> None:
+    now = items[0].now
+    owner = claim.owner if claim else None
+    lease_until = now + claim.lease if claim else None
+    rows = [{
+        "key": q.key, "kind": q.kind, "payload": q.payload, "decision_key": q.decision_key,
+        "rev": 1, "done_rev": 0, "state": "pending", "owner": owner, "lease_until": lease_until,
+        "tries": 1 if claim else 0, "doubt": False, "attempts": 0, "next_attempt_at": q.now,
+        "created_at": q.now,
+    } for q in items]
+    stmt = _insert_for(session).values(rows)
+    if mode == "once":
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+        return
+    table = OutboxMessage.__table__
+    free = or_(table.c.lease_until.is_(None), table.c.lease_until < now)
+    take = and_(free, true() if claim else false())
+    values: dict[str, Any] = {
+        "rev": table.c.rev + 1,
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        # Taking over a claim that was never settled: the claimer may have posted.
+        "doubt": or_(table.c.doubt, and_(take, table.c.tries > 0, table.c.ts.is_(None))),
+        "owner": case((take, owner), else_=table.c.owner),
+        "lease_until": case((take, lease_until), else_=table.c.lease_until),
+        "tries": case((take, table.c.tries + 1), else_=table.c.tries),
+    }
+    if mode == "replace":
+        values["payload"] = stmt.excluded.payload
+        values["decision_key"] = stmt.excluded.decision_key
+    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_buffer_before_commit(session: Session) -> None:
+    flush_buffer(session)
+
+
+# ------------------------------------------------------------------ delivering
+
+
+def owned(session: Session, keys: Sequence[str], owner: str) -> list[OutboxMessage]:
+    """The rows among ``keys`` that ``owner`` holds and that still need delivering."""
+    if not keys:
+        return []
     return list(session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage).where(OutboxMessage.key.in_(list(keys)), OutboxMessage.owner == owner,
+                                    OutboxMessage.state == "pending")
+        .execution_options(populate_existing=True)
     ))
+
+
+def claim_due(session: Session, now: datetime, owner: str, lease: timedelta, limit: int = 50) -> list[str]:
+    """Claim pending rows that are due and held by nobody (or by a claimer whose
+    lease ran out): the sweep's way in. Returns the claimed keys."""
+    table = OutboxMessage.__table__
+    due = list(session.scalars(
+        select(OutboxMessage.key).where(
+            OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+        .order_by(OutboxMessage.next_attempt_at).limit(limit)
+    ))
+    if not due:
+        return []
+    result = session.execute(
+        update(table)
+        .where(table.c.key.in_(due), table.c.state == "pending",
+               or_(table.c.lease_until.is_(None), table.c.lease_until < now))
+        .values(owner=owner, lease_until=now + lease, tries=table.c.tries + 1,
+                doubt=or_(table.c.doubt, and_(table.c.tries > 0, table.c.ts.is_(None))))
+        .returning(table.c.key)
+    )
+    return [row[0] for row in result]
+
+
+def record(session: Session, results: Iterable[Result], owner: str, now: datetime) -> list[str]:
+    """Record what delivering each row found out, for rows ``owner`` still holds.
+    A row queued again while it was being delivered stays pending (and claimed):
+    the keys returned are to be delivered again at once."""
+    results = list(results)
+    if not results:
+        return []
+    table = OutboxMessage.__table__
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    if ok:
+        same = table.c.rev == bindparam("b_rev")
+        session.execute(
+            update(table).where(table.c.key == bindparam("b_key"), table.c.owner == owner)
+            .values(channel=bindparam("b_channel"), ts=bindparam("b_ts"), done_rev=bindparam("b_rev"),
+                    state=case((same, "done"), else_="pending"),
+                    owner=case((same, None), else_=table.c.owner),
+                    lease_until=case((same, None), else_=table.c.lease_until),
+                    tries=case((same, 0), else_=1), doubt=false(), attempts=0, last_error=None,
+                    delivered_at=now, next_attempt_at=now),
+            [{"b_key": r.key, "b_rev": r.rev, "b_channel": r.channel, "b_ts": r.ts} for r in ok],
+        )
+    if failed:
+        session.execute(
+            update(table).where(table.c.key == bindparam("b_key"), table.c.owner == owner)
+            .values(state=bindparam("b_state"), owner=None, lease_until=None, tries=0,
+                    doubt=or_(table.c.doubt, bindparam("b_doubt")), attempts=table.c.attempts + 1,
+                    last_error=bindparam("b_error"), next_attempt_at=bindparam("b_next")),
+            [{"b_key": r.key, "b_error": (r.error or "")[:2000], "b_doubt": r.doubt,
+              "b_next": r.retry_at or now,
+              "b_state": "skipped" if r.skipped else ("failed" if r.give_up else "pending")} for r in failed],
+        )
+    if not ok:
+        return []
+    return list(session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.in_([r.key for r in ok]),
+                                        OutboxMessage.owner == owner, OutboxMessage.state == "pending")
+    ))
+
+
+def release(session: Session, keys: Sequence[str], owner: str) -> None:
+    """Give up claims without an attempt (e.g. on shutdown): the sweep takes them."""
+    if keys:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.key.in_(list(keys)), OutboxMessage.owner == owner)
+            .values(owner=None, lease_until=None).execution_options(synchronize_session=False)
+        )
+
+
+# --------------------------------------------------------------------- reading
+
+
+def message_ref(session: Session, key: str) -> tuple[str, str] | None:
+    """Where the message ``key`` was posted, once it was."""
+    row = session.execute(
+        select(OutboxMessage.channel, OutboxMessage.ts).where(OutboxMessage.key == key)
+    ).first()
+    return (row[0], row[1]) if row and row[0] and row[1] else None
+
+
+def keys_for_decision(session: Session, decision_key: str) -> list[OutboxMessage]:
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.decision_key == decision_key).order_by(OutboxMessage.key)
+    ))
+
+
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """How many messages wait, and since when the oldest (for metrics and readiness)."""
+    from sqlalchemy import func
+
+    count, oldest = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.state == "pending")
+    ).one()
+    return int(count or 0), oldest

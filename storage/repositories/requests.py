@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEvent, Offer, Request
+from storage.models import AuditEvent, AvailabilityStatus, Offer, Person, Request
 
 
 def get(session: Session, request_id: int, *, lock: bool = False) -> Request | None:
@@ -96,6 +96,16 @@ def answer_offer(session: Session, offer_id: int, to_state: str, now: datetime,
     return result.rowcount == 1
 
 
+def close_offers(session: Session, offer_ids: list[int], to_state: str, now: datetime) -> int:
+    """Close these offers if still open (the lifecycle decided which)."""
+    if not offer_ids:
+        return 0
+    return session.execute(
+        update(Offer).where(Offer.id.in_(offer_ids), Offer.state == "open")
+        .values(state=to_state, answered_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def withdraw_open_offers(session: Session, request_id: int, now: datetime) -> list[int]:
     ids = list(session.scalars(select(Offer.id).where(Offer.request_id == request_id, Offer.state == "open")))
     if ids:
@@ -126,6 +136,13 @@ def count_open_offers(session: Session, request_id: int) -> int:
 def was_offered(session: Session, request_id: int, person_id: int) -> bool:
     return bool(session.scalar(
         select(exists().where(Offer.request_id == request_id, Offer.person_id == person_id))
+    ))
+
+
+def due_offers(session: Session, now: datetime, limit: int = 100) -> list[Offer]:
+    return list(session.scalars(
+        select(Offer).where(Offer.state == "open", Offer.deadline_at <= now)
+        .order_by(Offer.deadline_at).limit(limit)
     ))
 
 
@@ -168,6 +185,38 @@ def open_assignment_counts(session: Session, person_ids: Iterable[int]) -> dict[
         ).group_by(Request.assignee_id)
     ).all()
     return {pid: n for pid, n in rows}
+
+
+class StatusAndLoad(NamedTuple):
+    person_id: int
+    status: str | None
+    until: datetime | None
+    open_count: int
+    last_accepted: datetime | None
+
+
+def status_and_load(session: Session, person_ids: list[int]) -> list[StatusAndLoad]:
+    """For each person: their status, how many requests they hold now and when they
+    last accepted one — one statement; the counts are index lookups on
+    (assignee_id, state) and (assignee_id, accepted_at), whatever the history's size."""
+    if not person_ids:
+        return []
+    last = (select(func.max(Request.accepted_at)).where(Request.assignee_id == Person.id)
+            .correlate(Person).scalar_subquery())
+    held = (select(func.count()).select_from(Request)
+            .where(Request.assignee_id == Person.id, Request.state == "accepted")
+            .correlate(Person).scalar_subquery())
+    rows = session.execute(
+        select(Person.id, AvailabilityStatus.status, AvailabilityStatus.until, held, last)
+        .outerjoin(AvailabilityStatus, AvailabilityStatus.person_id == Person.id)
+        .where(Person.id.in_(person_ids))
+    ).all()
+    return [StatusAndLoad(pid, status, _utc(until), int(count or 0), _utc(at))
+            for pid, status, until, count, at in rows]
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    return None if value is None else _as_utc(value)
 
 
 def last_assigned(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:

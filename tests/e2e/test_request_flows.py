@@ -3,7 +3,7 @@ app, Slack faked on loopback, time moved by the test's clock."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -104,7 +104,7 @@ def test_live_supervision_end_to_end(org):
         {"type": "actions", "elements": [{"type": "button", "action_id": "request_accept",
                                           "value": str(rid), "text": {"type": "plain_text", "text": "x"}}]}
     ]}, "request_accept").status == 200
-    assert replies(org.fake)[-1]["text"] == "Allerede tatt av Ingrid Solberg."
+    assert replies(org.fake)[-1]["text"].startswith("Allerede tatt av Ingrid Solberg (")
     assert click(org, IFR_1, offer_msg(org, IFR_1), "request_done").status == 200
     assert only_request(org).state == "completed"
     assert "Fullført av Ingrid Solberg" in last_dm_text(org.fake, CW_B)
@@ -170,27 +170,30 @@ def test_supervision_hour_end_to_end_with_reminders(org):
     before = len(org.fake.calls("views.open"))
     click(org, IFK_C, offer_msg(org, IFK_C), "request_propose_times")
     modal = org.fake.view(org.fake.calls("views.open")[before].response["view"]["id"])
-    # now: Thursday 26 Nov 10:00 Oslo. Propose Friday 10:00 and 13:00.
+    # now: Thursday 26 Nov 10:00 Oslo. Propose Monday 30 Nov 10:00 and 13:00.
     resp = submit(org, IFK_C, modal, state_values({
-        "slot1_date": state_datepicker("2026-11-27"), "slot1_time": state_timepicker("10:00"),
-        "slot2_date": state_datepicker("2026-11-27"), "slot2_time": state_timepicker("13:00"),
+        "slot1_date": state_datepicker("2026-11-30"), "slot1_time": state_timepicker("10:00"),
+        "slot2_date": state_datepicker("2026-11-30"), "slot2_time": state_timepicker("13:00"),
     }))
     assert resp.status == 200 and resp.body == ""
     proposal = dms(org.fake, CW_B)[-1]
     assert "foreslår disse tidene" in text_of(proposal)
     picked = click(org, CW_B, proposal, "request_pick_time_1")
     assert picked.status == 200
-    assert "Supervision hour agreed: *27.11.2026 13:00* with Emil Strand" in last_dm_text(org.fake, IFK_C)
-    assert "Veiledningstime avtalt: *27.11.2026 13:00* med Siri Johansen" in [
+    assert "Supervision hour agreed: *30.11.2026 13:00* with Emil Strand" in last_dm_text(org.fake, IFK_C)
+    assert "Veiledningstime avtalt: *30.11.2026 13:00* med Siri Johansen" in [
         text_of(m) for m in dms(org.fake, CW_B)][-1]
-    # reminders: the day before and 15 minutes before, to both
-    org.clock.advance(timedelta(hours=2, minutes=50))  # Thursday 12:50 → not yet
+    # the proposal's buttons are replaced by the outcome, for the one who got them
+    proposal = next(m for m in dms(org.fake, CW_B) if m["ts"] == proposal["ts"])
+    assert "Valgt: *30.11.2026 13:00*" in text_of(proposal) and "request_pick_time" not in str(proposal)
+    # reminders: the working day before (Friday 08:00, naming the true day) and 15 minutes before
+    org.clock.advance(timedelta(hours=21, minutes=50))  # Friday 07:50 → not yet
     assert org.services.ticker.tick().timers == 0
-    org.clock.advance(timedelta(minutes=15))  # Thursday 13:05 ≥ Friday 13:00 − 24 h
+    org.clock.advance(timedelta(minutes=15))  # Friday 08:05
     assert org.services.ticker.tick().timers == 1
-    assert "I morgen: veiledningstime kl. 13:00" in last_dm_text(org.fake, CW_B)
-    assert "Tomorrow: supervision hour at 13:00" in last_dm_text(org.fake, IFK_C)
-    org.clock.advance(timedelta(hours=23, minutes=40))  # Friday 12:45
+    assert "mandag 30.11: veiledningstime kl. 13:00" in last_dm_text(org.fake, CW_B)
+    assert "Monday 30.11: supervision hour at 13:00" in last_dm_text(org.fake, IFK_C)
+    org.clock.set(datetime(2026, 11, 30, 11, 45, tzinfo=UTC))  # Monday 12:45 Oslo
     assert org.services.ticker.tick().timers == 1
     assert "Om 15 minutter" in last_dm_text(org.fake, CW_B)
 
@@ -310,7 +313,7 @@ def test_two_accept_clicks_at_the_same_moment_over_http(org):
     assert statuses == {IFR_1: 200, IFR_2: 200}
     request = only_request(org)
     winner = "Ingrid Solberg" if request.assignee_id == person(org, IFR_1) else "Tore Bakken"
-    assert [r["text"] for r in replies(org.fake)] == [f"Allerede tatt av {winner}."]
+    assert [r["text"].split(" (")[0] for r in replies(org.fake)] == [f"Allerede tatt av {winner}"]
     with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.kind == "accepted")) == 1
@@ -355,7 +358,7 @@ def test_feedback_assignee_is_reminded_one_working_day_before_the_deadline(org):
     assert org.services.ticker.tick().timers == 0
     org.clock.advance(timedelta(minutes=1))  # Friday 08:00, the working day before Monday
     assert org.services.ticker.tick().timers == 1
-    assert "Påminnelse: tilbakemeldingen på #1 (26/01234) har frist 30.11.2026" in \
+    assert "Påminnelse: tilbakemeldingen på #1 (26/01234) har frist mandag 30.11" in \
         last_dm_text(org.fake, IFK_B)
 
 

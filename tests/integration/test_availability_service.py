@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from bot.domain.language import Lang
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.routing import unavailability
-from bot.routing_types import Reason, WorkingHours
+from bot.routing_types import Reason
 from bot.services.daily import DailyJobs
-from bot.services.world import load_world
+from bot.services.world import load_routing_world
 from storage.models import Absence, OutboxMessage, RoleAssignment, Substitute, Timer
 from storage.models import AvailabilityStatus as StatusRow
 from tests.flows import buttons, dms, dms_without_digests, person_id, text_of
@@ -136,11 +136,9 @@ def test_absences_back_to_back_across_the_spring_dst_change_merge_and_routing_se
     svc, kari = org.services.availability, person_id(org, IFK_A)
     assert svc.add_absence(kari, D(2027, 3, 22), D(2027, 3, 28), NB).ok  # ends the Sunday clocks go forward
 
-    hours = WorkingHours(org.settings.ifn_working_hours_start, org.settings.ifn_working_hours_end)
-
     def why(moment: datetime):
         with org.services.sessions() as s:
-            world = load_world(s, moment, hours)
+            world = load_routing_world(s, org.services.directory_cache.view(), moment, org.services.calendar)
         return unavailability(kari, world, moment, RequestType.LIVE)
 
     # 23:59 on Sunday 28 March (CEST, UTC+2) is still the last day of the absence
@@ -284,8 +282,8 @@ def test_designation_periods_are_checked_like_absences(org):
 def reminder_times(bot, user: str) -> list[str]:
     """Local send times of the substitute reminders ``user`` got."""
     with bot.services.sessions() as s:
-        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("substitute_reminder:%"))
-                         .order_by(OutboxMessage.id)).all()
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.key.like("dm:substitute_reminder:%"))
+                         .order_by(OutboxMessage.created_at, OutboxMessage.key)).all()
         pid = person_id(bot, user)
         return [r.created_at.astimezone(OSLO).strftime("%a %d.%m %H:%M") for r in rows
                 if r.payload["person_id"] == pid]
@@ -345,9 +343,9 @@ def test_a_week_or_less_needs_no_substitute(org):
     run_hourly(org, datetime(2026, 11, 30, 7, 0, tzinfo=OSLO), datetime(2026, 12, 2, 9, 0, tzinfo=OSLO))
     with org.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage).where(
-            ~OutboxMessage.dedupe_key.like("production_%"),
-            ~OutboxMessage.dedupe_key.like("quality_report:%"),
-            ~OutboxMessage.dedupe_key.like("trinn1_%"))) == 0
+            ~OutboxMessage.key.contains("production_"),
+            ~OutboxMessage.key.contains("quality_report:"),
+            ~OutboxMessage.key.contains("trinn1_"))) == 0
 
 
 def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
@@ -362,8 +360,9 @@ def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
     assert len(dms(org.fake, LEADER_B)) == 1
     assert deps.daily.next_due("substitute_reminder") == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     # even if the job body runs again the same day, the leader is not told twice
-    with deps.sessions.begin() as s:
-        assert deps.availability.queue_substitute_reminders(s, deps.clock.now(), D(2026, 11, 26)) == []
+    with deps.delivery.unit_of_work() as (s, now, queued):
+        queued += deps.availability.queue_substitute_reminders(s, now, D(2026, 11, 26))
+    assert len(dms(org.fake, LEADER_B)) == 1
     # the job's row is not a one-shot timer: the request service's sweep leaves it alone
     org.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=OSLO))
     assert deps.requests.fire_due_timers() == 0

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.clock import ManualClock
 from bot.directory_file import DirectoryFileError, load_directory_file, parse_directory
 from bot.services.directory import DirectoryService
+from bot.services.directory_cache import DirectoryCache
 from bot.services.people import PeopleService
 from storage.models import Area, Person, RoleAssignment, Unit
 
@@ -108,21 +109,23 @@ people:
 
 def test_person_known_by_email_is_linked_on_first_use(service, session_factory, clock):
     service.import_directory(load_directory_file(EXAMPLE))
-    people = PeopleService(session_factory, clock)
+    people = PeopleService(session_factory, clock, DirectoryCache(session_factory, ttl=0))
     asked: list[str] = []
 
     def email_of(user_id: str) -> str | None:
         asked.append(user_id)
         return "Julie.Sand@ifn.example".lower()
 
-    actor = people.identify("U0JULIE001", email_of)
+    assert people.identify("U0JULIE001") is None
+    actor = people.link_by_email("U0JULIE001", email_of)
     assert actor is not None and actor.name == "Julie Sand" and actor.area == "C"
     assert asked == ["U0JULIE001"]
     # Now known by id: Slack is not asked again.
-    assert people.identify("U0JULIE001", email_of).person_id == actor.person_id
+    assert people.identify("U0JULIE001").person_id == actor.person_id
+    assert people.link_by_email("U0JULIE001", email_of).person_id == actor.person_id
     assert asked == ["U0JULIE001"]
     # An unknown user stays unknown.
-    assert people.identify("U0STRANGER", lambda _u: None) is None
+    assert people.link_by_email("U0STRANGER", lambda _u: None) is None
 
 
 def test_roles_outside_their_date_range_do_not_count(service, session_factory, clock):
@@ -131,11 +134,11 @@ people:
   - {name: Per, slack_id: U0PER, area: A, roles: [{role: ifk, to: 2026-11-30}, caseworker]}
   - {name: Pål, slack_id: U0PAL, area: A, roles: [{role: ifk, from: 2026-12-01}, caseworker]}
 """))
-    people = PeopleService(session_factory, clock)
-    assert [r.role.value for r in people.identify("U0PER", lambda _u: None).roles] == ["caseworker", "ifk"]
-    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker"]
+    people = PeopleService(session_factory, clock, DirectoryCache(session_factory, ttl=0))
+    assert [r.role.value for r in people.identify("U0PER").roles] == ["caseworker", "ifk"]
+    assert [r.role.value for r in people.identify("U0PAL").roles] == ["caseworker"]
     clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))
-    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker", "ifk"]
+    assert [r.role.value for r in people.identify("U0PAL").roles] == ["caseworker", "ifk"]
 
 
 def test_role_dates_are_oslo_dates_not_utc_dates(service, session_factory, clock):
@@ -144,8 +147,8 @@ def test_role_dates_are_oslo_dates_not_utc_dates(service, session_factory, clock
 people:
   - {name: Pål, slack_id: U0PAL, area: A, roles: [{role: ifk, from: 2026-12-01}, caseworker]}
 """))
-    people = PeopleService(session_factory, clock)
+    people = PeopleService(session_factory, clock, DirectoryCache(session_factory, ttl=0))
     clock.set(datetime(2026, 11, 30, 22, 59, tzinfo=UTC))  # 23:59 in Oslo
-    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker"]
+    assert [r.role.value for r in people.identify("U0PAL").roles] == ["caseworker"]
     clock.set(datetime(2026, 11, 30, 23, 0, tzinfo=UTC))  # 00:00 on 1 December in Oslo
-    assert [r.role.value for r in people.identify("U0PAL", lambda _u: None).roles] == ["caseworker", "ifk"]
+    assert [r.role.value for r in people.identify("U0PAL").roles] == ["caseworker", "ifk"]

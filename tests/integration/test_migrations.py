@@ -101,7 +101,7 @@ def test_every_model_table_is_created(migrated_engine: Engine) -> None:
 def test_upgrade_is_idempotent_and_at_head(db_url: str, migrated_engine: Engine) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert head_revision() == "0001_initial"
+    assert head_revision() == "0002_one_message_per_key"
     assert current_revision(db_url) == head_revision()
 
 
@@ -271,18 +271,11 @@ def test_trinn_1_is_recorded_once(session_factory: sessionmaker[Session]) -> Non
             session.commit()
 
 
-def test_outbox_dedupe_key_is_unique(session_factory: sessionmaker[Session]) -> None:
+def test_an_outbox_message_exists_once_per_key(session_factory: sessionmaker[Session]) -> None:
     with session_factory() as session:
         payload = {"channel": "C1", "text": "hei"}
-        session.add_all(
-            [
-                OutboxMessage(method="chat.postMessage", payload=payload),
-                OutboxMessage(method="chat.postMessage", payload=payload),
-                OutboxMessage(method="chat.postMessage", payload=payload, dedupe_key="k1"),
-            ]
-        )
+        session.add(OutboxMessage(key="post:k1", kind="post", payload=payload))
         session.commit()
-
-        session.add(OutboxMessage(method="chat.postMessage", payload=payload, dedupe_key="k1"))
+        session.add(OutboxMessage(key="post:k1", kind="post", payload=payload))
         with pytest.raises(IntegrityError):
             session.commit()

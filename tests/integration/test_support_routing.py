@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.domain.requests import RequestType
-from bot.services.requests import NewRequest, own_leaders
+from bot.services.directory_cache import bump
+from bot.services.requests import NewRequest
+from bot.services.world import own_leaders
 from storage.models import Request, RoleAssignment
 from tests.flows import person_id
 
@@ -18,6 +20,7 @@ def _make_coordinator(bot, slack_id: str, role: str) -> int:
     pid = person_id(bot, slack_id)
     with bot.services.sessions.begin() as s:
         s.add(RoleAssignment(person_id=pid, role=role, area_code=None))
+        bump(s)  # the directory changed: every process's copy is rebuilt
     return pid
 
 
@@ -30,10 +33,10 @@ def _chain(bot, requester: str) -> list[int]:
 
 def test_own_leaders_are_the_area_leader_and_the_unit_leader(org):
     today = org.services.calendar.local_date(org.clock.now())
-    with org.services.sessions() as s:
-        assert own_leaders(s, person_id(org, CW_B), today) == {person_id(org, LEADER_B),
-                                                               person_id(org, UNIT_LEADER_B1)}
-        assert own_leaders(s, person_id(org, LEADER_B), today) == frozenset()
+    view = org.services.directory_cache.view()
+    assert own_leaders(view, person_id(org, CW_B), today) == {person_id(org, LEADER_B),
+                                                              person_id(org, UNIT_LEADER_B1)}
+    assert own_leaders(view, person_id(org, LEADER_B), today) == frozenset()
 
 
 def test_leaders_who_are_also_advisers_never_get_their_own_peoples_support(org):

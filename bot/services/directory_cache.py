@@ -1,0 +1,136 @@
+"""The directory as each process sees it: who is who, held in memory and rebuilt
+when the directory changes.
+
+Every change to the directory (an import, a person linked to Slack, an edit by
+an admin) bumps a version number in the database (``app_state``). A process
+compares its copy's version with the database at most every ``ttl`` seconds, so
+the ack path of a slash command (who is asking, which areas exist) needs no
+query at all most of the time, and a change made by another process is seen
+within ``ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain.language import Lang
+from bot.domain.roles import DEFAULT_AREAS, Role, in_force
+from bot.routing_types import RoleHolding
+from storage.models import Area, Person, Unit
+from storage.repositories import app_state
+
+DIRECTORY_VERSION = "directory"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    id: int
+    name: str
+    slack_user_id: str | None
+    email: str | None
+    lang: Lang
+    area: str | None
+    unit_id: int | None
+    active: bool
+    roles: tuple[RoleHolding, ...]
+
+    def holds(self, role: Role, day: date, area: str | None = None) -> bool:
+        return any(h.role is role and in_force(h.valid_from, h.valid_to, day)
+                   and (area is None or (h.area or self.area) == area) for h in self.roles)
+
+    def roles_on(self, day: date) -> list[tuple[Role, str | None]]:
+        if not self.active:
+            return []
+        return [(h.role, h.area or self.area) for h in self.roles if in_force(h.valid_from, h.valid_to, day)]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryView:
+    version: int
+    people: dict[int, PersonRecord]
+    by_slack: dict[str, int]
+    areas: tuple[str, ...]
+    unit_areas: dict[int, str]
+
+    def person(self, person_id: int) -> PersonRecord | None:
+        return self.people.get(person_id)
+
+    def by_slack_id(self, slack_user_id: str) -> PersonRecord | None:
+        pid = self.by_slack.get(slack_user_id)
+        return self.people.get(pid) if pid is not None else None
+
+    def holders(self, role: Role, day: date, area: str | None = None) -> list[PersonRecord]:
+        """Active people holding ``role`` on ``day`` (in ``area``, if given), by name."""
+        found = [p for p in self.people.values() if p.active and p.holds(role, day, area)]
+        return sorted(found, key=lambda p: (p.name, p.id))
+
+    def with_roles(self, roles: Iterable[Role]) -> list[PersonRecord]:
+        wanted = set(roles)
+        return [p for p in self.people.values() if any(h.role in wanted for h in p.roles)]
+
+    def area_of(self, person: PersonRecord) -> str | None:
+        if person.area is not None:
+            return person.area
+        return self.unit_areas.get(person.unit_id) if person.unit_id is not None else None
+
+
+def _role(value: str) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+def load_view(session: Session, version: int) -> DirectoryView:
+    people: dict[int, PersonRecord] = {}
+    for p in session.scalars(select(Person)):
+        roles = tuple(RoleHolding(role, r.area_code, r.valid_from, r.valid_to)
+                      for r in p.roles if (role := _role(r.role)) is not None)
+        people[p.id] = PersonRecord(p.id, p.name, p.slack_user_id, p.email, Lang.parse(p.language),
+                                    p.area_code, p.unit_id, p.active, roles)
+    by_slack = {p.slack_user_id: p.id for p in people.values() if p.slack_user_id}
+    areas = tuple(session.scalars(select(Area.code).order_by(Area.code))) or DEFAULT_AREAS
+    unit_areas = {u.id: u.area_code for u in session.scalars(select(Unit))}
+    return DirectoryView(version, people, by_slack, areas, unit_areas)
+
+
+class DirectoryCache:
+    def __init__(self, sessions: sessionmaker[Session], ttl: float = 2.0) -> None:
+        self._sessions = sessions
+        self._ttl = ttl
+        self._view: DirectoryView | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def view(self) -> DirectoryView:
+        now = time.monotonic()
+        view = self._view
+        if view is not None and now - self._checked < self._ttl:
+            return view
+        with self._lock:
+            if self._view is not None and time.monotonic() - self._checked < self._ttl:
+                return self._view
+            with self._sessions() as session:
+                version = app_state.get(session, DIRECTORY_VERSION)
+                if self._view is None or self._view.version != version:
+                    self._view = load_view(session, version)
+            self._checked = time.monotonic()
+            return self._view
+
+    def invalidate(self) -> None:
+        """Forget the copy (this process just changed the directory)."""
+        with self._lock:
+            self._view = None
+            self._checked = 0.0
+
+
+def bump(session: Session) -> None:
+    """Call in the transaction that changes the directory."""
+    app_state.bump(session, DIRECTORY_VERSION)

@@ -1,0 +1,68 @@
+"""``/ifn logg ID``: a request's audit timeline, for those who may read it."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain.language import Lang
+from bot.domain.requests import RequestType
+from bot.domain.results import Outcome, Result
+from bot.domain.roles import Role
+from bot.i18n import t
+from bot.i18n.format import fmt_datetime
+from storage.models import Person, Request, RoleAssignment
+from storage.repositories import requests as repo
+
+
+def can_see_timeline(s: Session, request: Request, person_id: int) -> bool:
+    """The requester, the people it was offered to and admins; a support
+    conversation only the two people in it (not admins)."""
+    if request.type == RequestType.SUPPORT:
+        return person_id in (request.requester_id, request.assignee_id)
+    if person_id == request.requester_id or repo.was_offered(s, request.id, person_id):
+        return True
+    return bool(s.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.person_id == person_id, RoleAssignment.role == Role.ADMIN.value).limit(1)))
+
+
+class TimelineService:
+    def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo) -> None:
+        self._sessions = sessions
+        self._tz = tz
+
+    def timeline(self, request_id: int, person_id: int, lang: Lang) -> Result:
+        with self._sessions() as s:
+            request = repo.get(s, request_id)
+            if request is None:
+                return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
+            if not can_see_timeline(s, request, person_id):
+                return Result(Outcome.NOT_REQUESTER, "req.log.forbidden", {"id": request_id})
+            names: dict[int, str] = {}
+
+            def name(pid: int | None) -> str:
+                if pid is None:
+                    return "–"
+                if pid not in names:
+                    person = s.get(Person, pid)
+                    names[pid] = person.name if person else f"#{pid}"
+                return names[pid]
+
+            lines = [f"*{t(lang, 'req.log.title', id=request_id)}*"]
+            for ev in repo.timeline(s, request_id):
+                when = fmt_datetime(ev.at, self._tz)
+                if ev.kind == "exhausted" and request.type == RequestType.SUPPORT:
+                    lines.append(t(lang, "req.log.exhausted_support", time=when))
+                elif ev.kind == "routed":
+                    chain = ", ".join(name(int(c["person_id"])) for c in ev.data.get("chain", [])) or "–"
+                    lines.append(t(lang, "req.log.routed", time=when, chain=chain))
+                elif ev.kind == "skipped":
+                    reason = t(lang, f"route.{ev.data.get('reason')}") if ev.data.get("reason") else ""
+                    lines.append(t(lang, "req.log.skipped", time=when, subject=name(ev.subject_id),
+                                   reason=reason))
+                else:
+                    lines.append(t(lang, f"req.log.{ev.kind}", time=when, actor=name(ev.actor_id),
+                                   subject=name(ev.subject_id)))
+        return Result(Outcome.OK, None, {"lines": lines})
