@@ -21,6 +21,7 @@ from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.group_sessions import GroupSessionService
+from bot.services.home import HomeService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
@@ -34,7 +35,16 @@ from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers.app import build_app
-from handlers.deps import Deps
+from handlers.availability import AvailabilityHandlers
+from handlers.group_sessions import GroupSessionHandlers
+from handlers.home import HomeHandlers, HomePublisher
+from handlers.line_issues import LineIssueHandlers
+from handlers.meetings import MeetingHandlers
+from handlers.prelude import Edge
+from handlers.production import ProductionHandlers
+from handlers.requests import RequestHandlers
+from handlers.support import SupportHandlers
+from handlers.training import TrainingHandlers
 from storage.db import SessionFactory, make_engine, make_session_factory
 
 
@@ -85,6 +95,7 @@ class Services:
     training: TrainingService
     directory_cache: DirectoryCache
     timeline: TimelineService
+    home: HomeService
 
 
 def build_services(settings: Settings, clock: Clock, engine: Engine | None = None,
@@ -140,6 +151,7 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         training=training,
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
+        home=HomeService(sessions, clock, settings.tz),
     )
 
 
@@ -149,20 +161,29 @@ def build_ticker(settings: Settings, clock: Clock) -> tuple[Ticker, Engine]:
     return services.ticker, services.engine
 
 
-def edge_deps(services: Services) -> Deps:
-    """What the Slack edge gets."""
-    return Deps(
-        settings=services.settings, engine=services.engine, sessions=services.sessions, clock=services.clock,
-        client=services.client, calendar=services.calendar, people=services.people,
-        directory=services.directory, directory_reader=services.directory_reader,
-        criteria=services.criteria, delivery=services.delivery, requests=services.requests,
-        ticker=services.ticker, availability=services.availability, daily=services.daily,
-        meetings=services.meetings, minutes=services.minutes, line_issues=services.line_issues,
-        group_sessions=services.group_sessions, production=services.production, reports=services.reports,
-        training=services.training, directory_cache=services.directory_cache, timeline=services.timeline,
-    )
+def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> list[object]:
+    """Each feature's Slack handlers, with the services that feature uses."""
+    sv = services
+    groups = GroupSessionHandlers(edge, sv.group_sessions, sv.directory_reader, sv.settings)
+    return [
+        RequestHandlers(edge, sv.requests, sv.timeline, sv.directory_reader, sv.criteria, sv.settings,
+                        sv.calendar),
+        AvailabilityHandlers(edge, sv.availability),
+        SupportHandlers(edge, sv.requests, sv.directory_reader, sv.directory_cache, sv.calendar,
+                        sv.settings.ifn_support_retention_days),
+        LineIssueHandlers(edge, sv.line_issues, sv.directory_reader),
+        groups,
+        MeetingHandlers(edge, sv.meetings, sv.minutes, sv.calendar),
+        ProductionHandlers(edge, sv.production),
+        TrainingHandlers(edge, sv.training, sv.group_sessions, groups),
+        HomeHandlers(edge, sv.home, publisher),
+    ]
 
 
 def build_slack_app(services: Services, *, listener_executor: Executor | None = None) -> App:
     """The Bolt app with every listener, on the services' WebClient."""
-    return build_app(edge_deps(services), listener_executor=listener_executor)
+    sv = services
+    publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz)
+    edge = Edge(sv.people, sv.clock, sv.settings.tz, publisher.publish, sv.delivery.send_dm)
+    return build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
+                     build_features(sv, edge, publisher), listener_executor=listener_executor)

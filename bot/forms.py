@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.calendar import WorkingCalendar
 from bot.domain.language import Lang
 from bot.domain.requests import RequestType
 from bot.domain.roles import DEFAULT_AREAS
@@ -594,10 +595,12 @@ def parse_feedback_response(
     return _finish(model, errors, extra)
 
 
-def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime) -> list[datetime] | FormErrors:
+def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime,
+                        calendar: WorkingCalendar | None = None) -> list[datetime] | FormErrors:
     """Up to three proposed times, in the order given, as datetimes in the zone
-    of ``now_local``. The first pair is required; each must lie in the future and
-    no time may be proposed twice."""
+    of ``now_local``. The first pair is required; each must lie in the future,
+    in working time (a working day, within working hours, when ``calendar`` is
+    given) and no time may be proposed twice."""
     errors: FormErrors = {}
     proposed: list[datetime] = []
     for index, (date_block, time_block) in enumerate(PROPOSAL_SLOTS):
@@ -626,6 +629,14 @@ def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime) ->
         if when <= now_local:
             # Today with an hour gone by: the time is wrong; an earlier day: the date.
             errors[time_block if day == now_local.date() else date_block] = t(lang, "form.error.time_past")
+            continue
+        if calendar is not None and not calendar.is_working_day(day):
+            errors[date_block] = t(lang, "form.error.not_working_day", date=day.strftime("%d.%m.%Y"))
+            continue
+        if calendar is not None and not calendar.is_working_time(when):
+            hours = calendar.hours
+            errors[time_block] = t(lang, "form.error.not_working_hours", start=hours.start.strftime("%H:%M"),
+                                   end=hours.end.strftime("%H:%M"))
             continue
         if when in proposed:
             errors[date_block] = t(lang, "form.error.time_duplicate")

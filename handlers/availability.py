@@ -2,20 +2,18 @@
 ``/ifn stedfortreder``, and the designation modal behind the daily reminder.
 
 Thin by design: parse what the user typed (``bot.dates``), resolve Slack user
-ids to people, call the availability service, answer ephemerally. Who may
-designate is decided by the service from the acting user; the reminder
-button's value (a person id) only says whom the form is about.
+ids to people, call the availability service, answer. Who may designate is
+decided by the service from the acting user; the reminder button's value (a
+person id) only says whom the form is about.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.commands import ParsedCommand, Subcommand
+from bot.commands import Subcommand
 from bot.dates import (
     DeleteAbsence,
     DesignateSubstitute,
@@ -32,13 +30,11 @@ from bot.dates import (
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.messages.availability import AvailabilityAction
-from bot.services.availability import DesignationForm, Reply
+from bot.services.availability import AvailabilityService, DesignationForm
+from bot.services.availability import Reply as ServiceReply
 from bot.services.people import Actor
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.home import publish_home
-from handlers.identity import identify, language_for
-from handlers.requests import tell
+from handlers.commands import Sub
+from handlers.prelude import Click, Command, Edge, FieldErrors, Reply, Submission, parse_id
 from handlers.views.availability import (
     FIELD_BLOCKS,
     SubstituteBlock,
@@ -48,155 +44,120 @@ from handlers.views.availability import (
 )
 
 
-def _ephemeral(ack: Ack, text: str) -> None:
-    ack(response_type="ephemeral", text=text)
-
-
 def _error_text(lang: Lang, error: ParseError, usage_key: str) -> str:
     text = t(lang, error.key, **error.params)
     return text if error.key == usage_key else f"{text}\n{t(lang, usage_key)}"
 
 
 class AvailabilityHandlers:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, availability: AvailabilityService) -> None:
+        self.edge = edge
+        self.availability = availability
 
     # ------------------------------------------------------------- commands
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
+    def subcommands(self) -> dict[Subcommand, Sub]:
         return {
-            Subcommand.STATUS: self.status_command,
-            Subcommand.ABSENCE: self.absence_command,
-            Subcommand.SUBSTITUTE: self.substitute_command,
+            Subcommand.STATUS: Sub(self.status_command),
+            Subcommand.ABSENCE: Sub(self.absence_command),
+            Subcommand.SUBSTITUTE: Sub(self.substitute_command),
         }
 
-    def status_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                       command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
-        cmd = parse_status(parsed.args)
-        service = self.deps.availability
-        if isinstance(cmd, ParseError):
-            _ephemeral(ack, _error_text(lang, cmd, "avail.status.usage"))
-            return
-        if isinstance(cmd, ShowStatus):
-            _ephemeral(ack, service.show_status(actor.person_id, lang).text)
-            return
-        assert isinstance(cmd, SetStatus)
-        reply = service.set_status(actor.person_id, cmd.status, cmd.until, lang)
-        _ephemeral(ack, reply.text)
-        if reply.ok:
-            publish_home(self.deps, client, actor.slack_user_id)  # the Home tab shows the status
+    def status_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        parsed, lang, service = parse_status(cmd.parsed.args), cmd.lang, self.availability
+        if isinstance(parsed, ParseError):
+            return Reply(_error_text(lang, parsed, "avail.status.usage"))
+        if isinstance(parsed, ShowStatus):
+            return Reply(service.show_status(cmd.actor.person_id, lang).text)
+        assert isinstance(parsed, SetStatus)
+        reply = service.set_status(cmd.actor.person_id, parsed.status, parsed.until, lang)
+        return Reply(reply.text, home=reply.ok)  # the Home tab shows the status
 
-    def absence_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                        command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
-        cmd = parse_absence(parsed.args)
-        service = self.deps.availability
-        if isinstance(cmd, ParseError):
-            _ephemeral(ack, _error_text(lang, cmd, "avail.absence.usage"))
-        elif isinstance(cmd, ListAbsences):
-            _ephemeral(ack, service.list_absences(actor.person_id, lang).text)
-        elif isinstance(cmd, DeleteAbsence):
-            _ephemeral(ack, service.delete_absence(actor.person_id, cmd.number, lang).text)
-        else:
-            _ephemeral(ack, service.add_absence(actor.person_id, cmd.period.start, cmd.period.end, lang).text)
+    def absence_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        parsed, lang, service = parse_absence(cmd.parsed.args), cmd.lang, self.availability
+        me = cmd.actor.person_id
+        if isinstance(parsed, ParseError):
+            return Reply(_error_text(lang, parsed, "avail.absence.usage"))
+        if isinstance(parsed, ListAbsences):
+            return Reply(service.list_absences(me, lang).text)
+        if isinstance(parsed, DeleteAbsence):
+            return Reply(service.delete_absence(me, parsed.number, lang).text)
+        return Reply(service.add_absence(me, parsed.period.start, parsed.period.end, lang).text)
 
-    def substitute_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                           command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
+    def substitute_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        lang, service = cmd.lang, self.availability
         # The raw text, not the split words: an escaped mention's name may hold spaces.
-        cmd = parse_substitute(parsed.raw[len(parsed.word):])
-        service = self.deps.availability
-        if isinstance(cmd, ParseError):
-            _ephemeral(ack, _error_text(lang, cmd, "avail.substitute.usage"))
-            return
-        if isinstance(cmd, ListSubstitutes):
-            _ephemeral(ack, service.list_designations(actor.person_id, lang).text)
-            return
-        assert isinstance(cmd, DesignateSubstitute)
-        refusal = service.may_designate(actor.person_id, lang)
+        parsed = parse_substitute(cmd.parsed.raw[len(cmd.parsed.word):])
+        if isinstance(parsed, ParseError):
+            return Reply(_error_text(lang, parsed, "avail.substitute.usage"))
+        if isinstance(parsed, ListSubstitutes):
+            return Reply(service.list_designations(cmd.actor.person_id, lang).text)
+        assert isinstance(parsed, DesignateSubstitute)
+        refusal = service.may_designate(cmd.actor.person_id, lang)
         if refusal is not None:
-            _ephemeral(ack, refusal.text)
-            return
-        _ephemeral(ack, self._designate(client, actor, lang, cmd.substitute_user, cmd.coordinator_user,
-                                        cmd.period.start, cmd.period.end).text)
+            return Reply(refusal.text)
+        return Reply(self._designate(cmd.actor, lang, parsed.substitute_user, parsed.coordinator_user,
+                                     parsed.period.start, parsed.period.end).text)
 
-    def _designate(self, client: WebClient, actor: Actor, lang: Lang, substitute_user: str,
-                   coordinator_user: str | None, start: date, end: date) -> Reply:
+    def _designate(self, actor: Actor, lang: Lang, substitute_user: str, coordinator_user: str | None,
+                   start: date, end: date) -> ServiceReply:
         """Resolve the Slack users to people, then designate (the service checks who may)."""
-        substitute = identify(self.deps, client, substitute_user)
+        substitute = self.edge.identify(substitute_user)
         if substitute is None:
-            return Reply(False, t(lang, "avail.substitute.person_unknown", text=f"<@{substitute_user}>"))
+            return ServiceReply(False, t(lang, "avail.substitute.person_unknown",
+                                         text=f"<@{substitute_user}>"))
         coordinator_id: int | None = None
         if coordinator_user is not None:
-            coordinator = identify(self.deps, client, coordinator_user)
+            coordinator = self.edge.identify(coordinator_user)
             if coordinator is None:
-                return Reply(False, t(lang, "avail.substitute.person_unknown", text=f"<@{coordinator_user}>"))
+                return ServiceReply(False, t(lang, "avail.substitute.person_unknown",
+                                             text=f"<@{coordinator_user}>"))
             coordinator_id = coordinator.person_id
-        return self.deps.availability.designate_substitute(
+        return self.availability.designate_substitute(
             actor.person_id, substitute.person_id, coordinator_id, start, end, lang)
 
     # ------------------------------------------------------------ listeners
 
     def register(self, app: App) -> None:
-        deps = self.deps
+        app.action(AvailabilityAction.DESIGNATE_SUBSTITUTE.value)(self.edge.click(self._open_designation))
+        app.view(SubstituteCallback.DESIGNATE.value)(
+            self.edge.submission(self._submit_designation, SubstituteBlock.PERSON.value))
 
-        @app.action(AvailabilityAction.DESIGNATE_SUBSTITUTE.value)
-        def on_designate(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            value = body["actions"][0].get("value") or ""
-            if actor is None or not value.isdigit():
-                tell(body, client, respond, t(lang, "avail.substitute.not_allowed"))
-                return
-            form = deps.availability.designation_form(actor.person_id, int(value), lang)
-            if isinstance(form, Reply):
-                tell(body, client, respond, form.text)
-                return
-            assert isinstance(form, DesignationForm)
-            client.views_open(trigger_id=body["trigger_id"], view=designation_modal(lang, form))
+    def _open_designation(self, click: Click) -> Reply:
+        coordinator = parse_id(click.value)
+        if coordinator is None:
+            return Reply(t(click.lang, "avail.substitute.not_allowed"))
+        form = self.availability.designation_form(click.actor.person_id, coordinator, click.lang)
+        if isinstance(form, ServiceReply):
+            return Reply(form.text)
+        assert isinstance(form, DesignationForm)
+        return Reply(view=designation_modal(click.lang, form))
 
-        @app.view(SubstituteCallback.DESIGNATE.value)
-        def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            user_id = body["user"]["id"]
-            actor = identify(deps, client, user_id)
-            lang = language_for(actor)
-            metadata = view.get("private_metadata") or ""
-            if actor is None or not metadata.isdigit():
-                ack(response_action="errors",
-                    errors={SubstituteBlock.PERSON.value: t(lang, "avail.substitute.not_allowed")})
-                return
-            values = submitted_values(view["state"]["values"])
-            required = t(lang, "form.error.required")
-            missing = {block.value: required for block, v in values.items() if v is None}
-            if missing:
-                ack(response_action="errors", errors=missing)
-                return
-            start = parse_date(values[SubstituteBlock.START] or "")
-            end = parse_date(values[SubstituteBlock.END] or "")
-            if start is None or end is None:
-                invalid = t(lang, "form.error.invalid")
-                ack(response_action="errors", errors={
-                    block.value: invalid for block, day in ((SubstituteBlock.START, start),
-                                                            (SubstituteBlock.END, end)) if day is None})
-                return
-            substitute = identify(deps, client, values[SubstituteBlock.PERSON] or "")
-            if substitute is None:
-                ack(response_action="errors",
-                    errors={SubstituteBlock.PERSON.value: t(lang, "avail.substitute.picked_unknown")})
-                return
-            reply = deps.availability.designate_substitute(
-                actor.person_id, substitute.person_id, int(metadata), start, end, lang)
-            if not reply.ok:
-                ack(response_action="errors", errors={FIELD_BLOCKS[reply.field].value: reply.text})
-                return
-            ack()
-            # The modal closes; the designator gets the confirmation by DM.
-            client.chat_postMessage(channel=user_id, text=reply.text)
+    def _submit_designation(self, sub: Submission) -> Reply | FieldErrors:
+        lang = sub.lang
+        coordinator = parse_id(sub.metadata)
+        if coordinator is None:
+            return FieldErrors({SubstituteBlock.PERSON.value: t(lang, "avail.substitute.not_allowed")})
+        values = submitted_values(sub.values)
+        required = t(lang, "form.error.required")
+        missing = {block.value: required for block, v in values.items() if v is None}
+        if missing:
+            return FieldErrors(missing)
+        start = parse_date(values[SubstituteBlock.START] or "")
+        end = parse_date(values[SubstituteBlock.END] or "")
+        if start is None or end is None:
+            invalid = t(lang, "form.error.invalid")
+            return FieldErrors({block.value: invalid for block, day in ((SubstituteBlock.START, start),
+                                                                         (SubstituteBlock.END, end))
+                                if day is None})
+        substitute = self.edge.identify(values[SubstituteBlock.PERSON] or "")
+        if substitute is None:
+            return FieldErrors({SubstituteBlock.PERSON.value: t(lang, "avail.substitute.picked_unknown")})
+        reply = self.availability.designate_substitute(sub.actor.person_id, substitute.person_id, coordinator,
+                                                       start, end, lang)
+        if not reply.ok:
+            return FieldErrors({FIELD_BLOCKS[reply.field].value: reply.text})
+        return Reply(reply.text)  # the modal closes; the designator gets the confirmation by DM

@@ -1,52 +1,65 @@
-"""The single ``/ifn`` listener: parse the text, dispatch on the subcommand."""
+"""The single ``/ifn`` listener: parse the text, dispatch on the subcommand, ack
+with the answer, then do what needs Slack (open a modal, publish the Home tab)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.commands import ParsedCommand, Subcommand, parse
+from bot.commands import Subcommand, parse
 from bot.domain.language import Lang
 from bot.i18n import t
-from bot.services.people import Actor
-from handlers.deps import Deps
-from handlers.identity import identify, language_for
+from handlers.prelude import Command, Edge, Reply, language_for
 from handlers.views.help import help_blocks, help_text
 
-#: A subcommand handler gets the parsed command, who asked, in which language,
-#: and the raw Slack payload; it must ack() itself.
-SubHandler = Callable[[Ack, ParsedCommand, Actor | None, Lang, dict[str, Any], WebClient], None]
+
+@dataclass(frozen=True, slots=True)
+class Sub:
+    """One subcommand. ``run`` gets the parsed command and returns the answer;
+    with ``needs_actor`` an unknown user is refused before it runs."""
+
+    run: Callable[[Command], Reply]
+    needs_actor: bool = True
 
 
-def _answer_help(ack: Ack, lang: Lang, available: frozenset[Subcommand], lead: str | None = None) -> None:
-    ack(
-        response_type="ephemeral",
-        text=(lead + "\n" if lead else "") + help_text(lang, available),
-        blocks=help_blocks(lang, available, lead),
-    )
+def help_reply(lang: Lang, available: frozenset[Subcommand], lead: str | None = None) -> Reply:
+    return Reply(text=(lead + "\n" if lead else "") + help_text(lang, available),
+                 blocks=help_blocks(lang, available, lead))
 
 
-def register(app: App, deps: Deps, extra: dict[Subcommand, SubHandler] | None = None) -> None:
-    """Register ``/ifn``. Feature modules contribute handlers through ``extra``;
-    the help lists exactly the subcommands that have one."""
-    handlers: dict[Subcommand, SubHandler] = dict(extra or {})
-    available = frozenset(handlers) | {Subcommand.HELP}
+def register(app: App, edge: Edge, subs: dict[Subcommand, Sub]) -> None:
+    """Register ``/ifn``; the help lists exactly the subcommands that have a handler."""
+    available = frozenset(subs) | {Subcommand.HELP}
 
     @app.command("/ifn")
     def ifn_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         parsed = parse(command.get("text"))
-        actor = identify(deps, client, command["user_id"])
+        user_id = command["user_id"]
+        actor = edge.identify(user_id)
         lang = language_for(actor, parsed.word)
-        handler = handlers.get(parsed.sub)
-        if handler is not None:
-            handler(ack, parsed, actor, lang, command, client)
-            return
-        if parsed.sub is Subcommand.HELP or parsed.sub is Subcommand.MENU:
-            _answer_help(ack, lang, available)
-        elif parsed.sub is Subcommand.UNKNOWN:
-            _answer_help(ack, lang, available, t(lang, "command.unknown", text=parsed.raw))
+        sub = subs.get(parsed.sub)
+        if sub is None:
+            if parsed.sub in (Subcommand.HELP, Subcommand.MENU):
+                reply = help_reply(lang, available)
+            elif parsed.sub is Subcommand.UNKNOWN:
+                reply = help_reply(lang, available, t(lang, "command.unknown", text=parsed.raw))
+            else:
+                reply = help_reply(lang, available, t(lang, "command.not_available", name=parsed.word))
+        elif sub.needs_actor and actor is None:
+            reply = Reply(t(lang, "person.not_in_directory"))
         else:
-            _answer_help(ack, lang, available, t(lang, "command.not_available", name=parsed.word))
+            reply = sub.run(Command(parsed, actor, lang, command))
+        if reply.text or reply.blocks:
+            ack(response_type="ephemeral", text=reply.text or "", blocks=reply.blocks)
+        else:
+            ack()
+        if reply.view is not None:
+            client.views_open(trigger_id=command["trigger_id"], view=reply.view)
+        if reply.home and actor is not None:
+            edge.publish_home(client, user_id)
+        if actor is None:
+            edge.link_unknown(client, user_id)

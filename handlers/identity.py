@@ -8,16 +8,6 @@ from slack_sdk.errors import SlackApiError
 from bot.commands import ENGLISH_WORDS
 from bot.domain.language import DEFAULT_LANG, Lang
 from bot.services.people import Actor
-from handlers.deps import Deps
-
-
-def identify(deps: Deps, client: WebClient, user_id: str) -> Actor | None:
-    """From the process's copy of the directory; a Slack id we have never seen may
-    belong to a person the directory knows only by e-mail: ask Slack once."""
-    actor = deps.people.identify(user_id)
-    if actor is not None:
-        return actor
-    return deps.people.link_by_email(user_id, lambda uid: email_of(client, uid))
 
 
 def email_of(client: WebClient, user_id: str) -> str | None:

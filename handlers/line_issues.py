@@ -3,106 +3,67 @@ recipient presses **Mottatt** or **Svar** in their DM."""
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt import App
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-
-from bot.commands import ParsedCommand, Subcommand
-from bot.domain.language import Lang
+from bot.commands import Subcommand
 from bot.forms import FormBlock, parse_issue, parse_issue_reply
 from bot.i18n import t
 from bot.services.line_issues import AREA_KINDS, IssueAction, IssueKind, LineIssueService, NewIssue
-from bot.services.people import Actor
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.identity import identify, language_for
-from handlers.outcomes import say
-from handlers.requests import _request_id, tell
+from bot.services.people import DirectoryReader
+from handlers.commands import Sub
+from handlers.prelude import NOTHING, Click, Command, Edge, FieldErrors, Reply, Submission, parse_id
 from handlers.views.line_issues import IssueCallback, issue_modal, reply_modal
 
 
 class LineIssueHandlers:
-    def __init__(self, deps: Deps, service: LineIssueService) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, service: LineIssueService, directory: DirectoryReader) -> None:
+        self.edge = edge
         self.service = service
+        self.directory = directory
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
-        def open_form(ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                      command: dict[str, Any], client: WebClient) -> None:
-            if actor is None:
-                ack(response_type="ephemeral", text=t(lang, "req.notice.not_in_directory"))
-                return
-            if not self.service.may_raise(actor.person_id):
-                ack(response_type="ephemeral", text=t(lang, "issue.notice.wrong_role"))
-                return
-            ack()
-            areas = self.deps.directory_reader.areas()
-            client.views_open(trigger_id=command["trigger_id"], view=issue_modal(lang, actor.area, areas))
+    def subcommands(self) -> dict[Subcommand, Sub]:
+        def open_form(cmd: Command) -> Reply:
+            assert cmd.actor is not None
+            if not self.service.may_raise(cmd.actor.person_id):
+                return Reply(t(cmd.lang, "issue.notice.wrong_role"))
+            return Reply(view=issue_modal(cmd.lang, cmd.actor.area, self.directory.areas()))
 
-        return {Subcommand.ISSUE: open_form}
+        return {Subcommand.ISSUE: Sub(open_form)}
 
     def register(self, app: App) -> None:
-        deps, service = self.deps, self.service
+        edge = self.edge
+        app.view(IssueCallback.RAISE.value)(edge.submission(self._raise, FormBlock.ISSUE_TEXT.value))
+        app.action(IssueAction.ACKNOWLEDGE.value)(edge.click(self._acknowledge))
+        app.action(IssueAction.REPLY.value)(edge.click(self._open_reply))
+        app.view(IssueCallback.REPLY.value)(edge.submission(self._reply, FormBlock.ISSUE_REPLY.value))
 
-        @app.view(IssueCallback.RAISE.value)
-        def on_raise(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            if actor is None:
-                ack(response_action="errors",
-                    errors={FormBlock.ISSUE_TEXT.value: t(lang, "req.notice.not_in_directory")})
-                return
-            areas = deps.directory_reader.areas()
-            form = parse_issue(view["state"]["values"], lang, areas)
-            if isinstance(form, dict):
-                ack(response_action="errors", errors=form)
-                return
-            kind = IssueKind(form.issue_kind)
-            new = NewIssue(kind, form.area if kind in AREA_KINDS else None, form.issue_title, form.issue_text)
-            result = service.raise_issue(actor.person_id, new, idempotency_key=f"view:{view['id']}")
-            if not result.ok:
-                text = say(self.deps, lang, result)
-                ack(response_action="errors", errors={FormBlock.ISSUE_KIND.value: text})
-                return
-            ack()
+    def _raise(self, sub: Submission) -> Reply | FieldErrors:
+        form = parse_issue(sub.values, sub.lang, self.directory.areas())
+        if isinstance(form, dict):
+            return FieldErrors(form)
+        kind = IssueKind(form.issue_kind)
+        new = NewIssue(kind, form.area if kind in AREA_KINDS else None, form.issue_title, form.issue_text)
+        result = self.service.raise_issue(sub.actor.person_id, new, idempotency_key=f"view:{sub.view_id}")
+        if not result.ok:
+            return FieldErrors({FormBlock.ISSUE_KIND.value: self.edge.words(sub.lang, result)})
+        return NOTHING
 
-        @app.action(IssueAction.ACKNOWLEDGE.value)
-        def on_ack(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            iid = _request_id(body["actions"][0].get("value"))
-            result = service.acknowledge(iid or 0, actor.person_id if actor else 0)
-            if not result.ok:
-                tell(body, client, respond, say(self.deps, lang, result))
+    def _acknowledge(self, click: Click) -> Reply:
+        result = self.service.acknowledge(click.number or 0, click.actor.person_id)
+        return NOTHING if result.ok else Reply(self.edge.words(click.lang, result))
 
-        @app.action(IssueAction.REPLY.value)
-        def on_reply_click(ack: Ack, body: dict[str, Any], client: WebClient,
-                           respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            iid = _request_id(body["actions"][0].get("value"))
-            result = service.can_reply(iid or 0, actor.person_id if actor else 0)
-            if not result.ok or iid is None:
-                tell(body, client, respond, say(self.deps, lang, result))
-                return
-            view = reply_modal(lang, iid, result.params["title"])
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+    def _open_reply(self, click: Click) -> Reply:
+        issue = click.number
+        result = self.service.can_reply(issue or 0, click.actor.person_id)
+        if not result.ok or issue is None:
+            return Reply(self.edge.words(click.lang, result))
+        return Reply(view=reply_modal(click.lang, issue, result.params["title"]))
 
-        @app.view(IssueCallback.REPLY.value)
-        def on_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            parsed = parse_issue_reply(view["state"]["values"], lang)
-            if isinstance(parsed, dict):
-                ack(response_action="errors", errors=parsed)
-                return
-            iid = _request_id(view.get("private_metadata"))
-            result = service.reply(iid or 0, actor.person_id if actor else 0, parsed.issue_reply)
-            if not result.ok:
-                text = say(self.deps, lang, result)
-                ack(response_action="errors", errors={FormBlock.ISSUE_REPLY.value: text})
-                return
-            ack()
+    def _reply(self, sub: Submission) -> Reply | FieldErrors:
+        parsed = parse_issue_reply(sub.values, sub.lang)
+        if isinstance(parsed, dict):
+            return FieldErrors(parsed)
+        result = self.service.reply(parse_id(sub.metadata) or 0, sub.actor.person_id, parsed.issue_reply)
+        if not result.ok:
+            return FieldErrors({FormBlock.ISSUE_REPLY.value: self.edge.words(sub.lang, result)})
+        return NOTHING

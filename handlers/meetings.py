@@ -7,21 +7,19 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.commands import ParsedCommand, Subcommand
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.commands import Subcommand
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.pii import find_national_id
 from bot.recurrence import Freq, Rule, nth_of
-from bot.services.meetings import MINUTES_WRITE_ACTION, MeetingForm
-from bot.services.minutes import MinutesForm
-from bot.services.people import Actor
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.identity import identify, language_for
-from handlers.requests import tell
+from bot.services.meetings import MINUTES_WRITE_ACTION, MeetingForm, MeetingService
+from bot.services.minutes import MinutesForm, MinutesService
+from handlers.commands import Sub
+from handlers.prelude import Click, Command, Edge, FieldErrors, Reply, Submission, parse_id
 from handlers.views.meetings import (
     MeetingBlock,
     MeetingCallback,
@@ -40,10 +38,6 @@ SEARCH_WORDS = {"søk", "sok", "search"}
 PLAN_WORDS = {"plan"}
 
 
-def _ephemeral(ack: Ack, text: str) -> None:
-    ack(response_type="ephemeral", text=text)
-
-
 def _has_pii(text: str | None) -> bool:
     return bool(text) and find_national_id(text or "") is not None
 
@@ -53,74 +47,58 @@ def _url_ok(text: str | None) -> bool:
 
 
 class MeetingHandlers:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, meetings: MeetingService, minutes: MinutesService,
+                 calendar: WorkingCalendar) -> None:
+        self.edge = edge
+        self.meetings = meetings
+        self.minutes = minutes
+        self.calendar = calendar
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
-        return {Subcommand.MEETING: self.meeting_command, Subcommand.MINUTES: self.minutes_command}
+    @property
+    def _clock(self) -> Clock:
+        return self.edge.clock
+
+    def subcommands(self) -> dict[Subcommand, Sub]:
+        return {Subcommand.MEETING: Sub(self.meeting_command), Subcommand.MINUTES: Sub(self.minutes_command)}
 
     # ------------------------------------------------------------------ commands
 
-    def meeting_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                        command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
-        meetings = self.deps.meetings
-        args = [a.lower() for a in parsed.args]
+    def meeting_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        lang, meetings, me = cmd.lang, self.meetings, cmd.actor.person_id
+        args = [a.lower() for a in cmd.parsed.args]
+        number = parse_id(args[1]) if len(args) == 2 else None
         if not args:
-            _ephemeral(ack, meetings.upcoming(lang) + "\n" + t(lang, "mtg.usage"))
-            return
+            return Reply(meetings.upcoming(lang) + "\n" + t(lang, "mtg.usage"))
+        today = self.calendar.local_date(self._clock.now())
         if args[0] in NEW_WORDS:
-            if not meetings.may_organise(actor.person_id):
-                _ephemeral(ack, t(lang, "mtg.not_allowed"))
-                return
-            ack()
-            today = self.deps.calendar.local_date(self.deps.clock.now())
-            client.views_open(trigger_id=command["trigger_id"],
-                              view=meeting_modal(lang, meetings.network_members(), today))
-            return
-        if args[0] in EDIT_WORDS and len(args) == 2 and args[1].lstrip("#").isdigit():
-            form = meetings.edit_form(actor.person_id, int(args[1].lstrip("#")), lang)
+            if not meetings.may_organise(me):
+                return Reply(t(lang, "mtg.not_allowed"))
+            return Reply(view=meeting_modal(lang, meetings.network_members(), today))
+        if args[0] in EDIT_WORDS and number is not None:
+            form = meetings.edit_form(me, number, lang)
             if not isinstance(form, MeetingForm):
-                _ephemeral(ack, form.text)
-                return
-            ack()
-            today = self.deps.calendar.local_date(self.deps.clock.now())
-            client.views_open(trigger_id=command["trigger_id"],
-                              view=meeting_modal(lang, meetings.network_members(), today, form,
-                                                 int(args[1].lstrip("#"))))
-            return
-        if args[0] in CANCEL_WORDS | CANCEL_SERIES_WORDS and len(args) == 2 and args[1].lstrip("#").isdigit():
-            number = int(args[1].lstrip("#"))
-            reply = (meetings.cancel_occurrence(actor.person_id, number, lang) if args[0] in CANCEL_WORDS
-                     else meetings.cancel_series(actor.person_id, number, lang))
-            _ephemeral(ack, reply.text)
-            return
-        _ephemeral(ack, t(lang, "mtg.usage"))
+                return Reply(form.text)
+            return Reply(view=meeting_modal(lang, meetings.network_members(), today, form, number))
+        if args[0] in CANCEL_WORDS | CANCEL_SERIES_WORDS and number is not None:
+            reply = (meetings.cancel_occurrence(me, number, lang) if args[0] in CANCEL_WORDS
+                     else meetings.cancel_series(me, number, lang))
+            return Reply(reply.text)
+        return Reply(t(lang, "mtg.usage"))
 
-    def minutes_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                        command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
-        minutes = self.deps.minutes
-        args = list(parsed.args)
+    def minutes_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        lang, args = cmd.lang, list(cmd.parsed.args)
         if not args:
-            _ephemeral(ack, minutes.listing(lang) + "\n" + t(lang, "min.usage"))
-            return
+            return Reply(self.minutes.listing(lang) + "\n" + t(lang, "min.usage"))
         word = args[0].lower()
         if word in SEARCH_WORDS and len(args) > 1:
-            _ephemeral(ack, minutes.listing(lang, " ".join(args[1:])))
-            return
+            return Reply(self.minutes.listing(lang, " ".join(args[1:])))
         if word in PLAN_WORDS:
-            if not self.deps.meetings.may_organise(actor.person_id):
-                _ephemeral(ack, t(lang, "mtg.not_allowed"))
-                return
-            ack()
-            client.views_open(trigger_id=command["trigger_id"], view=plan_modal(lang))
-            return
-        _ephemeral(ack, t(lang, "min.usage"))
+            if not self.meetings.may_organise(cmd.actor.person_id):
+                return Reply(t(lang, "mtg.not_allowed"))
+            return Reply(view=plan_modal(lang))
+        return Reply(t(lang, "min.usage"))
 
     # ------------------------------------------------------------------ form parsing
 
@@ -135,7 +113,7 @@ class MeetingHandlers:
         except ValueError:
             first = None
             errors[MeetingBlock.FIRST] = t(lang, "form.error.required")
-        today = self.deps.calendar.local_date(self.deps.clock.now())
+        today = self.calendar.local_date(self._clock.now())
         if first is not None and first < today and not editing:
             errors[MeetingBlock.FIRST] = t(lang, "mtg.form.bad_date")
         try:
@@ -161,94 +139,67 @@ class MeetingHandlers:
     # ------------------------------------------------------------------ listeners
 
     def register(self, app: App) -> None:
-        deps = self.deps
+        edge = self.edge
+        app.view(MeetingCallback.CREATE.value)(edge.submission(self._submit_meeting,
+                                                               MeetingBlock.TITLE.value))
+        app.action(MINUTES_WRITE_ACTION)(edge.click(self._write))
+        app.view(MeetingCallback.MINUTES.value)(edge.submission(self._submit_minutes,
+                                                                MinutesBlock.DECISIONS.value))
+        app.view(MeetingCallback.PLAN.value)(edge.submission(self._submit_plan,
+                                                             MinutesBlock.PLAN_TITLE.value))
 
-        @app.view(MeetingCallback.CREATE.value)
-        def on_create(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            user_id = body["user"]["id"]
-            actor = identify(deps, client, user_id)
-            lang = language_for(actor)
-            if actor is None:
-                ack(response_action="errors", errors={MeetingBlock.TITLE.value: t(lang, "mtg.not_allowed")})
-                return
-            form = self._meeting_form(values(view["state"]["values"]), lang,
-                                      editing=(view.get("private_metadata") or "").isdigit())
-            if isinstance(form, dict):
-                ack(response_action="errors", errors=form)
-                return
-            metadata = view.get("private_metadata") or ""
-            if metadata.isdigit():
-                reply = deps.meetings.update(actor.person_id, int(metadata), form, lang)
-            else:
-                reply = deps.meetings.create(actor.person_id, form, lang)
-            if not reply.ok:
-                ack(response_action="errors", errors={MeetingBlock.TITLE.value: reply.text})
-                return
-            ack()
-            client.chat_postMessage(channel=user_id, text=reply.text)
+    def _submit_meeting(self, sub: Submission) -> Reply | FieldErrors:
+        meeting_id = parse_id(sub.metadata)
+        form = self._meeting_form(values(sub.values), sub.lang, editing=meeting_id is not None)
+        if isinstance(form, dict):
+            return FieldErrors(form)
+        key = f"view:{sub.view_id}"
+        if meeting_id is not None:
+            reply = self.meetings.update(sub.actor.person_id, meeting_id, form, sub.lang, idempotency_key=key)
+        else:
+            reply = self.meetings.create(sub.actor.person_id, form, sub.lang, idempotency_key=key)
+        if not reply.ok:
+            return FieldErrors({MeetingBlock.TITLE.value: reply.text})
+        return Reply(reply.text or None)
 
-        @app.action(MINUTES_WRITE_ACTION)
-        def on_write(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            value = body["actions"][0].get("value") or ""
-            if actor is None or not value.isdigit():
-                tell(body, client, respond, t(lang, "min.not_taker"))
-                return
-            form = deps.minutes.form(actor.person_id, int(value), lang)
-            if not isinstance(form, MinutesForm):
-                tell(body, client, respond, form.text)
-                return
-            client.views_open(trigger_id=body["trigger_id"],
-                              view=minutes_modal(lang, form.occurrence_id, form.title))
+    def _write(self, click: Click) -> Reply:
+        occurrence = parse_id(click.value)
+        if occurrence is None:
+            return Reply(t(click.lang, "min.not_taker"))
+        form = self.minutes.form(click.actor.person_id, occurrence, click.lang)
+        if not isinstance(form, MinutesForm):
+            return Reply(form.text)
+        return Reply(view=minutes_modal(click.lang, form.occurrence_id, form.title))
 
-        @app.view(MeetingCallback.MINUTES.value)
-        def on_minutes(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            user_id = body["user"]["id"]
-            actor = identify(deps, client, user_id)
-            lang = language_for(actor)
-            metadata = view.get("private_metadata") or ""
-            got = values(view["state"]["values"])
-            decisions = got.get(MinutesBlock.DECISIONS) or ""
-            actions = got.get(MinutesBlock.ACTIONS) or ""
-            notes = got.get(MinutesBlock.NOTES) or ""
-            if actor is None or not metadata.isdigit():
-                ack(response_action="errors", errors={MinutesBlock.DECISIONS.value: t(lang, "min.not_taker")})
-                return
-            pii = {block.value: t(lang, "form.error.pii") for block, text in
-                   ((MinutesBlock.DECISIONS, decisions), (MinutesBlock.ACTIONS, actions),
-                    (MinutesBlock.NOTES, notes)) if _has_pii(text)}
-            if pii:
-                ack(response_action="errors", errors=pii)
-                return
-            reply = deps.minutes.submit(actor.person_id, int(metadata), decisions, actions, notes, lang)
-            if not reply.ok:
-                ack(response_action="errors", errors={MinutesBlock.DECISIONS.value: reply.text})
-                return
-            ack()
-            client.chat_postMessage(channel=user_id, text=reply.text)
+    def _submit_minutes(self, sub: Submission) -> Reply | FieldErrors:
+        lang, occurrence = sub.lang, parse_id(sub.metadata)
+        got = values(sub.values)
+        decisions = got.get(MinutesBlock.DECISIONS) or ""
+        actions = got.get(MinutesBlock.ACTIONS) or ""
+        notes = got.get(MinutesBlock.NOTES) or ""
+        if occurrence is None:
+            return FieldErrors({MinutesBlock.DECISIONS.value: t(lang, "min.not_taker")})
+        pii = {block.value: t(lang, "form.error.pii") for block, text in
+               ((MinutesBlock.DECISIONS, decisions), (MinutesBlock.ACTIONS, actions),
+                (MinutesBlock.NOTES, notes)) if _has_pii(text)}
+        if pii:
+            return FieldErrors(pii)
+        reply = self.minutes.submit(sub.actor.person_id, occurrence, decisions, actions, notes, lang,
+                                    idempotency_key=f"view:{sub.view_id}")
+        if not reply.ok:
+            return FieldErrors({MinutesBlock.DECISIONS.value: reply.text})
+        return Reply(reply.text or None)
 
-        @app.view(MeetingCallback.PLAN.value)
-        def on_plan(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            user_id = body["user"]["id"]
-            actor = identify(deps, client, user_id)
-            lang = language_for(actor)
-            got = values(view["state"]["values"])
-            title = (got.get(MinutesBlock.PLAN_TITLE) or "").strip()
-            text = (got.get(MinutesBlock.PLAN_BODY) or "").strip()
-            if actor is None:
-                ack(response_action="errors",
-                    errors={MinutesBlock.PLAN_TITLE.value: t(lang, "mtg.not_allowed")})
-                return
-            pii = {block.value: t(lang, "form.error.pii") for block, value in
-                   ((MinutesBlock.PLAN_TITLE, title), (MinutesBlock.PLAN_BODY, text)) if _has_pii(value)}
-            if pii:
-                ack(response_action="errors", errors=pii)
-                return
-            reply = deps.minutes.submit_plan(actor.person_id, title, text, lang)
-            if not reply.ok:
-                ack(response_action="errors", errors={MinutesBlock.PLAN_TITLE.value: reply.text})
-                return
-            ack()
-            client.chat_postMessage(channel=user_id, text=reply.text)
+    def _submit_plan(self, sub: Submission) -> Reply | FieldErrors:
+        lang, got = sub.lang, values(sub.values)
+        title = (got.get(MinutesBlock.PLAN_TITLE) or "").strip()
+        text = (got.get(MinutesBlock.PLAN_BODY) or "").strip()
+        pii = {block.value: t(lang, "form.error.pii") for block, value in
+               ((MinutesBlock.PLAN_TITLE, title), (MinutesBlock.PLAN_BODY, text)) if _has_pii(value)}
+        if pii:
+            return FieldErrors(pii)
+        reply = self.minutes.submit_plan(sub.actor.person_id, title, text, lang,
+                                         idempotency_key=f"view:{sub.view_id}")
+        if not reply.ok:
+            return FieldErrors({MinutesBlock.PLAN_TITLE.value: reply.text})
+        return Reply(reply.text or None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.language import Lang
@@ -22,7 +21,3 @@ def result_text(lang: Lang, result: Result, names: Callable[[int], str] | None =
     params = words(result.params, lang, tz, names or (lambda pid: f"#{pid}"), now)
     return t(lang, result.message_key or "error.generic", **params)
 
-
-def say(deps: Any, lang: Lang, result: Result) -> str:
-    """``result_text`` with the process's directory, time zone and clock."""
-    return result_text(lang, result, deps.people.name_of, deps.settings.tz, deps.clock.now())

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.commands import ParsedCommand, Subcommand
+from bot.commands import Subcommand
 from bot.dates import parse_date
-from bot.domain.language import Lang
 from bot.i18n import t
 from bot.messages.production import (
     REASON_ACTION,
@@ -24,128 +21,88 @@ from bot.messages.production import (
     ProductionCallback,
     exemption_modal,
 )
-from bot.services.people import Actor
-from bot.services.production import iso_week, week_monday, week_text
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.home import publish_home
-from handlers.identity import identify, language_for
-from handlers.requests import tell
+from bot.services.production import ProductionService, iso_week, week_monday, week_text
+from handlers.commands import Sub
+from handlers.prelude import Click, Command, Edge, FieldErrors, Reply, Submission, parse_id
 
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
 KIND_WORDS = {"intervju": "interview", "interview": "interview", "vedtak": "decision", "decision": "decision"}
 
 
-def _ephemeral(ack: Ack, text: str) -> None:
-    ack(response_type="ephemeral", text=text)
-
-
 class ProductionHandlers:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, production: ProductionService) -> None:
+        self.edge = edge
+        self.production = production
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
-        return {Subcommand.PRODUCTION: self.production_command}
+    def subcommands(self) -> dict[Subcommand, Sub]:
+        return {Subcommand.PRODUCTION: Sub(self.production_command)}
 
-    def production_command(self, ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                           command: dict[str, Any], client: WebClient) -> None:
-        if actor is None:
-            _ephemeral(ack, t(lang, "person.not_in_directory"))
-            return
-        service = self.deps.production
-        args = list(parsed.args)
+    def production_command(self, cmd: Command) -> Reply:
+        assert cmd.actor is not None
+        lang, service = cmd.lang, self.production
+        args = list(cmd.parsed.args)
         if not args:
-            _ephemeral(ack, service.status_text(actor.person_id, lang).text)
-            return
-        if not service.is_coordinator(actor.person_id):
-            _ephemeral(ack, t(lang, "prod.not_allowed"))
-            return
+            return Reply(service.status_text(cmd.actor.person_id, lang).text)
+        if not service.is_coordinator(cmd.actor.person_id):
+            return Reply(t(lang, "prod.not_allowed"))
         kind = KIND_WORDS.get(args[0].lower())
         if kind is None or len(args) > 2:
-            _ephemeral(ack, t(lang, "prod.bad_kind", text=" ".join(args)) + "\n" + t(lang, "prod.usage"))
-            return
+            return Reply(t(lang, "prod.bad_kind", text=" ".join(args)) + "\n" + t(lang, "prod.usage"))
         day = None
         if len(args) == 2:
             day = parse_date(args[1])
             if day is None:
-                _ephemeral(ack, t(lang, "prod.bad_date", text=args[1]) + "\n" + t(lang, "prod.usage"))
-                return
-        reply = service.log(actor.person_id, kind, day, lang)
-        _ephemeral(ack, reply.text)
-        if reply.ok:
-            publish_home(self.deps, client, actor.slack_user_id)
+                return Reply(t(lang, "prod.bad_date", text=args[1]) + "\n" + t(lang, "prod.usage"))
+        reply = service.log(cmd.actor.person_id, kind, day, lang)
+        return Reply(reply.text, home=reply.ok)
 
     def register(self, app: App) -> None:
-        deps = self.deps
+        edge = self.edge
+        app.action(ProductionAction.LOG_INTERVIEW.value)(edge.click(self._log("interview")))
+        app.action(ProductionAction.LOG_DECISION.value)(edge.click(self._log("decision")))
+        app.action(ProductionAction.REQUEST_EXEMPTION.value)(edge.click(self._ask_exemption))
+        app.view(ProductionCallback.EXEMPTION.value)(
+            edge.submission(self._submit_exemption, ProductionBlock.REASON.value))
+        app.action(ProductionAction.APPROVE.value)(edge.click(self._decide(True)))
+        app.action(ProductionAction.REJECT.value)(edge.click(self._decide(False)))
 
-        def _log(kind: str):
-            def on_log(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-                ack()
-                actor = identify(deps, client, body["user"]["id"])
-                lang = language_for(actor)
-                week = body["actions"][0].get("value") or ""
-                if actor is None or not WEEK.match(week):
-                    tell(body, client, respond, t(lang, "prod.not_allowed"))
-                    return
-                today = deps.production.today()
-                day = today if iso_week(today) == week else min(week_monday(week) + timedelta(days=4), today)
-                reply = deps.production.log(actor.person_id, kind, day, lang, once_per_week=True)
-                tell(body, client, respond, reply.text)
-                if reply.ok:
-                    publish_home(deps, client, actor.slack_user_id)
-            return on_log
+    def _log(self, kind: str):
+        def run(click: Click) -> Reply:
+            week = click.value
+            if not WEEK.match(week):
+                return Reply(t(click.lang, "prod.not_allowed"))
+            today = self.production.today()
+            day = today if iso_week(today) == week else min(week_monday(week) + timedelta(days=4), today)
+            reply = self.production.log(click.actor.person_id, kind, day, click.lang, once_per_week=True)
+            return Reply(reply.text, home=reply.ok)
+        return run
 
-        app.action(ProductionAction.LOG_INTERVIEW.value)(_log("interview"))
-        app.action(ProductionAction.LOG_DECISION.value)(_log("decision"))
+    def _ask_exemption(self, click: Click) -> Reply:
+        week = click.value
+        if not WEEK.match(week):
+            return Reply(t(click.lang, "prod.not_allowed"))
+        problem = self.production.exemption_problem(click.actor.person_id, week, click.lang)
+        if problem is not None:
+            return Reply(problem.text)
+        return Reply(view=exemption_modal(click.lang, week, week_text(week)))
 
-        @app.action(ProductionAction.REQUEST_EXEMPTION.value)
-        def on_request(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            week = body["actions"][0].get("value") or ""
-            if actor is None or not WEEK.match(week):
-                tell(body, client, respond, t(lang, "prod.not_allowed"))
-                return
-            problem = deps.production.exemption_problem(actor.person_id, week, lang)
-            if problem is not None:
-                tell(body, client, respond, problem.text)
-                return
-            client.views_open(trigger_id=body["trigger_id"],
-                              view=exemption_modal(lang, week, week_text(week)))
+    def _submit_exemption(self, sub: Submission) -> Reply | FieldErrors:
+        week, block = sub.metadata, ProductionBlock.REASON.value
+        if not WEEK.match(week):
+            return FieldErrors({block: t(sub.lang, "prod.not_allowed")})
+        value = sub.values.get(block, {}).get(REASON_ACTION, {}).get("value") or ""
+        reply = self.production.request_exemption(sub.actor.person_id, week, value, sub.lang,
+                                                  idempotency_key=f"view:{sub.view_id}")
+        if not reply.ok:
+            return FieldErrors({block: reply.text})
+        return Reply(reply.text or None, home=bool(reply.text))
 
-        @app.view(ProductionCallback.EXEMPTION.value)
-        def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            user_id = body["user"]["id"]
-            actor = identify(deps, client, user_id)
-            lang = language_for(actor)
-            week = view.get("private_metadata") or ""
-            block = ProductionBlock.REASON.value
-            if actor is None or not WEEK.match(week):
-                ack(response_action="errors", errors={block: t(lang, "prod.not_allowed")})
-                return
-            value = view["state"]["values"].get(block, {}).get(REASON_ACTION, {}).get("value") or ""
-            reply = deps.production.request_exemption(actor.person_id, week, value, lang)
-            if not reply.ok:
-                ack(response_action="errors", errors={block: reply.text})
-                return
-            ack()
-            client.chat_postMessage(channel=user_id, text=reply.text)
-            publish_home(deps, client, user_id)
-
-        def _decide(approve: bool):
-            def on_decide(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-                ack()
-                actor = identify(deps, client, body["user"]["id"])
-                lang = language_for(actor)
-                value = body["actions"][0].get("value") or ""
-                if actor is None or not value.isdigit():
-                    tell(body, client, respond, t(lang, "prod.exemption.not_allowed"))
-                    return
-                reply = deps.production.decide(actor.person_id, int(value), approve, lang)
-                tell(body, client, respond, reply.text)
-            return on_decide
-
-        app.action(ProductionAction.APPROVE.value)(_decide(True))
-        app.action(ProductionAction.REJECT.value)(_decide(False))
+    def _decide(self, approve: bool):
+        def run(click: Click) -> Reply:
+            exemption_id = parse_id(click.value)
+            if exemption_id is None:
+                return Reply(t(click.lang, "prod.exemption.not_allowed"))
+            reply = self.production.decide(click.actor.person_id, exemption_id, approve, click.lang)
+            return Reply(reply.text)
+        return run

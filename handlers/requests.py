@@ -1,22 +1,24 @@
 """Slack edge for help requests: the forms, the buttons, the timeline.
 
-Thin by design: read Slack's payload, call the request service, render the
-answer. Who may do what is decided by the service from the clicking user, never
-from a button's value (which carries only the request id).
+Thin by design: read Slack's payload, call the request service, say the answer.
+Who may do what is decided by the service from the clicking user, never from a
+button's value (which carries only the request id).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.commands import ParsedCommand, Subcommand
+from bot.calendar import WorkingCalendar
+from bot.clock import Clock
+from bot.commands import Subcommand
 from bot.domain.language import Lang
 from bot.domain.requests import RequestType
+from bot.feedback_criteria import CriteriaCatalog
 from bot.forms import (
     FeedbackForm,
     FormBlock,
@@ -30,14 +32,13 @@ from bot.forms import (
 )
 from bot.i18n import t
 from bot.messages.actions import RequestAction
-from bot.services.people import Actor
-from bot.services.requests import NewRequest
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.home import from_home_tab, publish_home
-from handlers.identity import identify, language_for
+from bot.services.people import Actor, DirectoryReader, Supervisor
+from bot.services.requests import NewRequest, RequestService
+from bot.services.timeline import TimelineService
+from bot.settings import CoreSettings
+from handlers.commands import Sub
 from handlers.ids import MENU_REQUEST_TYPES, PROPOSAL_SLOTS, ActionId, CallbackId
-from handlers.outcomes import say
+from handlers.prelude import NOTHING, Click, Command, Edge, FieldErrors, Reply, Submission, parse_id
 from handlers.views.request_forms import (
     feedback_modal,
     feedback_response_modal,
@@ -48,248 +49,190 @@ from handlers.views.request_forms import (
     request_menu_text,
 )
 
-log = logging.getLogger("ifn_bot.requests")
-
 PICK_TIME_RE = re.compile(rf"^{RequestAction.PICK_TIME.value}_\d+$")
+_ID = re.compile(r"[0-9]{1,9}")
 
 
-def _request_id(value: str | None) -> int | None:
-    """The request id from a button value ("12" or "12:0"); None if malformed."""
-    head = (value or "").split(":", 1)[0]
-    # ASCII digits only, and a size the id column can hold ("²".isdigit() is True)
-    return int(head) if re.fullmatch(r"[0-9]{1,9}", head) else None
-
-
-def tell(body: dict[str, Any], client: WebClient, respond: Respond | None, text: str) -> None:
-    """Answer a click privately: ephemerally where the click came from a message,
-    by DM where it came from the Home tab (which has no response_url)."""
-    if respond is not None and body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
-    else:
-        client.chat_postMessage(channel=body["user"]["id"], text=text)
+def supervisor_label(lang: Lang, s: Supervisor) -> str:
+    role = s.role.value.upper()
+    return f"{s.name} ({role} {s.area})" if s.area and s.role.value == "ifk" else f"{s.name} ({role})"
 
 
 class RequestHandlers:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, requests: RequestService, timeline: TimelineService,
+                 directory: DirectoryReader, criteria: CriteriaCatalog, settings: CoreSettings,
+                 calendar: WorkingCalendar) -> None:
+        self.edge = edge
+        self.calendar = calendar
+        self.requests = requests
+        self.timeline = timeline
+        self.directory = directory
+        self.criteria = criteria
+        self.settings = settings
+
+    @property
+    def _clock(self) -> Clock:
+        return self.edge.clock
+
+    @property
+    def _tz(self) -> ZoneInfo:
+        return self.settings.tz
 
     # ------------------------------------------------------------------ views
 
     def form_view(self, request_type: RequestType, actor: Actor) -> dict[str, Any]:
-        deps, lang = self.deps, actor.lang
-        areas = deps.directory_reader.areas()
+        lang = actor.lang
+        areas = self.directory.areas()
         area = actor.area if actor.area in areas else areas[0]
-        now_local = deps.clock.now().astimezone(deps.settings.tz)
+        now_local = self._clock.now().astimezone(self._tz)
         if request_type is RequestType.LIVE:
             return live_modal(lang, area, now_local.time(), areas=areas)
         if request_type is RequestType.FEEDBACK:
-            return feedback_modal(lang, area, deps.criteria, now_local.date(), areas=areas,
-                                  case_ref_example=deps.settings.ifn_case_ref_example)
-        options = [(str(s.person_id), self._supervisor_label(lang, s)) for s in
-                   deps.directory_reader.supervisors() if s.person_id != actor.person_id]
+            return feedback_modal(lang, area, self.criteria, now_local.date(), areas=areas,
+                                  case_ref_example=self.settings.ifn_case_ref_example)
+        options = [(str(s.person_id), supervisor_label(lang, s)) for s in self.directory.supervisors()
+                   if s.person_id != actor.person_id]
         return hour_modal(lang, area, options, areas=areas)
-
-    @staticmethod
-    def _supervisor_label(lang: Lang, s) -> str:
-        role = s.role.value.upper()
-        return f"{s.name} ({role} {s.area})" if s.area and s.role.value == "ifk" else f"{s.name} ({role})"
-
-    def open_form(self, client: WebClient, trigger_id: str, request_type: RequestType, actor: Actor) -> None:
-        client.views_open(trigger_id=trigger_id, view=self.form_view(request_type, actor))
 
     # ------------------------------------------------------------- commands
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
-        def form_command(request_type: RequestType) -> SubHandler:
-            def handle(ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                       command: dict[str, Any], client: WebClient) -> None:
-                if actor is None:
-                    ack(response_type="ephemeral", text=t(lang, "req.notice.not_in_directory"))
-                    return
-                ack()
-                self.open_form(client, command["trigger_id"], request_type, actor)
-            return handle
+    def subcommands(self) -> dict[Subcommand, Sub]:
+        def form_command(request_type: RequestType) -> Sub:
+            def run(cmd: Command) -> Reply:
+                assert cmd.actor is not None
+                return Reply(view=self.form_view(request_type, cmd.actor))
+            return Sub(run)
 
-        def menu(ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                 command: dict[str, Any], client: WebClient) -> None:
-            ack(response_type="ephemeral", text=request_menu_text(lang), blocks=request_menu_blocks(lang))
+        def menu(cmd: Command) -> Reply:
+            return Reply(text=request_menu_text(cmd.lang), blocks=request_menu_blocks(cmd.lang))
 
-        def log_command(ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                        command: dict[str, Any], client: WebClient) -> None:
-            if actor is None:
-                ack(response_type="ephemeral", text=t(lang, "req.notice.not_in_directory"))
-                return
-            rid = _request_id(parsed.args[0].lstrip("#")) if parsed.args else None
+        def log_command(cmd: Command) -> Reply:
+            assert cmd.actor is not None
+            rid = parse_id(cmd.parsed.args[0]) if cmd.parsed.args else None
             if rid is None:
-                ack(response_type="ephemeral", text=t(lang, "req.log.usage"))
-                return
-            result = self.deps.timeline.timeline(rid, actor.person_id, lang)
-            text = "\n".join(result.params["lines"]) if result.ok else say(self.deps, lang, result)
-            ack(response_type="ephemeral", text=text)
+                return Reply(t(cmd.lang, "req.log.usage"))
+            result = self.timeline.timeline(rid, cmd.actor.person_id, cmd.lang)
+            if not result.ok:
+                return Reply(self.edge.words(cmd.lang, result))
+            return Reply("\n".join(result.params["lines"]))
 
         return {
             Subcommand.LIVE: form_command(RequestType.LIVE),
             Subcommand.FEEDBACK: form_command(RequestType.FEEDBACK),
             Subcommand.HOUR: form_command(RequestType.HOUR),
-            Subcommand.MENU: menu,
-            Subcommand.LOG: log_command,
+            Subcommand.MENU: Sub(menu, needs_actor=False),
+            Subcommand.LOG: Sub(log_command),
         }
 
     # ------------------------------------------------------------ listeners
 
     def register(self, app: App) -> None:
-        deps = self.deps
-
-        def menu_button(request_type: RequestType):
-            # A closure, not a default argument: Bolt fills every parameter it does
-            # not know with None, which would open the wrong form.
-            def open_from_menu(ack: Ack, body: dict[str, Any], client: WebClient,
-                               respond: Respond | None) -> None:
-                ack()
-                actor = identify(deps, client, body["user"]["id"])
-                if actor is None:
-                    tell(body, client, respond, t(language_for(None), "req.notice.not_in_directory"))
-                    return
-                self.open_form(client, body["trigger_id"], request_type, actor)
-            return open_from_menu
-
+        edge = self.edge
         for action_id, request_type in MENU_REQUEST_TYPES.items():
-            app.action(ActionId(action_id).value)(menu_button(request_type))
+            app.action(ActionId(action_id).value)(edge.click(self._menu_button(request_type)))
+        for callback, request_type in ((CallbackId.LIVE_REQUEST, RequestType.LIVE),
+                                       (CallbackId.FEEDBACK_REQUEST, RequestType.FEEDBACK),
+                                       (CallbackId.HOUR_REQUEST, RequestType.HOUR)):
+            app.view(callback.value)(edge.submission(self._submitted(request_type),
+                                                     FormBlock.DESCRIPTION.value))
+        for action, method in ((RequestAction.ACCEPT, self.requests.accept),
+                               (RequestAction.DECLINE, self.requests.decline),
+                               (RequestAction.CANCEL, self.requests.cancel),
+                               (RequestAction.DONE, self.requests.complete)):
+            app.action(action.value)(edge.click(self._decision(method)))
+        app.action(PICK_TIME_RE)(edge.click(self._pick_time))
+        app.action(RequestAction.WRITE_FEEDBACK.value)(edge.click(self._follow_up(RequestType.FEEDBACK)))
+        app.action(RequestAction.PROPOSE_TIMES.value)(edge.click(self._follow_up(RequestType.HOUR)))
+        app.view(CallbackId.FEEDBACK_RESPONSE.value)(edge.submission(self._feedback, FormBlock.OVERALL.value))
+        app.view(CallbackId.HOUR_PROPOSAL.value)(
+            edge.submission(self._proposal, PROPOSAL_SLOTS[0][0].value))
 
-        def submitted(request_type: RequestType):
-            def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-                actor = identify(deps, client, body["user"]["id"])
-                if actor is None:
-                    ack(response_action="errors",
-                        errors={FormBlock.DESCRIPTION.value: t(None, "req.notice.not_in_directory")})
-                    return
-                form = self._parse(request_type, view["state"]["values"], actor.lang)
-                if isinstance(form, dict):
-                    ack(response_action="errors", errors=form)
-                    return
-                new = self._new_request(request_type, form)
-                deps.requests.submit(actor.person_id, new, idempotency_key=f"view:{view['id']}")
-                ack()
-            return on_submit
+    def _menu_button(self, request_type: RequestType):
+        def run(click: Click) -> Reply:
+            return Reply(view=self.form_view(request_type, click.actor))
+        return run
 
-        app.view(CallbackId.LIVE_REQUEST.value)(submitted(RequestType.LIVE))
-        app.view(CallbackId.FEEDBACK_REQUEST.value)(submitted(RequestType.FEEDBACK))
-        app.view(CallbackId.HOUR_REQUEST.value)(submitted(RequestType.HOUR))
+    def _submitted(self, request_type: RequestType):
+        def run(sub: Submission) -> Reply | FieldErrors:
+            form = self._parse(request_type, sub.values, sub.lang)
+            if isinstance(form, dict):
+                return FieldErrors(form)
+            self.requests.submit(sub.actor.person_id, self._new_request(request_type, form),
+                                 idempotency_key=f"view:{sub.view_id}")
+            return NOTHING  # the status message (a DM) says what happens
+        return run
 
-        def answer(method_name: str):
-            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-                ack()
-                actor = identify(deps, client, body["user"]["id"])
-                lang = language_for(actor)
-                rid = _request_id(body["actions"][0].get("value"))
-                if actor is None or rid is None:
-                    tell(body, client, respond, t(lang, "req.notice.accept_refused_not_offered"))
-                    return
-                result = getattr(deps.requests, method_name)(rid, actor.person_id)
-                if not result.ok:
-                    tell(body, client, respond, say(self.deps, lang, result))
-                if from_home_tab(body):
-                    publish_home(deps, client, body["user"]["id"])
-            return on_click
+    def _decision(self, method):
+        def run(click: Click) -> Reply:
+            rid = click.number
+            if rid is None:
+                return Reply(t(click.lang, "req.notice.accept_refused_not_offered"))
+            result = method(rid, click.actor.person_id)
+            return NOTHING if result.ok else Reply(self.edge.words(click.lang, result))
+        return run
 
-        app.action(RequestAction.ACCEPT.value)(answer("accept"))
-        app.action(RequestAction.DECLINE.value)(answer("decline"))
-        app.action(RequestAction.CANCEL.value)(answer("cancel"))
-        app.action(RequestAction.DONE.value)(answer("complete"))
+    def _pick_time(self, click: Click) -> Reply:
+        parts = click.value.split(":")
+        if len(parts) != 3 or not all(_ID.fullmatch(p) for p in parts):
+            return Reply(t(click.lang, "req.notice.not_yours_pick"))
+        rid, round_, index = (int(p) for p in parts)
+        result = self.requests.pick_time(rid, click.actor.person_id, round_, index)
+        return NOTHING if result.ok else Reply(self.edge.words(click.lang, result))
 
-        @app.action(PICK_TIME_RE)
-        def on_pick_time(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            value = body["actions"][0].get("value") or ""
-            parts = value.split(":")
-            if actor is None or len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,9}", p) for p in parts):
-                tell(body, client, respond, t(lang, "req.notice.not_yours_pick"))
-                return
-            rid, round_, index = (int(p) for p in parts)
-            result = deps.requests.pick_time(rid, actor.person_id, round_, index)
-            if not result.ok:
-                tell(body, client, respond, say(deps, lang, result))
+    def _follow_up(self, request_type: RequestType):
+        def run(click: Click) -> Reply:
+            rid = click.number
+            result = self.requests.assignee_task(rid or 0, click.actor.person_id, request_type)
+            if not result.ok or rid is None:
+                return Reply(self.edge.words(click.lang, result))
+            if request_type is RequestType.FEEDBACK:
+                focus = result.params["focus"]
+                return Reply(view=feedback_response_modal(click.lang, rid, self.criteria, focus))
+            return Reply(view=hour_proposal_modal(click.lang, rid))
+        return run
 
-        def follow_up(request_type: RequestType):
-            def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-                ack()
-                actor = identify(deps, client, body["user"]["id"])
-                lang = language_for(actor)
-                rid = _request_id(body["actions"][0].get("value"))
-                result = deps.requests.assignee_task(rid or 0, actor.person_id if actor else 0, request_type)
-                if not result.ok or rid is None:
-                    tell(body, client, respond, say(self.deps, lang, result))
-                    return
-                if request_type is RequestType.FEEDBACK:
-                    view = feedback_response_modal(lang, rid, deps.criteria, result.params["focus"])
-                else:
-                    view = hour_proposal_modal(lang, rid)
-                client.views_open(trigger_id=body["trigger_id"], view=view)
-            return on_click
+    def _feedback(self, sub: Submission) -> Reply | FieldErrors:
+        rid = parse_id(sub.metadata)
+        parsed = parse_feedback_response(sub.values, sub.lang, self.criteria)
+        if isinstance(parsed, dict):
+            return FieldErrors(parsed)
+        labels = {c.id: {"nb": c.nb, "en": c.en} for c in self.criteria.criteria}
+        result = self.requests.deliver_feedback(rid or 0, sub.actor.person_id,
+                                                {k: v.value for k, v in parsed.ratings.items()},
+                                                parsed.overall, labels)
+        if not result.ok:
+            return FieldErrors({FormBlock.OVERALL.value: self.edge.words(sub.lang, result)})
+        return NOTHING
 
-        app.action(RequestAction.WRITE_FEEDBACK.value)(follow_up(RequestType.FEEDBACK))
-        app.action(RequestAction.PROPOSE_TIMES.value)(follow_up(RequestType.HOUR))
-
-        @app.view(CallbackId.FEEDBACK_RESPONSE.value)
-        def on_feedback(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            rid = _request_id(view.get("private_metadata"))
-            parsed = parse_feedback_response(view["state"]["values"], lang, deps.criteria)
-            if isinstance(parsed, dict):
-                ack(response_action="errors", errors=parsed)
-                return
-            labels = {c.id: {"nb": c.nb, "en": c.en} for c in deps.criteria.criteria}
-            result = deps.requests.deliver_feedback(
-                rid or 0, actor.person_id if actor else 0,
-                {k: v.value for k, v in parsed.ratings.items()}, parsed.overall, labels,
-            )
-            if not result.ok:
-                ack(response_action="errors", errors={FormBlock.OVERALL.value: say(self.deps, lang, result)})
-                return
-            ack()
-
-        @app.view(CallbackId.HOUR_PROPOSAL.value)
-        def on_proposal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            rid = _request_id(view.get("private_metadata"))
-            now_local = deps.clock.now().astimezone(deps.settings.tz)
-            times = parse_hour_proposal(view["state"]["values"], lang, now_local)
-            if isinstance(times, dict):
-                ack(response_action="errors", errors=times)
-                return
-            result = deps.requests.propose_times(rid or 0, actor.person_id if actor else 0, times)
-            if not result.ok:
-                first_date_block = PROPOSAL_SLOTS[0][0].value
-                ack(response_action="errors", errors={first_date_block: say(self.deps, lang, result)})
-                return
-            ack()
+    def _proposal(self, sub: Submission) -> Reply | FieldErrors:
+        rid = parse_id(sub.metadata)
+        now_local = self._clock.now().astimezone(self._tz)
+        times = parse_hour_proposal(sub.values, sub.lang, now_local, self.calendar)
+        if isinstance(times, dict):
+            return FieldErrors(times)
+        result = self.requests.propose_times(rid or 0, sub.actor.person_id, times)
+        if not result.ok:
+            return FieldErrors({PROPOSAL_SLOTS[0][0].value: self.edge.words(sub.lang, result)})
+        return NOTHING
 
     # ---------------------------------------------------------------- parsing
 
     def _parse(self, request_type: RequestType, values: dict[str, Any], lang: Lang):
-        deps = self.deps
-        areas = deps.directory_reader.areas()
+        areas = self.directory.areas()
         if request_type is RequestType.LIVE:
             return parse_live(values, lang, areas=areas)
         if request_type is RequestType.FEEDBACK:
-            today = deps.clock.now().astimezone(deps.settings.tz).date()
-            return parse_feedback(values, lang, today, deps.settings.ifn_case_ref_pattern, deps.criteria,
-                                  case_ref_example=deps.settings.ifn_case_ref_example, areas=areas)
-        ids = [str(s.person_id) for s in deps.directory_reader.supervisors()]
+            today = self._clock.now().astimezone(self._tz).date()
+            return parse_feedback(values, lang, today, self.settings.ifn_case_ref_pattern, self.criteria,
+                                  case_ref_example=self.settings.ifn_case_ref_example, areas=areas)
+        ids = [str(s.person_id) for s in self.directory.supervisors()]
         return parse_hour(values, lang, ids, areas=areas)
 
     def _new_request(self, request_type: RequestType, form: LiveForm | FeedbackForm | HourForm) -> NewRequest:
-        if isinstance(form, FeedbackForm):
-            details = form.details(self.deps.criteria)
-        else:
-            details = form.details()
+        details = form.details(self.criteria) if isinstance(form, FeedbackForm) else form.details()
         preferred: int | None = None
         if isinstance(form, HourForm) and form.preferred_person:
             preferred = int(form.preferred_person)
-            names = {s.person_id: s.name for s in self.deps.directory_reader.supervisors()}
+            names = {s.person_id: s.name for s in self.directory.supervisors()}
             details["preferred_name"] = names.get(preferred)
         return NewRequest(request_type, form.area, form.child_involved, form.description, details, preferred)

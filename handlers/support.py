@@ -5,92 +5,72 @@ everything afterwards happens in direct messages."""
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt import App
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-
-from bot.commands import ParsedCommand, Subcommand
+from bot.calendar import WorkingCalendar
+from bot.commands import Subcommand
 from bot.domain.language import Lang
 from bot.domain.requests import RequestType
 from bot.forms import FormBlock, SupportForm, parse_support
-from bot.i18n import t
 from bot.messages.actions import RequestAction
-from bot.services.people import Actor
-from bot.services.requests import NewRequest
+from bot.services.directory_cache import DirectoryCache
+from bot.services.people import Actor, DirectoryReader
+from bot.services.requests import NewRequest, RequestService
 from bot.services.world import own_leaders
-from handlers.commands import SubHandler
-from handlers.deps import Deps
-from handlers.home import from_home_tab, publish_home
-from handlers.identity import identify, language_for
-from handlers.outcomes import say
-from handlers.requests import RequestHandlers, _request_id, tell
+from handlers.commands import Sub
+from handlers.prelude import NOTHING, Click, Command, Edge, FieldErrors, Reply, Submission
+from handlers.requests import supervisor_label
 from handlers.views.support import SupportCallback, support_modal
 
 
 class SupportHandlers:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, edge: Edge, requests: RequestService, directory: DirectoryReader,
+                 cache: DirectoryCache, calendar: WorkingCalendar, retention_days: int) -> None:
+        self.edge = edge
+        self.requests = requests
+        self.directory = directory
+        self.cache = cache
+        self.calendar = calendar
+        self.retention_days = retention_days
 
     def _options(self, lang: Lang, actor: Actor) -> list[tuple[str, str]]:
-        excluded = own_leaders(self.deps.directory_cache.view(), actor.person_id,
-                               self.deps.calendar.local_date(self.deps.clock.now()))
-        return [(str(p.person_id), RequestHandlers._supervisor_label(lang, p))
-                for p in self.deps.directory_reader.supervisors()
+        excluded = own_leaders(self.cache.view(), actor.person_id, self.calendar.local_date(self.edge.now()))
+        return [(str(p.person_id), supervisor_label(lang, p)) for p in self.directory.supervisors()
                 if p.person_id != actor.person_id and p.person_id not in excluded]
 
-    def subcommands(self) -> dict[Subcommand, SubHandler]:
-        def open_form(ack: Ack, parsed: ParsedCommand, actor: Actor | None, lang: Lang,
-                      command: dict[str, Any], client: WebClient) -> None:
-            if actor is None:
-                ack(response_type="ephemeral", text=t(lang, "req.notice.not_in_directory"))
-                return
-            ack()
-            view = support_modal(actor.lang, self._options(actor.lang, actor),
-                                 self.deps.settings.ifn_support_retention_days)
-            client.views_open(trigger_id=command["trigger_id"], view=view)
+    def subcommands(self) -> dict[Subcommand, Sub]:
+        def open_form(cmd: Command) -> Reply:
+            assert cmd.actor is not None
+            lang = cmd.actor.lang
+            return Reply(view=support_modal(lang, self._options(lang, cmd.actor), self.retention_days))
 
-        return {Subcommand.SUPPORT: open_form}
+        return {Subcommand.SUPPORT: Sub(open_form)}
 
     def register(self, app: App) -> None:
-        deps = self.deps
+        app.view(SupportCallback.REQUEST.value)(self.edge.submission(self._submit, FormBlock.URGENCY.value))
+        app.action(RequestAction.REFER_EXTERNAL.value)(self.edge.click(self._refer))
 
-        @app.view(SupportCallback.REQUEST.value)
-        def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-            actor = identify(deps, client, body["user"]["id"])
-            if actor is None:
-                ack(response_action="errors",
-                    errors={FormBlock.URGENCY.value: t(None, "req.notice.not_in_directory")})
-                return
-            allowed = {pid: label for pid, label in self._options(actor.lang, actor)}
-            form = parse_support(view["state"]["values"], actor.lang, list(allowed))
-            if isinstance(form, dict):
-                ack(response_action="errors", errors=form)
-                return
-            deps.requests.submit(actor.person_id, self._new_request(actor, form),
-                                 idempotency_key=f"view:{view['id']}")
-            ack()
+    def _submit(self, sub: Submission) -> Reply | FieldErrors:
+        allowed = {pid: label for pid, label in self._options(sub.lang, sub.actor)}
+        form = parse_support(sub.values, sub.lang, list(allowed))
+        if isinstance(form, dict):
+            return FieldErrors(form)
+        self.requests.submit(sub.actor.person_id, self._new_request(sub.actor, form),
+                             idempotency_key=f"view:{sub.view_id}")
+        return NOTHING
 
-        @app.action(RequestAction.REFER_EXTERNAL.value)
-        def on_refer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
-            actor = identify(deps, client, body["user"]["id"])
-            lang = language_for(actor)
-            rid = _request_id(body["actions"][0].get("value"))
-            result = deps.requests.refer_external(rid or 0, actor.person_id if actor else 0)
-            if not result.ok:
-                tell(body, client, respond, say(self.deps, lang, result))
-            elif from_home_tab(body):
-                publish_home(deps, client, body["user"]["id"])
+    def _refer(self, click: Click) -> Reply:
+        result = self.requests.refer_external(click.number or 0, click.actor.person_id)
+        return NOTHING if result.ok else Reply(self.edge.words(click.lang, result))
 
     def _new_request(self, actor: Actor, form: SupportForm) -> NewRequest:
-        areas = self.deps.directory_reader.areas()
+        areas = self.directory.areas()
         # The request row needs an area (monthly counts); advisers without one count under the first.
         area = actor.area if actor.area in areas else areas[0]
         details = form.details()
         preferred: int | None = None
         if form.preferred_person:
             preferred = int(form.preferred_person)
-            names = {p.person_id: p.name for p in self.deps.directory_reader.supervisors()}
+            names = {p.person_id: p.name for p in self.directory.supervisors()}
             details["preferred_name"] = names.get(preferred)
         return NewRequest(RequestType.SUPPORT, area, False, form.note, details, preferred)

@@ -57,6 +57,12 @@ def deliver_feedback(b: Builder, event: DeliverFeedback) -> Transition:
     return b.freeze()
 
 
+def same_proposal(b: Builder, event: ProposeTimes) -> bool:
+    d = b.snap.details
+    iso = [x.astimezone(UTC).isoformat() for x in event.times]
+    return bool(d.get("proposed_times")) and list(d["proposed_times"]) == iso and not d.get("agreed_time")
+
+
 def propose_times(b: Builder, event: ProposeTimes) -> Transition:
     cal = b.world.calendar
     if not event.times or any(not cal.is_working_time(x) or x <= b.now for x in event.times):

@@ -221,6 +221,10 @@ def _complete(event: Complete, b: Builder) -> Transition:
 
 @_step.register
 def _feedback(event: DeliverFeedback, b: Builder) -> Transition:
+    snap = b.snap
+    if snap.state is RequestState.COMPLETED and snap.assignee_id == event.person_id \
+            and snap.details.get("feedback"):
+        return Transition()  # the same form sent again: it is delivered already
     refusal = assignee_refusal(b, event.person_id, RequestType.FEEDBACK)
     return refusal or followup.deliver_feedback(b, event)
 
@@ -228,6 +232,8 @@ def _feedback(event: DeliverFeedback, b: Builder) -> Transition:
 @_step.register
 def _propose(event: ProposeTimes, b: Builder) -> Transition:
     refusal = assignee_refusal(b, event.person_id, RequestType.HOUR)
+    if refusal is None and followup.same_proposal(b, event):
+        return Transition()  # the same times sent again (a retry, a double submit)
     return refusal or followup.propose_times(b, event)
 
 

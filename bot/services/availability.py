@@ -16,8 +16,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.calendar import WorkingCalendar
@@ -30,7 +30,7 @@ from bot.domain.roles import BFK_HOME_AREA, STATUS_ROLES, Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
-from bot.services import outbox
+from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService
 from bot.services.role_holders import holders, holdings
 from storage.models import Person
@@ -76,6 +76,11 @@ class _Target:
     coordinator: Person
     role: Role
     area: str
+
+
+def reminder_key(coordinator_id: int, absence_start: date) -> str:
+    """What the daily reminders about one absence ask a leader to decide."""
+    return f"substitute_for:{coordinator_id}:{absence_start.isoformat()}"
 
 
 def period_text(start: date, end: date) -> str:
@@ -299,6 +304,14 @@ class AvailabilityService:
             target = self._authorize(s, actor_id, coordinator_id, today, lang)
             if isinstance(target, Reply):
                 return target
+            standing = repo.substitutes_for(s, target.coordinator.id, today)
+            if standing:  # the reminder's button was pressed after someone designated
+                first = standing[0]
+                sub, by = s.get(Person, first.substitute_person_id), s.get(Person, first.designated_by_id)
+                return Reply(False, t(lang, "avail.substitute.already_designated",
+                                      substitute=sub.name if sub else "?", name=target.coordinator.name,
+                                      leader=by.name if by else "?",
+                                      period=period_text(first.starts_on, first.ends_on)))
             spans = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, target.coordinator.id, today)]
             around = rules.covering(spans, today) or (min(spans, key=lambda p: p.start) if spans else None)
             start = max(today, around.start) if around else today
@@ -347,10 +360,30 @@ class AvailabilityService:
                                               dedupe_key=f"substitute:{row.id}:{who.id}"))
             absences = [Span(a.starts_on, a.ends_on) for a in repo.absences_of(s, coordinator.id, start)]
             covered = any(a.overlaps(Span(start, end)) for a in absences)
+            self._close_reminders(s, coordinator.id, absences, Span(start, end), substitute.name, leader.name,
+                                  now)
         lines = [t(lang, "avail.substitute.designated", **params)]
         if not covered:
             lines.append(t(lang, "avail.substitute.note_not_absent", name=coordinator.name))
         return Reply(True, "\n".join(lines))
+
+    def _close_reminders(self, s: Session, coordinator_id: int, absences: list[Span], period: Span,
+                         substitute: str, leader: str, now: datetime) -> None:
+        """The daily reminders about this absence lose their button: the decision
+        they asked for is made (and a stale click is told so)."""
+        for away in absences:
+            if not away.overlaps(period):
+                continue
+            key = reminder_key(coordinator_id, away.start)
+            decisions.decide(s, key, "designated", None, now)
+
+            def outcome(row: Any) -> tuple[str, None]:
+                reader = s.get(Person, int(row.payload.get("person_id", 0)))
+                lang = Lang.parse(reader.language if reader else None)
+                return t(lang, "avail.reminder.done", substitute=substitute, leader=leader,
+                         period=period_text(period.start, period.end)), None
+
+            decisions.replace_messages(s, key, now, outcome)
 
     def list_designations(self, person_id: int, lang: Lang) -> Reply:
         """Current and future designations the caller made or that concern them."""
@@ -415,13 +448,10 @@ class AvailabilityService:
                 text = t(lang, "avail.reminder.text", name=person.name,
                          role=self._role_text(lang, role, area), period=period_text(away.start, away.end))
                 key = f"substitute_reminder:{person.id}:{leader.id}:{today.isoformat()}"
-                try:
-                    with s.begin_nested():
-                        queued.append(outbox.queue_dm(s, leader.id, text,
-                                                      substitute_reminder_blocks(lang, text, person.id), now,
-                                                      dedupe_key=key))
-                except IntegrityError:
-                    continue  # already sent today
+                blocks = substitute_reminder_blocks(lang, text, person.id)
+                queued.append(outbox.queue_dm(s, leader.id, text, blocks, now,
+                                              dedupe_key=key,  # once per leader and day
+                                              decision_key=reminder_key(person.id, away.start)))
         return queued
 
     def _admins(self, s: Session, today: date) -> list[Person]:

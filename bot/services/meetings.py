@@ -33,9 +33,9 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.i18n.format import fmt_date, fmt_time
+from bot.i18n.format import fmt_date, fmt_day, fmt_time
 from bot.recurrence import Freq, Rule, occurrences, rotation
-from bot.services import outbox
+from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService
 from bot.services.role_holders import holdings
 from bot.settings import Settings
@@ -131,10 +131,15 @@ class MeetingService:
 
     # ------------------------------------------------------------------ create / list / cancel
 
-    def create(self, actor_id: int, form: MeetingForm, lang: Lang) -> Reply:
+    def create(self, actor_id: int, form: MeetingForm, lang: Lang,
+               idempotency_key: str | None = None) -> Reply:
+        """A series or a one-off; the same ``idempotency_key`` again (a Slack retry,
+        a double submit) creates nothing more and says nothing more."""
         with self._step() as (s, now, queued):
             if not may_organise(s.get(Person, actor_id), self._calendar.local_date(now)):
                 return Reply(False, t(lang, "mtg.not_allowed"))
+            if idempotency_key and decisions.decide(s, idempotency_key, "submitted", actor_id, now):
+                return Reply(True, "")
             meeting = Meeting(
                 title=form.title, kind="one_off" if form.rule.freq is Freq.ONCE else "series",
                 recurrence=form.rule.to_json(), starts_at=self._start(form.first, form.at),
@@ -234,13 +239,16 @@ class MeetingService:
                                minute_takers=list(meeting.minute_takers),
                                duration_minutes=meeting.duration_minutes)
 
-    def update(self, actor_id: int, meeting_id: int, form: MeetingForm, lang: Lang) -> Reply:
+    def update(self, actor_id: int, meeting_id: int, form: MeetingForm, lang: Lang,
+               idempotency_key: str | None = None) -> Reply:
         """Change a meeting from now on: the upcoming occurrences (not the cancelled
         ones) and their timers are replaced by those of the new form; the rotation
         goes on from where it is."""
         with self._step() as (s, now, queued):
             if not may_organise(s.get(Person, actor_id), self._calendar.local_date(now)):
                 return Reply(False, t(lang, "mtg.not_allowed"))
+            if idempotency_key and decisions.decide(s, idempotency_key, "submitted", actor_id, now):
+                return Reply(True, "")
             meeting = s.get(Meeting, meeting_id)
             if meeting is None or meeting.cancelled:
                 return Reply(False, t(lang, "mtg.not_found", id=meeting_id))
@@ -326,16 +334,19 @@ class MeetingService:
         lang = Lang.parse(taker.language)
         params = {"title": meeting.title, "date": fmt_date(occ.starts_at, self.tz),
                   "time": fmt_time(occ.starts_at, self.tz)}
-        if kind == "mtg_taker_dm":
-            return [outbox.queue_dm(s, taker.id, t(lang, "mtg.taker_dm", **params), None, now, key)]
+        if kind == "mtg_taker_dm":  # the true day, also when it goes out on a Friday for a Monday
+            text = t(lang, "mtg.taker_dm", day=fmt_day(occ.starts_at, lang, self.tz), **params)
+            return [outbox.queue_dm(s, taker.id, text, None, now, key)]
         if repo.minutes_for(s, occ.id) is not None:
             return []  # minutes are in: nothing to ask for
         if kind == "mtg_minutes_prompt":
             text = t(lang, "mtg.minutes_prompt", **params)
-            return [outbox.queue_dm(s, taker.id, text, minutes_button(lang, text, occ.id), now, key)]
+            return [outbox.queue_dm(s, taker.id, text, minutes_button(lang, text, occ.id), now, key,
+                                    decision_key=minutes_key(occ.id))]
         if kind == "mtg_minutes_remind":
             text = t(lang, "mtg.minutes_remind", **params)
-            return [outbox.queue_dm(s, taker.id, text, minutes_button(lang, text, occ.id), now, key)]
+            return [outbox.queue_dm(s, taker.id, text, minutes_button(lang, text, occ.id), now, key,
+                                    decision_key=minutes_key(occ.id))]
         if kind == "mtg_minutes_escalate":
             today = self._calendar.local_date(now)
             queued: list[str] = []
@@ -365,6 +376,11 @@ class MeetingService:
             taker_text = f"<@{taker.slack_user_id}>" if taker.slack_user_id else taker.name
         lines.append(t(lang, "mtg.taker", taker=taker_text))
         return "\n".join(lines)
+
+
+def minutes_key(occurrence_id: int) -> str:
+    """The decision the *Skriv referat* buttons ask for: the minutes of that meeting."""
+    return f"minutes:{occurrence_id}"
 
 
 def minutes_button(lang: Lang, text: str, occurrence_id: int) -> list[dict[str, Any]]:

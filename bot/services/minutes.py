@@ -17,10 +17,11 @@ from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.i18n import t
-from bot.i18n.format import fmt_date, fmt_time
+from bot.i18n.format import fmt_date, fmt_day, fmt_time
 from bot.notifier import MessageRef
+from bot.services import decisions as one_decision
 from bot.services import outbox
-from bot.services.meetings import may_organise
+from bot.services.meetings import may_organise, minutes_key
 from bot.services.outbox import OutboxService, Rendered, ToChannel
 from bot.settings import Settings
 from storage.models import MeetingOccurrence, Minutes, Person
@@ -89,22 +90,39 @@ class MinutesService:
                 return Reply(False, t(lang, "mtg.not_found", id=occurrence_id))
             if not self._may_write(s, person_id, occ, now):
                 return Reply(False, t(lang, "min.not_taker"))
+            before = one_decision.earlier(s, minutes_key(occ.id))
+            if before is not None:
+                return Reply(False, self._written_by(s, lang, before))
             if repo.minutes_for(s, occ.id) is not None:
                 return Reply(False, t(lang, "min.already"))
             tz = self._settings.tz
             return MinutesForm(occ.id, f"{occ.meeting.title} {fmt_date(occ.starts_at, tz)}")
 
     def submit(self, person_id: int, occurrence_id: int, decisions: str, actions: str, notes: str,
-               lang: Lang) -> Reply:
+               lang: Lang, idempotency_key: str | None = None) -> Reply:
         with self._step() as (s, now, queued):
             occ = s.get(MeetingOccurrence, occurrence_id)
             if occ is None:
                 return Reply(False, t(lang, "mtg.not_found", id=occurrence_id))
             if not self._may_write(s, person_id, occ, now):
                 return Reply(False, t(lang, "min.not_taker"))
+            if idempotency_key and one_decision.decide(s, idempotency_key, "submitted", person_id, now):
+                return Reply(True, "")  # the same submission again: it is in already
+            before = one_decision.decide(s, minutes_key(occ.id), "written", person_id, now)
+            if before is not None:  # a second submit, a double click, two writers at once
+                return Reply(False, self._written_by(s, lang, before))
             if repo.minutes_for(s, occ.id) is not None:
                 return Reply(False, t(lang, "min.already"))
             tz = self._settings.tz
+            author = s.get(Person, person_id)
+
+            def outcome(row: Any) -> tuple[str, None]:
+                reader = s.get(Person, int(row.payload.get("person_id", 0)))
+                r_lang = Lang.parse(reader.language if reader else None)
+                return t(r_lang, "min.written", name=author.name if author else "–",
+                         when=fmt_day(now, r_lang, tz) + " " + fmt_time(now, tz)), None
+
+            one_decision.replace_messages(s, minutes_key(occ.id), now, outcome)
             row = Minutes(occurrence_id=occ.id, kind="minutes",
                           title=f"{occ.meeting.title} {fmt_date(occ.starts_at, tz)}",
                           decisions=decisions.strip(), actions=parse_actions(actions), notes=notes.strip(),
@@ -114,11 +132,21 @@ class MinutesService:
             queued += self._queue_posts(s, row, now)
             return Reply(True, t(lang, "min.submitted"))
 
-    def submit_plan(self, person_id: int, title: str, body: str, lang: Lang) -> Reply:
-        """A work/strategy plan (text or link), archived and posted to management."""
+    def _written_by(self, s: Session, lang: Lang, before: one_decision.Decided) -> str:
+        who = s.get(Person, before.actor_id) if before.actor_id else None
+        tz = self._settings.tz
+        when = fmt_day(before.decided_at, lang, tz) + " " + fmt_time(before.decided_at, tz)
+        return t(lang, "min.already_by", name=who.name if who else "–", when=when)
+
+    def submit_plan(self, person_id: int, title: str, body: str, lang: Lang,
+                    idempotency_key: str | None = None) -> Reply:
+        """A work/strategy plan (text or link), archived and posted to management;
+        the same ``idempotency_key`` again stores and posts nothing more."""
         with self._step() as (s, now, queued):
             if not may_organise(s.get(Person, person_id), self._calendar.local_date(now)):
                 return Reply(False, t(lang, "mtg.not_allowed"))
+            if idempotency_key and one_decision.decide(s, idempotency_key, "submitted", person_id, now):
+                return Reply(True, "")
             row = Minutes(occurrence_id=None, kind="plan", title=title.strip(), decisions="", actions=[],
                           notes=body.strip(), author_id=person_id, submitted_at=now)
             s.add(row)

@@ -229,6 +229,12 @@ class OutboxService:
             keys = repo.queued_keys(session)
         self.dispatch([*dict.fromkeys([*queued, *keys])])
 
+    def send_dm(self, person_id: int, text: str) -> None:
+        """A one-off DM (a confirmation), through the outbox: it arrives even if
+        Slack is slow or down right now."""
+        with self.unit_of_work() as (s, now, queued):
+            queued.append(queue_dm(s, person_id, text, None, now))
+
     def dispatch(self, keys: list[str]) -> None:
         if keys:
             self._dispatch(keys)

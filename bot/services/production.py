@@ -22,8 +22,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,10 +33,10 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.i18n.format import fmt_date
+from bot.i18n.format import fmt_date, fmt_day, fmt_when
 from bot.messages.production import exemption_blocks, friday_blocks
 from bot.pii import find_national_id
-from bot.services import outbox
+from bot.services import decisions, outbox
 from bot.services.availability import coordinator_roles
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, next_timers_due, run_periodic
@@ -52,6 +53,15 @@ FRIDAY_AT = time(12, 0)
 MONDAY_AT = time(8, 30)
 #: How far back a coordinator may log an interview or decision.
 MAX_BACKDATE_DAYS = 28
+
+
+def week_key(person_id: int, week: str) -> str:
+    """The decision a coordinator makes on the Friday reminder of ``week``."""
+    return f"production_week:{person_id}:{week}"
+
+
+def exemption_key(exemption_id: int) -> str:
+    return f"exemption:{exemption_id}"
 
 
 def iso_week(day: date) -> str:
@@ -171,8 +181,10 @@ class ProductionService:
 
     def log(self, person_id: int, kind: str, on: date | None, lang: Lang, *,
             once_per_week: bool = False) -> Reply:
-        """Log an interview or decision on ``on`` (default today). From the
-        Friday buttons ``once_per_week`` makes a double click log one."""
+        """Log an interview or decision on ``on`` (default today). From the Friday
+        reminder's buttons (``once_per_week``) the answer is a decision on the
+        week: a second click (or the other button) logs nothing more, and the
+        reminder's buttons are replaced by what was answered."""
         assert kind in KINDS
         with self._step() as (s, now, _queued):
             today = self._calendar.local_date(now)
@@ -184,12 +196,29 @@ class ProductionService:
             if day < today - timedelta(days=MAX_BACKDATE_DAYS):
                 return Reply(False, t(lang, "prod.too_old", date=fmt_date(day), days=MAX_BACKDATE_DAYS))
             week = iso_week(day)
-            before = week_status(s, person_id, week)
-            if once_per_week and before.outcome == "met":
-                return Reply(True, t(lang, "prod.already_met", week=week_text(week)))
+            if once_per_week:
+                before = decisions.decide(s, week_key(person_id, week), kind, person_id, now)
+                if before is not None:
+                    return Reply(False, self._answered(lang, before, week))
+                self._replace_friday(s, person_id, week, kind, now)
+                if week_status(s, person_id, week).outcome == "met":
+                    return Reply(True, t(lang, "prod.already_met", week=week_text(week)))
             s.add(ProductionLog(person_id=person_id, kind=kind, on_date=day, week=week, logged_at=now))
         return Reply(True, t(lang, "prod.logged", kind=t(lang, f"prod.kind.{kind}"), date=fmt_date(day),
                              week=week_text(week)) + " " + t(lang, "prod.goal_met"))
+
+    def _answered(self, lang: Lang, before: decisions.Decided, week: str) -> str:
+        when = fmt_day(before.decided_at, lang, self._calendar.tz)
+        answer = t(lang, f"prod.answer.{before.outcome}")
+        return t(lang, "prod.friday.answered_before", answer=answer, when=when, week=week_text(week))
+
+    def _replace_friday(self, s: Session, person_id: int, week: str, answer: str, now: datetime) -> None:
+        """The Friday reminder's buttons give way to the answer given."""
+        person = s.get(Person, person_id)
+        lang = Lang.parse(person.language if person else None)
+        text = t(lang, "prod.friday.answered", answer=t(lang, f"prod.answer.{answer}"),
+                 when=fmt_day(now, lang, self._calendar.tz), week=week_text(week))
+        decisions.replace_messages(s, week_key(person_id, week), now, lambda _row: (text, None))
 
     # --------------------------------------------------------------- exemptions
 
@@ -212,40 +241,50 @@ class ProductionService:
     def _approvers(self, s: Session, area: str, day: date) -> list[Person]:
         return holders(s, Role.AREA_LEADER, day, area) or holders(s, Role.ADMIN, day)
 
-    def request_exemption(self, person_id: int, week: str, reason: str, lang: Lang) -> Reply:
+    def request_exemption(self, person_id: int, week: str, reason: str, lang: Lang,
+                          idempotency_key: str | None = None) -> Reply:
+        """Ask the area leader for an exemption; the same ``idempotency_key`` again
+        (a retry, a double submit) asks nothing more and says nothing more."""
         reason = reason.strip()
         if not reason:
             return Reply(False, t(lang, "form.error.required"))
         if find_national_id(reason):
             return Reply(False, t(lang, "form.error.pii"))
         with self._step() as (s, now, queued):
+            if idempotency_key and decisions.earlier(s, idempotency_key) is not None:
+                return Reply(True, "")
             problem = self._exemption_problem(s, person_id, week, lang)
             if problem is not None:
                 return problem
+            if idempotency_key:
+                decisions.decide(s, idempotency_key, "submitted", person_id, now)
+            before = decisions.decide(s, week_key(person_id, week), "exemption", person_id, now)
+            if before is not None:  # answered with another button in the meantime
+                return Reply(False, self._answered(lang, before, week))
             person = s.get(Person, person_id)
             assert person is not None
             today = self._calendar.local_date(now)
             _role, area = coordinator_roles(person, today)[0]
             ex = Exemption(person_id=person_id, week=week, reason=reason, state="pending", created_at=now)
-            try:
-                with s.begin_nested():
-                    s.add(ex)
-                    s.flush()
-            except IntegrityError:  # a double submit
-                return Reply(False, t(lang, "prod.exemption.already_pending", week=week_text(week)))
+            s.add(ex)
+            s.flush()
+            self._replace_friday(s, person_id, week, "exemption", now)
             approvers = [p for p in self._approvers(s, area, today) if p.id != person_id]
             for leader in approvers:
                 leader_lang = Lang.parse(leader.language)
                 text = t(leader_lang, "prod.exemption.ask", name=person.name, week=week_text(week),
                          reason=reason)
                 queued.append(outbox.queue_dm(s, leader.id, text, exemption_blocks(leader_lang, text, ex.id),
-                                              now, dedupe_key=f"production_exemption:{ex.id}:{leader.id}"))
+                                              now, dedupe_key=f"production_exemption:{ex.id}:{leader.id}",
+                                              decision_key=exemption_key(ex.id)))
             names = ", ".join(p.name for p in approvers) or "–"
         return Reply(True, t(lang, "prod.exemption.sent", week=week_text(week), leaders=names))
 
     def decide(self, actor_id: int, exemption_id: int, approve: bool, lang: Lang) -> Reply:
         """Approve or reject; only the coordinator's area leader or an admin may,
-        checked here from the directory. A refusal changes nothing."""
+        checked here from the directory. The first decision counts: a second click
+        (by anyone) changes nothing and is told who decided and when; every
+        leader's message loses its buttons and shows the outcome."""
         with self._step() as (s, now, queued):
             today = self._calendar.local_date(now)
             ex = s.get(Exemption, exemption_id)
@@ -260,14 +299,10 @@ class ProductionService:
             if not allowed:
                 return Reply(False, t(lang, "prod.exemption.not_allowed"))
             state = "approved" if approve else "rejected"
-            done = s.execute(
-                update(Exemption).where(Exemption.id == exemption_id, Exemption.state == "pending")
-                .values(state=state, decided_by_id=actor_id, decided_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount == 1
-            if not done:
-                s.refresh(ex)
-                return Reply(False, t(lang, f"prod.exemption.already_{ex.state}", week=week_text(ex.week)))
+            before = decisions.decide(s, exemption_key(exemption_id), state, actor_id, now)
+            if before is not None:
+                return Reply(False, self._decided_before(s, lang, before, ex.week))
+            ex.state, ex.decided_by_id, ex.decided_at = state, actor_id, now
             actor = s.get(Person, actor_id)
             assert coordinator is not None and actor is not None
             c_lang = Lang.parse(coordinator.language)
@@ -276,7 +311,21 @@ class ProductionService:
                 t(c_lang, f"prod.exemption.told_{state}", week=week_text(ex.week), leader=actor.name),
                 None, now, dedupe_key=f"production_decision:{ex.id}"))
             name, week = coordinator.name, ex.week
+
+            def outcome(row: Any) -> tuple[str, None]:
+                reader = s.get(Person, int(row.payload.get("person_id", 0)))
+                r_lang = Lang.parse(reader.language if reader else None)
+                return t(r_lang, f"prod.exemption.outcome_{state}", name=name, week=week_text(week),
+                         leader=actor.name, when=fmt_day(now, r_lang, self._calendar.tz)), None
+
+            decisions.replace_messages(s, exemption_key(exemption_id), now, outcome)
         return Reply(True, t(lang, f"prod.exemption.decided_{state}", name=name, week=week_text(week)))
+
+    def _decided_before(self, s: Session, lang: Lang, before: decisions.Decided, week: str) -> str:
+        who = s.get(Person, before.actor_id) if before.actor_id else None
+        return t(lang, f"prod.exemption.already_{before.outcome}_by", week=week_text(week),
+                 leader=who.name if who else "–", when=fmt_when(before.decided_at, self._clock.now(),
+                                                              self._calendar.tz))
 
     # ------------------------------------------------------------ weekly jobs
 
@@ -329,7 +378,8 @@ class ProductionService:
             try:
                 with s.begin_nested():
                     queued.append(outbox.queue_dm(s, person.id, text, friday_blocks(lang, text, week), now,
-                                                  dedupe_key=f"production_friday:{person.id}:{week}"))
+                                                  dedupe_key=f"production_friday:{person.id}:{week}",
+                                                  decision_key=week_key(person.id, week)))
             except IntegrityError:
                 continue
         return queued

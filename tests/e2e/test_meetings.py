@@ -131,9 +131,15 @@ def test_minutes_flow_posts_to_both_channels_archives_and_lists(org):
     assert "IFN-møte 30.11.2026" in org.slack.slash_command(IFR_2, "referat søk malen").json()["text"]
     assert "Ingen referater" in org.slack.slash_command(IFR_2, "referat søk budsjett").json()["text"]
 
-    # a second submission is refused; no reminder comes for minutes that are in
+    # the same submission again (a retry, a double click) is answered like the first and
+    # changes nothing; minutes from another modal are refused, saying who wrote them
+    posts = len(org.fake.calls("chat.postMessage"))
     again = submit(org, IFK_A, modal, values)
-    assert "allerede levert" in again.body
+    assert again.status == 200 and not again.body
+    assert len(org.fake.calls("chat.postMessage")) == posts
+    other = submit(org, IFK_A, modal | {"id": "V0OTHERMODAL"}, values)
+    assert "allerede levert av Kari Nordmann" in other.body
+    # no reminder comes for minutes that are in
     org.clock.set(utc(2026, 12, 8, 12, 0))
     org.services.ticker.tick()
     assert "Påminnelse: referatet" not in " ".join(text_of(m) for m in dms(org.fake, IFK_A))

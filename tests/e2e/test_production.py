@@ -124,9 +124,14 @@ def test_friday_reminder_exemption_decision_and_monday_report(org):
 
     # Intervju: logged once, even when pressed twice
     click(org, IFK_B, reminder, "production_log_interview")
-    click(org, IFK_B, reminder, "production_log_interview")
+    # the reminder's buttons give way to the answer, for the one who got it
+    answered = org.fake.message(reminder["channel"], reminder["ts"])
+    assert buttons(answered) == {} and "Svart fredag 27.11: intervju registrert" in text_of(answered)
+    posts = len(org.fake.calls("chat.postMessage"))
+    click(org, IFK_B, reminder, "production_log_decision")  # a stale button: nothing more
     assert logs(org, IFK_B) == [("interview", date(2026, 11, 27), "2026-W48")]
-    assert "Ukemålet for uke 48" in replies(org.fake)[-1]["text"]
+    assert "Du har allerede svart for uke 48" in replies(org.fake)[-1]["text"]
+    assert len(org.fake.calls("chat.postMessage")) == posts
 
     # Ingen – søk unntak: a modal with a required reason
     c_reminder = production_dms(org, IFK_C)[0]
@@ -146,9 +151,11 @@ def test_friday_reminder_exemption_decision_and_monday_report(org):
     assert "*Siri Johansen* søker unntak fra produksjonsmålet for uke 48" in text_of(ask)
     assert buttons(ask) == {"production_exemption_approve": str(exemption_id(org, IFK_C)),
                             "production_exemption_reject": str(exemption_id(org, IFK_C))}
-    # a double submit creates nothing more
+    # the same submission again is answered like the first and creates nothing more
+    asks = len(dms(org.fake, LEADER_C))
     resp = submit(org, IFK_C, view, reason_values("Kurs hele uken"))
-    assert resp.json()["response_action"] == "errors"
+    assert resp.status == 200 and not resp.body
+    assert len(dms(org.fake, LEADER_C)) == asks
 
     # the wrong leader (a forwarded message) and an IFR who is no admin are refused; nothing changes
     for wrong in (LEADER_A, IFR_2, IFK_C):
