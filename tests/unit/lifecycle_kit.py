@@ -102,8 +102,8 @@ class Store:
         closes = {c.offer_id: c.state for c in tr.closes}
         offers = [replace(o, state=closes[o.id], answered_at=now) if o.id in closes and o.open else o
                   for o in self.snap.offers]
-        offers += [OfferView(next(self._ids), o.person_id, o.tier, o.reason, dict(o.params), OfferState.OPEN, now,
-                             o.deadline_at) for o in tr.new_offers]
+        offers += [OfferView(next(self._ids), o.person_id, o.tier, o.reason, dict(o.params), OfferState.OPEN,
+                             now, o.deadline_at) for o in tr.new_offers]
         change = dict(tr.change)
         self.snap = replace(self.snap, **change, version=self.snap.version + 1, offers=tuple(offers))
         for timer in tr.timers:

@@ -235,7 +235,8 @@ def test_picking_a_time_decides_the_round_and_arms_reminders_that_expire():
     assert picked.result.ok and [d.key for d in picked.decisions] == ["hour_time:1:1"]
     day, soon = sorted(picked.timers, key=lambda x: x.due_at)
     assert CAL.to_local(day.due_at).strftime("%a %d.%m %H:%M") == "Fri 27.11 08:00"  # the working day before
-    assert soon.due_at == MONDAY_13 + timedelta(minutes=45) and soon.stale_after == MONDAY_13 + timedelta(hours=1)
+    agreed = MONDAY_13 + timedelta(hours=1)
+    assert soon.due_at == agreed - timedelta(minutes=15) and soon.stale_after == agreed
     assert {n.person_id for n in picked.messages if isinstance(n, Notice)} == {REQUESTER, IFK_B}
     again = store.do(PickTime(REQUESTER, 1, 0), T0)
     assert again.result.outcome is Outcome.ALREADY_DECIDED and nothing_changed(again)

@@ -37,7 +37,8 @@ UNREACHABLE = st.lists(st.integers(1, 12), max_size=3)
 def start(scenario, unreachable: list[int]) -> tuple[Store, object]:
     people = {pid: replace(p, reachable=pid not in unreachable) for pid, p in scenario.world.people.items()}
     routing = replace(scenario.world, people=people)
-    world = StepWorld(routing=routing, calendar=CAL, timeouts=TIMEOUTS, leaders_by_area={}, fallback_leaders=(99,))
+    world = StepWorld(routing=routing, calendar=CAL, timeouts=TIMEOUTS, leaders_by_area={},
+                      fallback_leaders=(99,))
     snap = replace(new_request(scenario.facts.type), requester_id=scenario.facts.requester_id,
                    area=scenario.facts.area, child_involved=scenario.facts.child_involved)
     return Store(snap, world), Submit(scenario.facts, "x", {})
