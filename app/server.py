@@ -20,8 +20,9 @@ from bot.settings import Settings
 log = logging.getLogger("ifn_bot.server")
 
 
-def build_web_app(settings: Settings, clock: Clock) -> WebApp:
-    services = build_services(settings, clock)
+def build_web_app(settings: Settings, clock: Clock, *, threaded: bool = True) -> WebApp:
+    """One worker's app; ``threaded``: the outbox's workers run in it."""
+    services = build_services(settings, clock, threaded_delivery=threaded)
     return WebApp(build_slack_app(services), services.engine)
 
 
@@ -59,7 +60,7 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
             from scheduler.runner import start_background
             from storage.scheduler_lock import scheduler_lock
 
-            services = build_services(settings, clock)
+            services = build_services(settings, clock, threaded_delivery=True)
             app = build_slack_app(services)
             assert settings.slack_app_token is not None
             scheduler = (start_background(services.ticker, lock=scheduler_lock(services.engine))
@@ -72,7 +73,7 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
                     scheduler.shutdown(wait=False)
             return 0
         # Check the token once before forking, so a bad one fails with one line.
-        build_web_app(settings, clock)
+        build_web_app(settings, clock, threaded=False)
     except SlackApiError as exc:
         return _refused(exc.response.get("error"))
     except BoltError as exc:

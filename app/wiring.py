@@ -20,6 +20,7 @@ from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
 from bot.services.directory_cache import DirectoryCache
+from bot.services.dispatch import ThreadDispatcher
 from bot.services.group_sessions import GroupSessionService
 from bot.services.home import HomeService
 from bot.services.line_issues import LineIssueService
@@ -96,10 +97,21 @@ class Services:
     directory_cache: DirectoryCache
     timeline: TimelineService
     home: HomeService
+    dispatcher: ThreadDispatcher | None = None
+
+    def close(self) -> None:
+        """Let the outbox's workers finish (bounded), then close the database pool."""
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+        self.engine.dispose()
 
 
 def build_services(settings: Settings, clock: Clock, engine: Engine | None = None,
-                   client: WebClient | None = None, outbox_client: WebClient | None = None) -> Services:
+                   client: WebClient | None = None, outbox_client: WebClient | None = None,
+                   *, threaded_delivery: bool = False) -> Services:
+    """``threaded_delivery``: the outbox's messages are sent by its own worker
+    threads (servers and the scheduler); without it, in the thread that queued
+    them (tests, the sandbox, one-shot commands)."""
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     client = client or build_client(settings)
@@ -108,6 +120,11 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     )
     outbox_client = outbox_client or build_client(settings, retries=False)
     delivery = OutboxService(sessions, clock, SlackNotifier(outbox_client), settings.tz)
+    dispatcher = None
+    if threaded_delivery:
+        dispatcher = ThreadDispatcher(delivery.deliver, delivery.release,
+                                      workers=settings.ifn_outbox_workers).start()
+        delivery.set_dispatcher(dispatcher)
     directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
     requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)
     availability = AvailabilityService(sessions, clock, calendar, delivery)
@@ -152,12 +169,13 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
         home=HomeService(sessions, clock, settings.tz),
+        dispatcher=dispatcher,
     )
 
 
 def build_ticker(settings: Settings, clock: Clock) -> tuple[Ticker, Engine]:
     """The scheduler process: the ticker and the engine its lock lives on."""
-    services = build_services(settings, clock)
+    services = build_services(settings, clock, threaded_delivery=True)
     return services.ticker, services.engine
 
 

@@ -119,8 +119,12 @@ class FakeSlack:
         token: str | None = None,
         workspace: Workspace = DEFAULT_WORKSPACE,
         host: str = "127.0.0.1",
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.workspace = workspace
+        #: Message ``ts`` values are epoch times from this clock, as in Slack
+        #: (unique and increasing, like Slack's).
+        self.clock = clock
         self.token = token if token is not None else workspace.bot_token
         self._host = host
         self._lock = threading.RLock()
@@ -137,7 +141,7 @@ class FakeSlack:
         self._open_conversations: dict[str, list[str]] = {}
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}
-        self._ts_counter = 0
+        self._last_ts = 0.0
         self._view_counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -468,9 +472,8 @@ class FakeSlack:
     # ------------------------------------------------------------ Slack methods
 
     def _next_ts(self) -> str:
-        self._ts_counter += 100
-        seconds, micros = divmod(self._ts_counter, 1_000_000)
-        return f"{1700000000 + seconds}.{micros:06d}"
+        self._last_ts = max(round(self.clock(), 6), round(self._last_ts + 0.0001, 6))
+        return f"{self._last_ts:.6f}"
 
     def _conversation_for(self, channel: str) -> str:
         # Posting to a user id posts to the app's DM with that user.
@@ -583,6 +586,24 @@ class FakeSlack:
         if already_open:
             body.update(no_op=True, already_open=True)
         return body
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, from ``oldest`` on; message metadata only with
+        ``include_all_metadata`` (as Slack does)."""
+        channel = str(args.get("channel", ""))
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = _truthy(args.get("include_all_metadata"))
+        found = sorted(((ts, m) for (ch, ts), m in self._messages.items()
+                        if ch == channel and float(ts) >= oldest), key=lambda x: float(x[0]), reverse=True)
+        messages = []
+        for _ts, message in found[:limit]:
+            shown = dict(message)
+            if not with_metadata:
+                shown.pop("metadata", None)
+            messages.append(shown)
+        return {"ok": True, "messages": messages, "has_more": len(found) > limit,
+                "response_metadata": {"next_cursor": ""}}
 
     def _conversation_object(self, channel_id: str) -> dict[str, Any]:
         users = self._open_conversations[channel_id]
@@ -769,6 +790,7 @@ _BUILTIN: dict[str, str] = {
     "chat.getPermalink": "_chat_get_permalink",
     "conversations.open": "_conversations_open",
     "conversations.info": "_conversations_info",
+    "conversations.history": "_conversations_history",
     "users.info": "_users_info",
     "users.lookupByEmail": "_users_lookup_by_email",
     "views.open": "_views_open",

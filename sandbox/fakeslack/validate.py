@@ -33,6 +33,9 @@ ALLOW_NEWER_ARGS: dict[str, frozenset[str]] = {
     # has no such parameter (ephemeral messages carry no metadata), so it is absent.
     "chat.postMessage": frozenset({"metadata"}),
     "chat.update": frozenset({"metadata"}),
+    # conversations.history returns message metadata only when asked
+    # (https://docs.slack.dev/messaging/message-metadata, "Retrieving metadata").
+    "conversations.history": frozenset({"include_all_metadata"}),
 }
 
 # Arguments whose value is JSON; sent as a JSON string in form bodies, as a

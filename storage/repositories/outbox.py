@@ -123,7 +123,8 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
     take = and_(free, true() if claim else false())
     values: dict[str, Any] = {
         "rev": table.c.rev + 1,
-        "state": "pending",
+        # A recipient Slack refused for good stays skipped: no retry storm on every step.
+        "state": case((table.c.state == "skipped", "skipped"), else_="pending"),
         "attempts": 0,
         "next_attempt_at": now,
         # Taking over a claim that was never settled: the claimer may have posted.
