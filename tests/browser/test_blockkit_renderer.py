@@ -35,6 +35,7 @@ def render(page: Any, blocks: list[dict[str, Any]], errors: dict[str, str] | Non
     page.set_content("<!doctype html><html><head><meta charset='utf-8'></head>"
                      "<body><div id='root'></div></body></html>")
     page.add_style_tag(path=str(STATIC / "style.css"))
+    page.add_script_tag(path=str(STATIC / "mrkdwn.js"))
     page.add_script_tag(path=str(STATIC / "blockkit.js"))
     page.evaluate(
         """([blocks, users, errors]) => {
