@@ -252,11 +252,15 @@
     if (state.view === "home") drawHome(data);
     else drawConversation(conversation);
     $("#composer-row").hidden = state.view === "home";
+    if (state.view === "home") {
+      $("#view-title").textContent = "ifn-bot — Hjem";
+      return;
+    }
+    const hash = conversation.kind === "channel" ? "#" : "";
     $("#composer").placeholder = state.view === "dm"
       ? "Skriv /ifn … (f.eks. /ifn veiledning, /ifn hjelp); @ foreslår personer, ↑ henter forrige kommando"
-      : `Skriv en melding til ${conversation.kind === "channel" ? "#" : ""}${conversation.name}, eller /ifn …`;
-    $("#view-title").textContent = state.view === "home" ? "ifn-bot — Hjem"
-      : conversation.kind === "channel" ? `#${conversation.name}` : conversation.name;
+      : `Skriv en melding til ${hash}${conversation.name}, eller /ifn …`;
+    $("#view-title").textContent = `${hash}${conversation.name}`;
   }
 
   async function refresh() {
