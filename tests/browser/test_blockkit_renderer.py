@@ -246,6 +246,10 @@ def test_mrkdwn_links_mentions_quotes_and_escaping(page):
     assert "1 < 2 &" in text.inner_text()
 
 
+def opt(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
 def test_multi_static_select_with_initial_options_sets_a_rotation(page):
     from datetime import date
 
@@ -263,8 +267,7 @@ def test_multi_static_select_with_initial_options_sets_a_rotation(page):
     assert [o["value"] for o in entry["selected_options"]] == ["1", "3"]
     blocks = [{"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "Hvem"},
                "element": {"type": "multi_static_select", "action_id": "a",
-                           "options": [{"text": {"type": "plain_text", "text": x}, "value": x} for x in "xyz"],
-                           "initial_options": [{"text": {"type": "plain_text", "text": "y"}, "value": "y"}]}}]
+                           "options": [opt(x) for x in "xyz"], "initial_options": [opt("y")]}}]
     render(page, blocks)
     assert [o["value"] for o in state(page)["b"]["a"]["selected_options"]] == ["y"]
 
@@ -290,7 +293,8 @@ def test_users_and_conversations_selects_single_and_multi_with_initial_values(pa
         {"type": "multi_users_select", "action_id": "people", "initial_users": [IFK_B]},
         {"type": "conversations_select", "action_id": "where", "initial_conversation": "GABC"},
         {"type": "channels_select", "action_id": "channel"}]}]
-    page.set_content("<!doctype html><html><head><meta charset='utf-8'></head><body><div id='root'></div></body></html>")
+    page.set_content("<!doctype html><html><head><meta charset='utf-8'></head>"
+                     "<body><div id='root'></div></body></html>")
     page.add_script_tag(path=str(STATIC / "mrkdwn.js"))
     page.add_script_tag(path=str(STATIC / "blockkit.js"))
     page.evaluate("""([blocks, users, conversations]) => {
@@ -304,21 +308,22 @@ def test_users_and_conversations_selects_single_and_multi_with_initial_values(pa
     channel = page.locator("select.bk-channels_select")
     assert channel.locator("option").all_inner_texts()[1:] == ["#ifn-nettverk"], "channels only"
     channel.select_option("CNETWORK01")
-    assert actions(page)[-1]["action"] == {"type": "channels_select", "action_id": "channel", "block_id": "pick",
-                                           "selected_channel": "CNETWORK01"}
+    assert actions(page)[-1]["action"] == {"type": "channels_select", "action_id": "channel",
+                                           "block_id": "pick", "selected_channel": "CNETWORK01"}
     page.locator("select.bk-multi_users_select").select_option([CW_B, IFK_B])
     assert actions(page)[-1]["action"]["selected_users"] == [CW_B, IFK_B]
 
 
 def test_overflow_menu_and_a_confirm_on_a_select(page):
     option = {"text": {"type": "plain_text", "text": "Avlys"}, "value": "cancel"}
-    confirm = {"title": {"type": "plain_text", "text": "Sikker?"}, "text": {"type": "mrkdwn", "text": "Vil du?"},
+    confirm = {"title": {"type": "plain_text", "text": "Sikker?"},
+               "text": {"type": "mrkdwn", "text": "Vil du?"},
                "confirm": {"type": "plain_text", "text": "Ja"}, "deny": {"type": "plain_text", "text": "Nei"}}
     blocks = [{"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "Møte"},
                "accessory": {"type": "overflow", "action_id": "more", "options": [option]}},
               {"type": "actions", "block_id": "a", "elements": [
                   {"type": "static_select", "action_id": "pick", "confirm": confirm,
-                   "options": [{"text": {"type": "plain_text", "text": x}, "value": x} for x in ("x", "y")]}]}]
+                   "options": [opt("x"), opt("y")]}]}]
     render(page, blocks)
     page.click(".bk-overflow-toggle")
     page.click(".bk-overflow-item[data-value='cancel']")
@@ -349,7 +354,8 @@ def test_mrkdwn_code_blocks_lists_entities_and_channel_mentions(page):
             "• første\n• andre med *fet*\n1. nummer\nA &amp; B &lt;3 <#CNETWORK01|ifn-nettverk> <!here>")
     render(page, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
     pre = page.locator(".bk-text pre.bk-pre")
-    assert pre.inner_text() == "Type    Antall\nlive         3\n<@U0IFKB0001> *ikke fet*", "verbatim inside ```"
+    verbatim = "Type    Antall\nlive         3\n<@U0IFKB0001> *ikke fet*"
+    assert pre.inner_text() == verbatim, "nothing is formatted inside ```"
     assert "```" not in page.inner_text(".bk-text")
     assert page.locator(".bk-text > b").inner_text() == "Kvalitetsrapport"
     items = page.locator(".bk-li")
