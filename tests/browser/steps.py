@@ -60,10 +60,15 @@ class Slack:
             return None
         return self.modal(callback_id)
 
-    def modal(self, callback_id: str) -> Any:
-        modal = self.page.locator(f".modal[data-callback-id='{callback_id}']")
+    def modal(self, callback_id: str | None = None) -> Any:
+        """The modal on top (with ``callback_id``: that one), once it is open."""
+        modal = self.page.locator(f".modal[data-callback-id='{callback_id}']" if callback_id else ".modal")
         modal.wait_for()
         return modal
+
+    @staticmethod
+    def field(modal: Any, block_id: str, tag: str = "input") -> Any:
+        return modal.locator(f"[data-block-id='{block_id}'] {tag}")
 
     def submit(self, modal: Any) -> None:
         modal.locator(".modal-submit").click()
