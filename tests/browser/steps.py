@@ -88,6 +88,14 @@ class Slack:
         found.wait_for()
         return found
 
+    def with_button(self, action_id: str) -> Any:
+        """The latest message in the open conversation with a button ``action_id`` (prefix with ^=)."""
+        op = "^=" if action_id.endswith("*") else "="
+        found = self.messages().filter(
+            has=self.page.locator(f"[data-action-id{op}'{action_id.rstrip('*')}']")).last
+        found.wait_for()
+        return found
+
     def press(self, message: Any, action_id: str, confirm: bool = True) -> None:
         message.locator(f".bk-button[data-action-id='{action_id}']").click()
         if confirm and self.page.locator(".bk-confirm").count():

@@ -41,7 +41,7 @@ def test_written_feedback(slack):
     slack.be(IFK_B)
     offer = slack.message("Skriftlig tilbakemelding")
     slack.press(offer, "request_accept")
-    taken = slack.messages().filter(has=slack.page.locator("[data-action-id='request_write_feedback']")).last
+    taken = slack.with_button("request_write_feedback")
     slack.press(taken, "request_write_feedback")
     form = slack.modal()
     groups = form.locator(".bk-radio_buttons")
@@ -60,7 +60,7 @@ def test_supervision_hour_with_proposed_times(slack):
     ask(slack, "time", {"preferred_times": "Torsdag eller fredag formiddag"})
     slack.be(IFK_B)
     slack.press(slack.message("Veiledningstime"), "request_accept")
-    proposing = slack.messages().filter(has=slack.page.locator("[data-action-id='request_propose_times']")).last
+    proposing = slack.with_button("request_propose_times")
     slack.press(proposing, "request_propose_times")
     form = slack.modal()
     slack.field(form, "slot1_date").fill("2026-12-03")
@@ -70,8 +70,7 @@ def test_supervision_hour_with_proposed_times(slack):
     slack.submit(form)
 
     slack.be(CW_B)
-    proposal = slack.messages().filter(has=slack.page.locator("[data-action-id^='request_pick_time']")).last
-    proposal.wait_for()
+    proposal = slack.with_button("request_pick_time*")
     proposal.locator(".bk-button[data-action-id^='request_pick_time']").nth(1).click()
     agreed = slack.message("Veiledningstime avtalt")
     assert "04.12.2026 13:30" in agreed.inner_text() and "Ola Hansen" in agreed.inner_text()
@@ -166,7 +165,7 @@ def test_production_goal_exemption_decided_by_the_area_leader(slack, start):
     slack.be(IFK_B)
     notice = slack.clock("friday-noon")
     assert "fredag 27. november 2026 kl. 12:00" in notice
-    prompt = slack.messages().filter(has=slack.page.locator("[data-action-id='production_request_exemption']")).last
+    prompt = slack.with_button("production_request_exemption")
     slack.press(prompt, "production_request_exemption")
     form = slack.modal()
     slack.field(form, "production_reason", "textarea").fill("Kurs hele uken.")
