@@ -133,3 +133,21 @@ def test_the_home_tab_marks_the_status_in_force(slack):
     assert "opptatt (i intervju)" in slack.page.inner_text("#conversation")
     slack.be(CW_B, "home")
     assert slack.page.locator("[data-action-id^='home_status_']").count() == 0
+
+
+def test_an_update_of_the_open_modal_keeps_what_was_typed(slack, sandbox):
+    """views.update with the same block_id and action_id keeps the user's input,
+    as Slack documents; a new block appears. (The bot's side is played by the
+    fake's own Web API client here: the bot itself sends no such update yet.)"""
+    slack.clock("next-working-day")
+    modal = slack.command("veiledning", "live_request")
+    slack.field(modal, "room").fill("Rom 12")
+    view_id = modal.get_attribute("data-view-id")
+    view = sandbox.fake.view(view_id)
+    note = {"type": "context", "block_id": "added",
+            "elements": [{"type": "mrkdwn", "text": "Oppdatert skjema"}]}
+    kept = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    updated = {key: view[key] for key in kept}
+    sandbox.fake.client().views_update(view_id=view_id, view={**updated, "blocks": [note, *view["blocks"]]})
+    modal.locator("[data-block-id='added']").wait_for()
+    assert slack.field(modal, "room").input_value() == "Rom 12"
