@@ -3,13 +3,17 @@
 Three loopback servers in one process:
 
 * the fake Slack Web API (``sandbox.fakeslack``) that the bot's real ``WebClient``
-  talks to; it keeps the messages, views and Home tabs;
+  talks to; it keeps the messages, views, Home tabs and channel members, and
+  stamps messages with the bot's clock;
 * the bot itself: the real WSGI app (Bolt, real signature verification) on its own
   port, SQLite in the data directory, the scheduler in-process on an
   ``OffsetClock`` (system time plus an offset the page can move forward);
-* the workspace page (``static/``) and its JSON API: who you are, what you see,
-  and the Slack side of every gesture (a typed ``/ifn``, a click, a submitted or
-  closed modal, opening the Home tab), sent to the bot signed as Slack signs them.
+* the workspace page (``static/``, served by ``page.py``) and its JSON API.
+
+The parts: ``workspace.py`` (who can be picked, who is in which channel, from
+the demo directory), ``gestures.py`` (each gesture sent to the bot as Slack
+sends it), ``user_side.py`` (one user's modals and ephemeral messages, and where
+the bot's response_url answers land), ``screen.py`` (what one user sees).
 """
 
 from __future__ import annotations
