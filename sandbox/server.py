@@ -82,6 +82,19 @@ def _serve(app: Callable, port: int) -> tuple[WSGIServer, threading.Thread]:
     return server, thread
 
 
+class _SerialTicks:
+    """The background scheduler's ticks, never at the same time as a clock move:
+    what a move makes due is fired, and counted on the page, by the move's own tick."""
+
+    def __init__(self, ticker: Any) -> None:
+        self._ticker = ticker
+        self.lock = threading.Lock()
+
+    def tick(self) -> Any:
+        with self.lock:
+            return self._ticker.tick()
+
+
 class Sandbox:
     """Start with ``start()``; ``url`` is the page. ``port=0`` picks a free port.
 
@@ -132,6 +145,7 @@ class Sandbox:
         )
         upgrade(db_url)
         self.services = build_services(self.settings, self.clock)
+        self._ticks = _SerialTicks(self.services.ticker)
         mark = self.data_dir / LOADED_MARK
         if not mark.exists():
             result = self.services.directory.import_directory(self.org, str(self.org_file))
@@ -146,7 +160,7 @@ class Sandbox:
         self.screen = Screen(fake, sides, self.people(), self.services.calendar.to_local, self.clock.now)
         self._servers.append(_serve(PageApp(self), self.port))
         self.url = self._url(self._servers[-1][0]) + "/"
-        self._scheduler = start_background(self.services.ticker, self.tick_interval)
+        self._scheduler = start_background(self._ticks, self.tick_interval)  # type: ignore[arg-type]
         return self
 
     def stop(self) -> None:
@@ -201,9 +215,10 @@ class Sandbox:
     def move_clock(self, step: str) -> dict[str, Any]:
         """Move the bot's clock (``+3m``, ``+1h``, ``next-working-day``, ``friday-noon``;
         see ``sandbox.clock_control``), then tick so that whatever fell due fires now."""
-        self.clock.advance_to(clock_control.target(self.services.calendar, self.clock.now(), step))
-        self._save_clock()
-        result = self.services.ticker.tick()
+        with self._ticks.lock:
+            self.clock.advance_to(clock_control.target(self.services.calendar, self.clock.now(), step))
+            self._save_clock()
+            result = self.services.ticker.tick()
         return {"clock": self.clock_info(), "tick": {
             "timeouts": result.timeouts, "timers": result.timers, "daily": result.daily,
             "delivered": result.delivered}}
