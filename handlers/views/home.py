@@ -107,9 +107,16 @@ def _status_blocks(lang: Lang, data: HomeData, tz: ZoneInfo, now: datetime) -> l
         line = t(lang, "home.status", status=t(lang, f"home.status.{data.status.value}"))
         if data.status_until is not None:
             line += t(lang, "home.status_until", time=fmt_when(data.status_until, now, tz))
+    # The status in force is marked (no status set: available in working hours).
+    active = data.status or AvailabilityStatus.AVAILABLE
+
+    def label(s: AvailabilityStatus) -> str:
+        text = t(lang, f"home.button.{s.value}")
+        return t(lang, "home.button.active", label=text) if s is active else text
+
     buttons = [
-        _button(lang, f"home.button.{s.value}", f"{STATUS_ACTION_PREFIX}{s.value}", s.value,
-                "primary" if s is data.status else None)
+        ButtonElement(text=label(s), action_id=f"{STATUS_ACTION_PREFIX}{s.value}", value=s.value,
+                      style="primary" if s is active else None)
         for s in AvailabilityStatus
     ]
     return [SectionBlock(text=_md(line)), ActionsBlock(elements=buttons)]

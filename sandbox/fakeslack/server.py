@@ -8,6 +8,11 @@ the ``Authorization: Bearer`` header), checked against Slack's published spec
 shape Slack answers with. Tests assert on the recorded calls and on the small
 amount of state the fake keeps (messages, views), never on sleeps.
 
+The Slack methods themselves live in ``methods.py`` (chat, conversations,
+users) and ``views.py`` (modals and Home tabs). Channels have members
+(``add_channel(..., members=...)``), so ``conversations.members`` and what the
+sandbox's page shows agree; with a ``clock`` the fake stamps messages with it.
+
 The fake also serves ``response_url`` targets under ``hooks_url`` so that
 ``respond()`` in a listener never reaches the internet; those calls are
 recorded with method ``"response_url"``.
@@ -16,10 +21,8 @@ recorded with method ``"response_url"``.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
-import secrets
 import threading
 import time
 from collections import defaultdict, deque
@@ -32,8 +35,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 from slack_sdk import WebClient
 
+from sandbox.fakeslack.answers import FakeUser
+from sandbox.fakeslack.answers import error as _error
 from sandbox.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
+from sandbox.fakeslack.methods import _BUILTIN, SlackMethods
 from sandbox.fakeslack.validate import JSON_ARGS, check_call, is_known_method
+from sandbox.fakeslack.views import ViewMethods
 
 logger = logging.getLogger(__name__)
 
@@ -63,18 +70,6 @@ class Call:
 
 
 @dataclass
-class FakeUser:
-    id: str
-    name: str
-    email: str | None = None
-    locale: str = "nb-NO"
-    real_name: str | None = None
-    tz: str = "Europe/Oslo"
-    is_bot: bool = False
-    deleted: bool = False
-
-
-@dataclass
 class _Failure:
     error: str
     status: int
@@ -88,18 +83,6 @@ class _Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _error(error: str, *messages: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"ok": False, "error": error}
-    if messages:
-        body["errors"] = list(messages)
-        body["response_metadata"] = {"messages": [f"[ERROR] {m}" for m in messages]}
-    return body
-
-
-def _truthy(value: Any) -> bool:
-    return value is True or value == 1 or str(value).lower() in ("1", "true")
-
-
 class _Server(ThreadingHTTPServer):
     # socketserver's default listen backlog of 5 makes concurrent clients wait a
     # second for a connection retry; Slack itself never does that.
@@ -107,7 +90,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class FakeSlack:
+class FakeSlack(SlackMethods, ViewMethods):
     """A started-on-demand fake Slack Web API; see the module docstring.
 
     Use as a context manager, or ``start()`` / ``stop()``.
@@ -119,12 +102,14 @@ class FakeSlack:
         token: str | None = None,
         workspace: Workspace = DEFAULT_WORKSPACE,
         host: str = "127.0.0.1",
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = time.time,
     ) -> None:
+        """``clock`` (seconds since the epoch) stamps the messages' ``ts``, as Slack's
+        ts are the epoch times of posting: the machine's by default, the bot's in
+        the sandbox; ``None`` counts up from a fixed second."""
         self.workspace = workspace
-        #: Message ``ts`` values are epoch times from this clock, as in Slack
-        #: (unique and increasing, like Slack's).
-        self.clock = clock
+        self._clock = clock
+        self._last_ts_micros = 0
         self.token = token if token is not None else workspace.bot_token
         self._host = host
         self._lock = threading.RLock()
@@ -136,12 +121,14 @@ class FakeSlack:
         self._handlers: dict[str, Handler] = {}
         self._users: dict[str, FakeUser] = {}
         self._channels: dict[str, dict[str, Any]] = {}
+        self._channel_members: dict[str, list[str] | None] = {}
+        self._im_users: dict[str, str] = {}
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._ephemerals: list[dict[str, Any]] = []
         self._open_conversations: dict[str, list[str]] = {}
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}
-        self._last_ts = 0.0
+        self._ts_counter = 0
         self._view_counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -265,9 +252,12 @@ class FakeSlack:
             self._users[user_id] = user
         return user
 
-    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
-        """Make ``conversations.info`` know a channel (DMs opened via the API are known)."""
+    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False,
+                    members: list[str] | None = None) -> None:
+        """Make ``conversations.info`` know a channel (DMs opened via the API are known).
+        ``members``: the users in it (the bot is always in); None means every user."""
         with self._lock:
+            self._channel_members[channel_id] = list(members) if members is not None else None
             self._channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
@@ -316,14 +306,6 @@ class FakeSlack:
 
     # ------------------------------------------------------------ fake's state
 
-    def dm_channel(self, *user_ids: str) -> str:
-        """The conversation id ``conversations.open`` returns for these users."""
-        users = sorted(set(user_ids))
-        if len(users) == 1:
-            return "D" + "".join(ch for ch in users[0] if ch.isalnum()).upper()
-        digest = hashlib.sha1(",".join(users).encode()).hexdigest()[:10].upper()
-        return "G" + digest
-
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """The current state of a posted message, or None if absent/deleted."""
         with self._lock:
@@ -353,6 +335,60 @@ class FakeSlack:
         with self._lock:
             view_id = self._home_views.get(user_id)
         return self.view(view_id) if view_id else None
+
+    def channel_name(self, channel_id: str) -> str | None:
+        with self._lock:
+            found = self._channels.get(channel_id)
+            return found["name"] if found else None
+
+    def members(self, channel_id: str) -> list[str]:
+        """Who ``conversations.members`` says is in a conversation (the bot included)."""
+        with self._lock:
+            return list(self._members_of(channel_id) or [])
+
+    def conversations_of(self, user_id: str) -> list[str]:
+        """The channels and group DMs ``user_id`` is a member of (not their DM with the app)."""
+        with self._lock:
+            known = [*self._channels, *(c for c, users in self._open_conversations.items() if len(users) > 1)]
+            return [c for c in known if user_id in (self._members_of(c) or [])]
+
+    # -------------------------------------------- what the sandbox's page does
+
+    def new_ts(self) -> str:
+        """A fresh message ts, for messages the sandbox shows itself (ephemeral answers)."""
+        with self._lock:
+            return self._next_ts()
+
+    def post_as_user(self, channel: str, user_id: str, text: str) -> dict[str, Any]:
+        """A person writes in a channel or group DM they are in (the app hears nothing)."""
+        with self._lock:
+            if user_id not in (self._members_of(channel) or []):
+                raise ValueError(f"{user_id} is not in {channel}")
+            ts = self._next_ts()
+            message = {"type": "message", "user": user_id, "text": text, "ts": ts,
+                       "team": self.workspace.team_id}
+            self._messages[(channel, ts)] = message
+            return json.loads(json.dumps(message))
+
+    def replace_message(self, channel: str, ts: str, fields: Mapping[str, Any]) -> bool:
+        """What a ``response_url`` with ``replace_original`` does to a posted message."""
+        with self._lock:
+            message = self._messages.get((channel, ts))
+            if message is None:
+                return False
+            message.update({k: fields[k] for k in ("text", "blocks") if k in fields})
+            return True
+
+    def delete_message(self, channel: str, ts: str) -> bool:
+        with self._lock:
+            return self._messages.pop((channel, ts), None) is not None
+
+    def store_view(self, view: dict[str, Any], *, view_id: str | None = None,
+                   previous_view_id: str | None = None, root_view_id: str | None = None) -> dict[str, Any]:
+        """A view the bot answered a submission with (``response_action: update|push``)."""
+        with self._lock:
+            return json.loads(json.dumps(self._store_view(
+                view, view_id=view_id, previous_view_id=previous_view_id, root_view_id=root_view_id)))
 
     # -------------------------------------------------------- request handling
 
@@ -468,336 +504,6 @@ class FakeSlack:
                 self._violations.append(f"response_url {path}: body is not a JSON object")
                 return {}, _Answer(400, _error("invalid_payload"))
         return body, _Answer(200, {"ok": True})
-
-    # ------------------------------------------------------------ Slack methods
-
-    def _next_ts(self) -> str:
-        self._last_ts = max(round(self.clock(), 6), round(self._last_ts + 0.0001, 6))
-        return f"{self._last_ts:.6f}"
-
-    def _conversation_for(self, channel: str) -> str:
-        # Posting to a user id posts to the app's DM with that user.
-        if channel[:1] in ("U", "W"):
-            return self.dm_channel(channel)
-        return channel
-
-    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self.workspace
-        return {
-            "ok": True,
-            "url": f"https://{ws.team_domain}.slack.com/",
-            "team": ws.team_name,
-            "user": ws.bot_user_name,
-            "team_id": ws.team_id,
-            "user_id": ws.bot_user_id,
-            "bot_id": ws.bot_id,
-            "is_enterprise_install": False,
-        }
-
-    def _message_fields(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {k: args[k] for k in ("text", "blocks", "attachments", "metadata") if k in args}
-
-    def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not any(args.get(k) for k in ("text", "blocks", "attachments")):
-            return _error("no_text")
-        channel = self._conversation_for(str(args["channel"]))
-        ts = self._next_ts()
-        ws = self.workspace
-        message: dict[str, Any] = {
-            "type": "message",
-            "text": "",
-            "user": ws.bot_user_id,
-            "bot_id": ws.bot_id,
-            "app_id": ws.api_app_id,
-            "team": ws.team_id,
-            "ts": ts,
-            **self._message_fields(args),
-        }
-        if args.get("thread_ts"):
-            message["thread_ts"] = args["thread_ts"]
-        self._messages[(channel, ts)] = message
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
-
-    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        key = (str(args["channel"]), str(args["ts"]))
-        message = self._messages.get(key)
-        if message is None:
-            return _error("message_not_found")
-        if not any(args.get(k) is not None for k in ("text", "blocks", "attachments")):
-            return _error("no_text")
-        # Omitted fields keep their previous value, as in Slack.
-        message.update(self._message_fields(args))
-        message["edited"] = {"user": self.workspace.bot_user_id, "ts": self._next_ts()}
-        return {
-            "ok": True,
-            "channel": key[0],
-            "ts": key[1],
-            "text": message.get("text", ""),
-            "message": message,
-        }
-
-    def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not any(args.get(k) for k in ("text", "blocks", "attachments")):
-            return _error("no_text")
-        ts = self._next_ts()
-        self._ephemerals.append(
-            {
-                "channel": self._conversation_for(str(args["channel"])),
-                "user": args["user"],
-                "ts": ts,
-                **self._message_fields(args),
-            }
-        )
-        return {"ok": True, "message_ts": ts}
-
-    def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
-        if self._messages.pop((channel, ts), None) is None:
-            return _error("message_not_found")
-        return {"ok": True, "channel": channel, "ts": ts}
-
-    def _chat_get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = str(args["channel"]), str(args["message_ts"])
-        domain = self.workspace.team_domain
-        link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
-        return {"ok": True, "channel": channel, "permalink": link}
-
-    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args.get("channel"):
-            channel_id = str(args["channel"])
-            if channel_id not in self._open_conversations:
-                return _error("channel_not_found")
-            users = self._open_conversations[channel_id]
-        else:
-            raw = args.get("users")
-            users = raw if isinstance(raw, list) else str(raw or "").split(",")
-            users = [u.strip() for u in users if u and u.strip()]
-            if not users:
-                return _error("users_list_not_supplied")
-            if len(users) > 8:
-                return _error("too_many_users")
-            channel_id = self.dm_channel(*users)
-        already_open = channel_id in self._open_conversations
-        self._open_conversations[channel_id] = users
-        channel: dict[str, Any] = {"id": channel_id}
-        if _truthy(args.get("return_im")):
-            channel = self._conversation_object(channel_id)
-        body: dict[str, Any] = {"ok": True, "channel": channel}
-        if already_open:
-            body.update(no_op=True, already_open=True)
-        return body
-
-    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, from ``oldest`` on; message metadata only with
-        ``include_all_metadata`` (as Slack does)."""
-        channel = str(args.get("channel", ""))
-        oldest = float(args.get("oldest") or 0)
-        limit = int(args.get("limit") or 100)
-        with_metadata = _truthy(args.get("include_all_metadata"))
-        found = sorted(((ts, m) for (ch, ts), m in self._messages.items()
-                        if ch == channel and float(ts) >= oldest), key=lambda x: float(x[0]), reverse=True)
-        messages = []
-        for _ts, message in found[:limit]:
-            shown = dict(message)
-            if not with_metadata:
-                shown.pop("metadata", None)
-            messages.append(shown)
-        return {"ok": True, "messages": messages, "has_more": len(found) > limit,
-                "response_metadata": {"next_cursor": ""}}
-
-    def _conversation_object(self, channel_id: str) -> dict[str, Any]:
-        users = self._open_conversations[channel_id]
-        if len(users) == 1:
-            return {
-                "id": channel_id,
-                "created": 1700000000,
-                "is_im": True,
-                "is_org_shared": False,
-                "user": users[0],
-                "is_user_deleted": False,
-                "priority": 0,
-            }
-        return {
-            "id": channel_id,
-            "name": "mpdm-" + "--".join(users) + "-1",
-            "is_channel": False,
-            "is_group": False,
-            "is_im": False,
-            "is_mpim": True,
-            "is_private": True,
-            "created": 1700000000,
-        }
-
-    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel_id = str(args.get("channel") or "")
-        if channel_id in self._channels:
-            channel = dict(self._channels[channel_id])
-        elif channel_id in self._open_conversations:
-            channel = self._conversation_object(channel_id)
-        else:
-            return _error("channel_not_found")
-        if _truthy(args.get("include_locale")):
-            channel["locale"] = "nb-NO"
-        return {"ok": True, "channel": channel}
-
-    def _user_object(self, user: FakeUser, include_locale: bool) -> dict[str, Any]:
-        real_name = user.real_name or user.name
-        profile: dict[str, Any] = {
-            "real_name": real_name,
-            "real_name_normalized": real_name,
-            "display_name": user.name,
-            "display_name_normalized": user.name,
-            "team": self.workspace.team_id,
-        }
-        if user.email:
-            profile["email"] = user.email
-        body: dict[str, Any] = {
-            "id": user.id,
-            "team_id": self.workspace.team_id,
-            "name": user.name,
-            "deleted": user.deleted,
-            "real_name": real_name,
-            "tz": user.tz,
-            "tz_label": "Central European Time",
-            "tz_offset": 3600,
-            "is_admin": False,
-            "is_owner": False,
-            "is_bot": user.is_bot,
-            "is_app_user": False,
-            "updated": 1700000000,
-            "profile": profile,
-        }
-        if include_locale:
-            body["locale"] = user.locale
-        return body
-
-    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = self._users.get(str(args.get("user") or ""))
-        if user is None:
-            return _error("user_not_found")
-        return {"ok": True, "user": self._user_object(user, _truthy(args.get("include_locale")))}
-
-    def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
-        wanted = str(args["email"]).strip().lower()
-        for user in self._users.values():
-            if user.email and user.email.lower() == wanted:
-                return {"ok": True, "user": self._user_object(user, include_locale=False)}
-        return _error("users_not_found")
-
-    def _store_view(
-        self,
-        view: Any,
-        *,
-        view_id: str | None = None,
-        previous_view_id: str | None = None,
-        root_view_id: str | None = None,
-    ) -> dict[str, Any]:
-        if view_id is None:
-            self._view_counter += 1
-            view_id = f"V0FAKE{self._view_counter:04d}"
-        ws = self.workspace
-        stored: dict[str, Any] = {
-            "id": view_id,
-            "team_id": ws.team_id,
-            "type": view["type"],
-            "blocks": view.get("blocks", []),
-            "private_metadata": view.get("private_metadata", ""),
-            "callback_id": view.get("callback_id", ""),
-            "state": {"values": {}},
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
-            "clear_on_close": bool(view.get("clear_on_close", False)),
-            "notify_on_close": bool(view.get("notify_on_close", False)),
-            "previous_view_id": previous_view_id,
-            "root_view_id": root_view_id or view_id,
-            "app_id": ws.api_app_id,
-            "external_id": view.get("external_id", ""),
-            "app_installed_team_id": ws.team_id,
-            "bot_id": ws.bot_id,
-        }
-        for key in ("title", "close", "submit"):
-            if key in view:
-                stored[key] = view[key]
-        self._views[view_id] = stored
-        return stored
-
-    @staticmethod
-    def _view_problem(view: Any, types: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(view, dict) or view.get("type") not in types:
-            return _error("invalid_arguments", f"view must be a JSON object of type {types}")
-        return None
-
-    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = args["view"]
-        problem = self._view_problem(view, ("modal",))
-        if problem:
-            return problem
-        return {"ok": True, "view": self._store_view(view)}
-
-    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = args["view"]
-        problem = self._view_problem(view, ("modal",))
-        if problem:
-            return problem
-        return {"ok": True, "view": self._store_view(view)}
-
-    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = args.get("view")
-        problem = self._view_problem(view, ("modal", "home"))
-        if problem:
-            return problem
-        current: dict[str, Any] | None = None
-        if args.get("view_id"):
-            current = self._views.get(str(args["view_id"]))
-        elif args.get("external_id"):
-            current = next(
-                (v for v in self._views.values() if v["external_id"] == args["external_id"]),
-                None,
-            )
-        else:
-            return _error("invalid_arguments", "views.update needs view_id or external_id")
-        if current is None:
-            return _error("not_found")
-        if args.get("hash") and args["hash"] != current["hash"]:
-            return _error("hash_conflict")
-        stored = self._store_view(
-            view,
-            view_id=current["id"],
-            previous_view_id=current["previous_view_id"],
-            root_view_id=current["root_view_id"],
-        )
-        return {"ok": True, "view": stored}
-
-    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = args["view"]
-        problem = self._view_problem(view, ("home",))
-        if problem:
-            return problem
-        user_id = str(args["user_id"])
-        current_id = self._home_views.get(user_id)
-        if current_id and args.get("hash") and args["hash"] != self._views[current_id]["hash"]:
-            return _error("hash_conflict")
-        stored = self._store_view(view, view_id=current_id)
-        self._home_views[user_id] = stored["id"]
-        return {"ok": True, "view": stored}
-
-
-_BUILTIN: dict[str, str] = {
-    "auth.test": "_auth_test",
-    "chat.postMessage": "_chat_post_message",
-    "chat.update": "_chat_update",
-    "chat.postEphemeral": "_chat_post_ephemeral",
-    "chat.delete": "_chat_delete",
-    "chat.getPermalink": "_chat_get_permalink",
-    "conversations.open": "_conversations_open",
-    "conversations.info": "_conversations_info",
-    "conversations.history": "_conversations_history",
-    "users.info": "_users_info",
-    "users.lookupByEmail": "_users_lookup_by_email",
-    "views.open": "_views_open",
-    "views.push": "_views_push",
-    "views.update": "_views_update",
-    "views.publish": "_views_publish",
-}
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

@@ -1,12 +1,17 @@
-/* The sandbox workspace page: who you are, your conversations, your Home tab,
- * your modals, and the bot's clock. Everything is drawn by BlockKit from the JSON
- * the bot sent to the fake Slack; every gesture goes to the sandbox server, which
- * sends it to the bot signed as Slack signs it. */
+/* The sandbox workspace page: who you are, your conversations (the app's DM,
+ * the channels you are in, your group DMs), your Home tab, your modals, and the
+ * bot's clock. Everything is drawn by BlockKit from the JSON the bot sent to the
+ * fake Slack; every gesture goes to the sandbox server, which sends it to the
+ * bot signed as Slack signs it. */
 (function () {
   "use strict";
 
   const $ = (sel) => document.querySelector(sel);
-  const state = { user: null, people: [], view: "dm", last: null, modalKey: null, errors: {}, busy: 0 };
+  const { esc } = Mrkdwn;
+  const state = {
+    user: null, people: [], view: "dm", data: null, last: null, modalKey: null, modal: null,
+    errors: {}, busy: 0,
+  };
 
   async function api(path, body) {
     const opts = body === undefined ? {} : {
@@ -32,12 +37,13 @@
     if (text) showNotice.timer = setTimeout(() => (box.hidden = true), 6000);
   }
 
-  function person(id) {
-    return state.people.find((p) => p.id === id);
-  }
+  const person = (id) => state.people.find((p) => p.id === id);
+  const conversations = () => (state.data ? state.data.conversations : []);
+  const current = () => conversations().find((c) => c.key === state.view);
 
   function ctxFor(extra) {
-    return { users: state.people, ...extra };
+    const list = conversations().map((c) => ({ id: c.id, name: c.name, kind: c.kind }));
+    return { users: state.people, conversations: list, current: (current() || {}).id, ...extra };
   }
 
   // ------------------------------------------------------------------ who am I
@@ -50,8 +56,7 @@
     for (const p of data.people) {
       const opt = document.createElement("option");
       opt.value = p.id;
-      const where = p.unit || p.area || "";
-      opt.textContent = `${p.name} — ${p.roles.join(", ")}${where ? " (" + where + ")" : ""}`;
+      opt.textContent = p.label;
       select.appendChild(opt);
     }
     const saved = localStorage.getItem("ifn-sandbox-user");
@@ -77,7 +82,6 @@
 
   function setView(view) {
     state.view = view;
-    document.querySelectorAll(".nav-item").forEach((n) => n.classList.toggle("active", n.dataset.view === view));
     state.last = null;
     if (view === "home") openHome();
     else refresh();
@@ -89,17 +93,46 @@
     await refresh();
   }
 
+  function navItem(key, label, count) {
+    const item = document.createElement("div");
+    item.className = "nav-item" + (key === state.view ? " active" : "");
+    item.dataset.view = key;
+    item.innerHTML = `${label} <span class="count">${count || ""}</span>`;
+    item.onclick = () => setView(key);
+    return item;
+  }
+
+  function drawSidebar(data) {
+    const nav = $("#nav");
+    nav.innerHTML = "";
+    const head = (text) => nav.appendChild(Object.assign(document.createElement("div"), { className: "nav-head", textContent: text }));
+    const count = (c) => c.messages.filter((m) => !m.ephemeral).length;
+    head("Apper");
+    nav.appendChild(navItem("home", "🏠 ifn-bot — Hjem"));
+    const dm = data.conversations.find((c) => c.key === "dm");
+    nav.appendChild(navItem("dm", "💬 ifn-bot", count(dm)));
+    head("Kanaler");
+    for (const c of data.conversations.filter((c) => c.kind === "channel")) {
+      nav.appendChild(navItem(c.key, `# ${esc(c.name)}`, count(c)));
+    }
+    const groups = data.conversations.filter((c) => c.kind === "group");
+    if (groups.length) {
+      head("Direktemeldinger");
+      for (const c of groups) nav.appendChild(navItem(c.key, `👥 ${esc(c.name)}`, count(c)));
+    }
+  }
+
   // ------------------------------------------------------------------ drawing
 
   function messageNode(message, channel) {
     const node = document.createElement("div");
     node.className = "msg" + (message.ephemeral ? " msg-ephemeral" : "") + (message.typed ? " msg-typed" : "");
     if (message.ts) node.dataset.ts = message.ts;
-    const who = message.typed ? (person(state.user) || {}).name || "Du" : "ifn-bot";
     const head = document.createElement("div");
     head.className = "msg-head";
-    head.innerHTML = `<span class="msg-author">${BlockKit.esc(who)}</span>` +
-      (message.typed ? "" : ' <span class="msg-app">APP</span>') +
+    head.innerHTML = `<span class="msg-author">${esc(message.author || "ifn-bot")}</span>` +
+      (message.is_app ? ' <span class="msg-app">APP</span>' : "") +
+      ` <span class="msg-time" title="${esc(message.day || "")}">${esc(message.time || "")}</span>` +
       (message.edited ? ' <span class="msg-edited">(redigert)</span>' : "") +
       (message.ephemeral && !message.typed ? ' <span class="msg-only-you">Bare synlig for deg</span>' : "");
     node.appendChild(head);
@@ -112,27 +145,27 @@
     } else {
       const text = document.createElement("div");
       text.className = "msg-text";
-      text.innerHTML = message.typed ? `<code>${BlockKit.esc(message.text)}</code>` : BlockKit.mrkdwn(message.text, state.people);
+      text.innerHTML = BlockKit.mrkdwn(message.text, ctxFor());
       node.appendChild(text);
     }
     return node;
   }
 
-  function drawConversation(data) {
+  function drawConversation(conversation) {
     const main = $("#conversation");
-    const channel = data.channel_ids[state.view];
-    let items = data.channels[state.view].map((m) => ({ ...m }));
-    const own = data.ephemerals.filter((e) => (state.view === "dm" ? !e.channel || e.channel === channel : e.channel === channel));
-    items = items.concat(own).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
     const stick = main.scrollTop + main.clientHeight >= main.scrollHeight - 40;
     main.innerHTML = "";
+    const items = conversation ? conversation.messages : [];
     if (!items.length) main.innerHTML = '<div class="empty">Ingen meldinger ennå.</div>';
-    for (const m of items) main.appendChild(messageNode(m, m.channel || channel));
-    if (stick) main.scrollTop = main.scrollHeight;
-    for (const key of ["dm", "network", "management"]) {
-      const badge = document.querySelector(`.nav-item[data-view="${key}"] .count`);
-      if (badge) badge.textContent = data.channels[key].length || "";
+    let day = null;
+    for (const m of items) {
+      if (m.day && m.day !== day) {
+        day = m.day;
+        main.appendChild(Object.assign(document.createElement("div"), { className: "day-divider", textContent: day }));
+      }
+      main.appendChild(messageNode(m, conversation.id));
     }
+    if (stick) main.scrollTop = main.scrollHeight;
   }
 
   function drawHome(data) {
@@ -153,7 +186,11 @@
     const key = top ? `${top.id}:${top.hash}:${JSON.stringify(state.errors)}` : "none";
     if (key === state.modalKey) return;
     state.modalKey = key;
+    // What was typed stays when the same view is drawn again (field errors,
+    // response_action update, views.update), as in Slack.
+    const kept = state.modal && top && state.modal.id === top.id ? BlockKit.state(state.modal.blocks) : null;
     holder.innerHTML = "";
+    state.modal = null;
     if (!top) return;
     const overlay = document.createElement("div");
     overlay.className = "modal-overlay";
@@ -170,6 +207,7 @@
       errors: state.errors,
       onAction: (action, container) => act({ view_id: top.id, action, state_values: BlockKit.state(container) }),
     }));
+    if (kept) BlockKit.apply(blocks, kept);
     body.appendChild(blocks);
     const foot = document.createElement("div");
     foot.className = "modal-foot";
@@ -195,30 +233,41 @@
         state.errors = result.errors || {};
         state.modalKey = null;
         await refresh();
+        submit.disabled = false;
       };
       foot.appendChild(submit);
     }
     box.append(title, body, foot);
     overlay.appendChild(box);
     holder.appendChild(overlay);
+    state.modal = { id: top.id, blocks };
   }
 
   function draw(data) {
     $("#clock").textContent = data.clock.text;
     $("#clock").dataset.iso = data.clock.iso;
+    if (state.view !== "home" && !current()) state.view = "dm";
+    drawSidebar(data);
+    const conversation = current();
     if (state.view === "home") drawHome(data);
-    else drawConversation(data);
-    const composer = $("#composer-row");
-    composer.hidden = state.view !== "dm";
-    $("#view-title").textContent = {
-      dm: "ifn-bot", network: "#ifn-nettverk", management: "#ifn-ledelse", home: "ifn-bot — Hjem",
-    }[state.view];
+    else drawConversation(conversation);
+    $("#composer-row").hidden = state.view === "home";
+    if (state.view === "home") {
+      $("#view-title").textContent = "ifn-bot — Hjem";
+      return;
+    }
+    const hash = conversation.kind === "channel" ? "#" : "";
+    $("#composer").placeholder = state.view === "dm"
+      ? "Skriv /ifn … (f.eks. /ifn veiledning, /ifn hjelp); @ foreslår personer, ↑ henter forrige kommando"
+      : `Skriv en melding til ${hash}${conversation.name}, eller /ifn …`;
+    $("#view-title").textContent = `${hash}${conversation.name}`;
   }
 
   async function refresh() {
     if (!state.user) return;
     const data = await api(`/api/state?user=${encodeURIComponent(state.user)}`);
     if (data.error) return;
+    state.data = data;
     drawModal(data);
     const { modals, ...rest } = data;
     const key = JSON.stringify([state.view, rest]);
@@ -236,17 +285,18 @@
     await refresh();
   }
 
-  async function send(text) {
-    text = text.trim();
-    if (!text) return;
-    const m = text.match(/^\/ifn\b\s*(.*)$/);
-    if (!m) {
-      showNotice("Bare /ifn-kommandoer når boten. Prøv /ifn hjelp.");
-      return;
-    }
-    $("#composer").value = "";
+  async function send(typed, text) {
+    const conversation = current();
+    const m = text.match(/^\/ifn\b\s*([\s\S]*)$/);
     state.errors = {};
-    await api("/api/command", { user: state.user, text: m[1] });
+    if (m) {
+      await api("/api/command", { user: state.user, text: m[1], channel: conversation.id });
+    } else if (conversation.key === "dm") {
+      showNotice("Meldingsfanen til ifn-bot tar bare /ifn-kommandoer. Prøv /ifn hjelp.");
+      return;
+    } else {
+      await api("/api/write", { user: state.user, channel: conversation.id, text });
+    }
     await refresh();
   }
 
@@ -262,14 +312,10 @@
 
   function init() {
     $("#who").onchange = (e) => setUser(e.target.value);
-    document.querySelectorAll(".nav-item").forEach((n) => (n.onclick = () => setView(n.dataset.view)));
-    $("#composer").addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
-        e.preventDefault();
-        send(e.target.value);
-      }
+    const composer = Composer.attach({
+      input: $("#composer"), popup: $("#mentions"), people: () => state.people, onSend: send,
     });
-    $("#send").onclick = () => send($("#composer").value);
+    $("#send").onclick = () => composer.send();
     document.querySelectorAll("[data-step]").forEach((b) => (b.onclick = () => moveClock(b.dataset.step)));
     loadPeople();
     setInterval(() => {

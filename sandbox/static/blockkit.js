@@ -1,94 +1,34 @@
-/* A small Block Kit renderer: the JSON the bot sends to Slack, drawn as HTML.
+/* A Block Kit renderer: the JSON the bot sends to Slack, drawn as HTML.
  *
  * BlockKit.render(blocks, ctx) -> HTMLElement
- *   ctx.onAction(action, container)  a button click or a select/picker change, with
- *                                    the action object shaped as Slack sends it in
- *                                    block_actions (container: the rendered blocks)
- *   ctx.users      [{id, name}] for users_select and <@U…> mentions
- *   ctx.errors     {block_id: message} shown under input blocks
+ *   ctx.onAction(action, container)  a click or a dispatched choice, with the
+ *                                    action shaped as Slack sends it in block_actions
+ *   ctx.users          [{id, name}]  users selects and <@U…> mentions
+ *   ctx.conversations  [{id, name, kind}]  conversations/channels selects, <#C…>
+ *   ctx.errors         {block_id: message} shown under input blocks
  * BlockKit.state(container) -> view.state.values, shaped as Slack sends them
- * BlockKit.mrkdwn(text, users) -> HTML string
+ * BlockKit.apply(container, values) puts values back into inputs with the same
+ *   block_id and action_id (what Slack keeps across errors and view updates)
+ * BlockKit.mrkdwn(text, ctx) -> HTML string (see mrkdwn.js)
  *
  * Every block is a .bk-block.bk-<type> with data-block-id; every interactive
- * element is a .bk-el.bk-<type> with data-action-id.
+ * element is a .bk-el.bk-<type> with data-action-id; every element with a state
+ * has data-type and node._bk = {get() -> state entry, set(entry)}.
  */
 (function (global) {
   "use strict";
 
-  const EMOJI = {
-    lock: "🔒", white_check_mark: "✅", x: "❌", warning: "⚠️", bell: "🔔", clock3: "🕒",
-    hourglass: "⏳", hourglass_flowing_sand: "⏳", calendar: "📅", spiral_calendar_pad: "🗓️",
-    memo: "📝", pencil: "✏️", speech_balloon: "💬", busts_in_silhouette: "👥", bust_in_silhouette: "👤",
-    wave: "👋", information_source: "ℹ️", heavy_check_mark: "✔️", no_entry: "⛔", rotating_light: "🚨",
-    child: "🧒", baby: "👶", house: "🏠", inbox_tray: "📥", outbox_tray: "📤", mag: "🔍",
-    large_green_circle: "🟢", red_circle: "🔴", large_yellow_circle: "🟡", white_circle: "⚪",
-    arrow_right: "➡️", point_right: "👉", question: "❓", exclamation: "❗", tada: "🎉",
-    raised_hand: "✋", handshake: "🤝", phone: "📞", door: "🚪", scroll: "📜", books: "📚",
-    green_heart: "💚", sos: "🆘", heart: "❤️", date: "📅", alarm_clock: "⏰", stopwatch: "⏱️",
-  };
-
+  const { esc } = global.Mrkdwn;
   let uid = 0;
   const nextId = (prefix) => `${prefix}${++uid}`;
 
-  function esc(text) {
-    return String(text)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;");
+  function mrkdwn(text, ctx) {
+    return global.Mrkdwn.render(text, mentionCtx(ctx));
   }
 
-  function inline(text) {
-    // text is already escaped; apply Slack's inline formatting
-    return text
-      .replace(/```([\s\S]+?)```/g, (m, code) => `<pre class="bk-pre">${code}</pre>`)
-      .replace(/`([^`\n]+)`/g, (m, code) => `<code>${code}</code>`)
-      .replace(/(^|[\s(>"'])\*([^*\n]+)\*(?=$|[\s).,:;!?<"'])/gm, "$1<b>$2</b>")
-      .replace(/(^|[\s(>"'])_([^_\n]+)_(?=$|[\s).,:;!?<"'])/gm, "$1<i>$2</i>")
-      .replace(/(^|[\s(>"'])~([^~\n]+)~(?=$|[\s).,:;!?<"'])/gm, "$1<s>$2</s>")
-      .replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
-  }
-
-  function token(inner, users) {
-    // <url|label>, <@U123>, <#C123|name>, <!here>
-    const [target, label] = inner.split("|", 2);
-    if (target.startsWith("@")) {
-      const id = target.slice(1);
-      const user = (users || []).find((u) => u.id === id);
-      return `<span class="bk-mention">@${esc(label || (user ? user.name : id))}</span>`;
-    }
-    if (target.startsWith("#")) return `<span class="bk-mention">#${esc(label || target.slice(1))}</span>`;
-    if (target.startsWith("!")) return `<span class="bk-mention">@${esc(label || target.slice(1))}</span>`;
-    return `<a href="${esc(target)}" target="_blank" rel="noopener">${esc(label || target)}</a>`;
-  }
-
-  function mrkdwn(text, users) {
-    const lines = String(text || "").split("\n");
-    const out = [];
-    let quote = [];
-    const flush = () => {
-      if (quote.length) out.push(`<blockquote>${quote.join("<br>")}</blockquote>`);
-      quote = [];
-    };
-    for (const line of lines) {
-      let html = "";
-      let rest = line;
-      const isQuote = /^(>|&gt;)\s?/.test(rest);
-      if (isQuote) rest = rest.replace(/^(>|&gt;)\s?/, "");
-      const re = /<([^<>]+)>/g;
-      let last = 0;
-      let m;
-      while ((m = re.exec(rest))) {
-        html += inline(esc(rest.slice(last, m.index))) + token(m[1], users);
-        last = m.index + m[0].length;
-      }
-      html += inline(esc(rest.slice(last)));
-      if (isQuote) quote.push(html);
-      else {
-        flush();
-        out.push(html);
-      }
-    }
-    flush();
-    return out.join("<br>").replace(/<br>(<blockquote>)/g, "$1").replace(/(<\/blockquote>)<br>/g, "$1");
+  function mentionCtx(ctx) {
+    ctx = ctx || {};
+    return { users: ctx.users || [], channels: (ctx.conversations || []).filter((c) => c.kind !== "app") };
   }
 
   function el(tag, cls, html) {
@@ -98,11 +38,12 @@
     return node;
   }
 
-  function textObj(obj, users) {
+  function textObj(obj, ctx) {
     if (!obj) return "";
     if (typeof obj === "string") return esc(obj);
-    if (obj.type === "mrkdwn") return mrkdwn(obj.text, users);
-    return inline(esc(obj.text || "")).replace(/\n/g, "<br>");
+    if (obj.type === "mrkdwn") return mrkdwn(obj.text, ctx);
+    const html = esc(obj.text || "").replace(/\n/g, "<br>");
+    return obj.emoji === false ? html : global.Mrkdwn.emoji(html);
   }
 
   function plain(obj) {
@@ -110,7 +51,10 @@
   }
 
   function optionObj(option) {
-    return option ? { text: option.text, value: option.value } : null;
+    if (!option) return null;
+    const out = { text: option.text, value: option.value };
+    if (option.description) out.description = option.description;
+    return out;
   }
 
   function allOptions(element) {
@@ -118,19 +62,22 @@
     return (element.option_groups || []).flatMap((g) => g.options || []);
   }
 
-  // ---------------------------------------------------------------- confirm dialog
+  // ------------------------------------------------------------- confirm dialog
 
-  function confirmDialog(confirm, onYes) {
+  function confirmDialog(confirm, onYes, onNo) {
     const overlay = el("div", "bk-confirm-overlay");
     const box = el("div", "bk-confirm");
-    box.appendChild(el("div", "bk-confirm-title", esc(plain(confirm.title) || "Are you sure?")));
+    box.appendChild(el("div", "bk-confirm-title", esc(plain(confirm.title) || "Er du sikker?")));
     box.appendChild(el("div", "bk-confirm-text", textObj(confirm.text)));
     const row = el("div", "bk-confirm-buttons");
-    const no = el("button", "bk-confirm-no", esc(plain(confirm.deny) || "Cancel"));
+    const no = el("button", "bk-confirm-no", esc(plain(confirm.deny) || "Avbryt"));
     const yes = el("button", `bk-confirm-yes ${confirm.style === "danger" ? "bk-danger" : "bk-primary"}`,
-      esc(plain(confirm.confirm) || "Yes"));
+      esc(plain(confirm.confirm) || "Ja"));
     no.type = yes.type = "button";
-    no.onclick = () => overlay.remove();
+    no.onclick = () => {
+      overlay.remove();
+      if (onNo) onNo();
+    };
     yes.onclick = () => {
       overlay.remove();
       onYes();
@@ -142,22 +89,35 @@
     return overlay;
   }
 
-  // ---------------------------------------------------------------------- elements
+  // ------------------------------------------------------------------- elements
 
-  function fire(ctx, action, node) {
+  function fire(ctx, element, action, node, undo) {
     if (!ctx.onAction) return;
-    const container = node.closest(".bk-blocks");
-    ctx.onAction(action, container);
+    const go = () => ctx.onAction(action, node.closest(".bk-blocks"));
+    if (element.confirm) confirmDialog(element.confirm, go, undo);
+    else go();
   }
 
   function base(element, blockId) {
-    const action = { type: element.type, action_id: element.action_id, block_id: blockId };
-    return action;
+    return { type: element.type, action_id: element.action_id, block_id: blockId };
+  }
+
+  function stateful(node, element, isInput, get, set) {
+    node.dataset.actionId = element.action_id || "";
+    node.dataset.type = element.type;
+    if (isInput) node.dataset.input = "1";
+    node._bk = { get, set };
+    return node;
+  }
+
+  /** Whether a change of this element is sent to the bot at once (Slack: outside
+   * input blocks always, inside them only with dispatch_action). */
+  function dispatches(element, isInput, block) {
+    return !isInput || Boolean(block && block.dispatch_action);
   }
 
   function renderButton(element, blockId, ctx) {
-    const node = el("button", `bk-el bk-button${element.style ? " bk-" + element.style : ""}`,
-      textObj(element.text));
+    const node = el("button", `bk-el bk-button${element.style ? " bk-" + element.style : ""}`, textObj(element.text));
     node.type = "button";
     node.dataset.actionId = element.action_id || "";
     if (element.value !== undefined) node.value = element.value;
@@ -167,158 +127,227 @@
       const action = { ...base(element, blockId), text: element.text };
       if (element.value !== undefined) action.value = element.value;
       if (element.style) action.style = element.style;
-      const go = () => {
-        if (element.url) window.open(element.url, "_blank");
-        fire(ctx, action, node);
-      };
-      if (element.confirm) confirmDialog(element.confirm, go);
-      else go();
+      if (element.url) window.open(element.url, "_blank", "noopener");
+      fire(ctx, element, action, node);
     };
     return node;
   }
 
-  function selectShell(element, isInput) {
-    const node = el("select", `bk-el bk-${element.type}`);
-    node.dataset.actionId = element.action_id || "";
-    node.dataset.type = element.type;
-    if (isInput) node.dataset.input = "1";
-    const ph = el("option", "bk-placeholder", esc(plain(element.placeholder) || "Velg …"));
-    ph.value = "";
-    node.appendChild(ph);
-    return node;
+  /** Choices of a select: static options, people or conversations. */
+  function choicesOf(element, ctx) {
+    const kind = element.type.replace(/^multi_/, "");
+    if (kind === "users_select") return (ctx.users || []).map((u) => ({ value: u.id, label: u.name }));
+    if (kind === "conversations_select" || kind === "channels_select") {
+      return (ctx.conversations || [])
+        .filter((c) => kind === "conversations_select" || c.kind === "channel")
+        .map((c) => ({ value: c.id, label: c.kind === "channel" ? `#${c.name}` : c.name }));
+    }
+    return null;
   }
 
-  function renderStaticSelect(element, blockId, ctx, isInput) {
-    const node = selectShell(element, isInput);
-    const addOpt = (parent, o) => {
-      const opt = el("option", "", esc(plain(o.text)));
-      opt.value = o.value;
+  const SELECTED = {
+    static_select: "selected_option", users_select: "selected_user",
+    conversations_select: "selected_conversation", channels_select: "selected_channel",
+    multi_static_select: "selected_options", multi_users_select: "selected_users",
+    multi_conversations_select: "selected_conversations", multi_channels_select: "selected_channels",
+  };
+
+  function initialOf(element, ctx) {
+    switch (element.type) {
+      case "static_select": return element.initial_option ? [element.initial_option.value] : [];
+      case "multi_static_select": return (element.initial_options || []).map((o) => o.value);
+      case "users_select": return element.initial_user ? [element.initial_user] : [];
+      case "multi_users_select": return element.initial_users || [];
+      case "conversations_select":
+        if (element.initial_conversation) return [element.initial_conversation];
+        return element.default_to_current_conversation && ctx.current ? [ctx.current] : [];
+      case "multi_conversations_select":
+        if (element.initial_conversations) return element.initial_conversations;
+        return element.default_to_current_conversation && ctx.current ? [ctx.current] : [];
+      case "channels_select": return element.initial_channel ? [element.initial_channel] : [];
+      case "multi_channels_select": return element.initial_channels || [];
+      default: return [];
+    }
+  }
+
+  function renderSelect(element, blockId, ctx, isInput, block) {
+    const multi = element.type.startsWith("multi_");
+    const node = el("select", `bk-el bk-select bk-${element.type}`);
+    node.multiple = multi;
+    const people = choicesOf(element, ctx);
+    if (!multi) {
+      const ph = el("option", "bk-placeholder", esc(plain(element.placeholder) || "Velg …"));
+      ph.value = "";
+      node.appendChild(ph);
+    }
+    const add = (parent, value, label) => {
+      const opt = el("option", "", esc(label));
+      opt.value = value;
       parent.appendChild(opt);
     };
-    if (element.option_groups) {
+    if (people) people.forEach((c) => add(node, c.value, c.label));
+    else if (element.option_groups) {
       for (const group of element.option_groups) {
         const g = document.createElement("optgroup");
         g.label = plain(group.label);
-        (group.options || []).forEach((o) => addOpt(g, o));
+        (group.options || []).forEach((o) => add(g, o.value, plain(o.text)));
         node.appendChild(g);
       }
-    } else {
-      (element.options || []).forEach((o) => addOpt(node, o));
-    }
-    if (element.initial_option) node.value = element.initial_option.value;
-    node.onchange = () => {
-      if (isInput && !element.dispatch_action) return;
-      const chosen = allOptions(element).find((o) => o.value === node.value);
-      fire(ctx, { ...base(element, blockId), selected_option: optionObj(chosen) }, node);
+    } else (element.options || []).forEach((o) => add(node, o.value, plain(o.text)));
+    if (multi) node.size = Math.min(6, Math.max(2, node.options.length));
+    const key = SELECTED[element.type];
+    const chosen = () => [...node.selectedOptions].map((o) => o.value).filter((v) => v !== "");
+    const entryOf = (values) => {
+      if (people) return multi ? values : values[0] || null;
+      const options = values.map((v) => optionObj(allOptions(element).find((o) => o.value === v))).filter(Boolean);
+      return multi ? options : options[0] || null;
     };
-    return node;
+    const set = (values) => {
+      for (const opt of node.options) opt.selected = values.includes(opt.value);
+      if (!multi && !values.length) node.value = "";
+    };
+    set(initialOf(element, ctx));
+    let previous = chosen();
+    node.onchange = () => {
+      if (multi && element.max_selected_items && chosen().length > element.max_selected_items) {
+        set(previous);
+        return;
+      }
+      const was = previous;
+      previous = chosen();
+      if (!dispatches(element, isInput, block)) return;
+      fire(ctx, element, { ...base(element, blockId), [key]: entryOf(previous) }, node, () => {
+        set(was);
+        previous = was;
+      });
+    };
+    return stateful(node, element, isInput,
+      () => ({ type: element.type, [key]: entryOf(chosen()) }),
+      (entry) => {
+        const value = entry[key];
+        const list = value == null ? [] : Array.isArray(value) ? value : [value];
+        set(list.map((v) => (typeof v === "object" ? v.value : v)));
+        previous = chosen();
+      });
   }
 
-  function renderUsersSelect(element, blockId, ctx, isInput) {
-    const node = selectShell(element, isInput);
-    for (const user of ctx.users || []) {
-      const opt = el("option", "", esc(user.name));
-      opt.value = user.id;
-      node.appendChild(opt);
-    }
-    if (element.initial_user) node.value = element.initial_user;
-    node.onchange = () => {
-      if (isInput && !element.dispatch_action) return;
-      fire(ctx, { ...base(element, blockId), selected_user: node.value || null }, node);
-    };
-    return node;
+  function renderExternalSelect(element, blockId, ctx, isInput) {
+    const node = el("select", `bk-el bk-select bk-${element.type}`);
+    node.disabled = true;
+    node.appendChild(el("option", "", esc(plain(element.placeholder) || "Velg …")));
+    node.title = "Valg fra appen (external_select) finnes ikke i sandkassen";
+    return stateful(node, element, isInput, () => ({ type: element.type, selected_option: null }), () => {});
   }
 
-  function renderPicker(element, blockId, ctx, isInput) {
-    const isDate = element.type === "datepicker";
+  function renderPicker(element, blockId, ctx, isInput, block) {
+    const kinds = { datepicker: ["date", "selected_date", "initial_date"], timepicker: ["time", "selected_time", "initial_time"],
+      datetimepicker: ["datetime-local", "selected_date_time", "initial_date_time"] };
+    const [inputType, key, initialKey] = kinds[element.type];
     const node = el("input", `bk-el bk-${element.type}`);
-    node.type = isDate ? "date" : "time";
-    node.dataset.actionId = element.action_id || "";
-    node.dataset.type = element.type;
-    if (isInput) node.dataset.input = "1";
-    const initial = isDate ? element.initial_date : element.initial_time;
-    if (initial) node.value = initial;
+    node.type = inputType;
+    const toValue = (v) => {
+      if (element.type !== "datetimepicker" || v == null || v === "") return v || "";
+      const d = new Date(Number(v) * 1000);
+      const pad = (n) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    };
+    const fromValue = () => {
+      if (!node.value) return null;
+      return element.type === "datetimepicker" ? Math.floor(new Date(node.value).getTime() / 1000) : node.value;
+    };
+    if (element[initialKey] != null) node.value = toValue(element[initialKey]);
     if (element.placeholder) node.placeholder = plain(element.placeholder);
     node.onchange = () => {
-      if (isInput && !element.dispatch_action) return;
-      const key = isDate ? "selected_date" : "selected_time";
-      fire(ctx, { ...base(element, blockId), [key]: node.value || null }, node);
+      if (!dispatches(element, isInput, block)) return;
+      fire(ctx, element, { ...base(element, blockId), [key]: fromValue() }, node);
     };
-    return node;
+    return stateful(node, element, isInput, () => ({ type: element.type, [key]: fromValue() }),
+      (entry) => (node.value = toValue(entry[key])));
   }
 
   function renderTextInput(element, blockId, ctx, isInput) {
-    const node = el(element.multiline ? "textarea" : "input", "bk-el bk-plain_text_input");
-    if (!element.multiline) node.type = "text";
-    else node.rows = 4;
-    node.dataset.actionId = element.action_id || "";
-    node.dataset.type = "plain_text_input";
-    if (isInput) node.dataset.input = "1";
-    if (element.initial_value) node.value = element.initial_value;
+    const multiline = element.type === "plain_text_input" && element.multiline;
+    const node = el(multiline ? "textarea" : "input", `bk-el bk-${element.type}`);
+    if (multiline) node.rows = 4;
+    else node.type = { email_text_input: "email", url_text_input: "url", number_input: "number" }[element.type] || "text";
+    if (element.type === "number_input") {
+      node.step = element.is_decimal_allowed ? "any" : "1";
+      if (element.min_value != null) node.min = element.min_value;
+      if (element.max_value != null) node.max = element.max_value;
+    }
+    if (element.initial_value != null) node.value = element.initial_value;
     if (element.placeholder) node.placeholder = plain(element.placeholder);
     if (element.max_length) node.maxLength = element.max_length;
     if (element.min_length) node.dataset.minLength = element.min_length;
-    return node;
+    return stateful(node, element, isInput, () => ({ type: element.type, value: node.value === "" ? null : node.value }),
+      (entry) => (node.value = entry.value == null ? "" : entry.value));
   }
 
-  function renderChoices(element, blockId, ctx, isInput) {
+  function renderChoices(element, blockId, ctx, isInput, block) {
     const isRadio = element.type === "radio_buttons";
     const node = el("div", `bk-el bk-${element.type}`);
-    node.dataset.actionId = element.action_id || "";
-    node.dataset.type = element.type;
-    if (isInput) node.dataset.input = "1";
     const name = nextId("bk-choice-");
     const initial = isRadio
       ? [element.initial_option && element.initial_option.value]
       : (element.initial_options || []).map((o) => o.value);
+    const value = () => {
+      const checked = [...node.querySelectorAll("input:checked")].map((b) => b.value);
+      const options = (element.options || []).filter((o) => checked.includes(o.value)).map(optionObj);
+      return isRadio ? { selected_option: options[0] || null } : { selected_options: options };
+    };
+    const set = (values) => node.querySelectorAll("input").forEach((b) => (b.checked = values.includes(b.value)));
+    const checkedValues = () => [...node.querySelectorAll("input:checked")].map((b) => b.value);
+    let previous = [];
     for (const option of element.options || []) {
       const label = el("label", "bk-choice");
       const box = document.createElement("input");
       box.type = isRadio ? "radio" : "checkbox";
       box.name = name;
       box.value = option.value;
-      box.checked = initial.includes(option.value);
       box.onchange = () => {
-        if (isInput && !element.dispatch_action) return;
-        const action = base(element, blockId);
-        const chosen = choiceValue(element, node);
-        if (isRadio) action.selected_option = chosen.selected_option;
-        else action.selected_options = chosen.selected_options;
-        fire(ctx, action, node);
+        const was = previous;
+        previous = checkedValues();
+        if (!dispatches(element, isInput, block)) return;
+        fire(ctx, element, { ...base(element, blockId), ...value() }, node, () => {
+          set(was);
+          previous = was;
+        });
       };
-      const text = el("span", "bk-choice-text", textObj(option.text, ctx.users));
-      label.append(box, text);
-      if (option.description) label.appendChild(el("span", "bk-choice-description", textObj(option.description)));
+      label.append(box, el("span", "bk-choice-text", textObj(option.text, ctx)));
+      if (option.description) label.appendChild(el("span", "bk-choice-description", textObj(option.description, ctx)));
       node.appendChild(label);
     }
-    node._element = element;
-    return node;
-  }
-
-  function choiceValue(element, node) {
-    const checked = [...node.querySelectorAll("input:checked")].map((b) => b.value);
-    const options = (element.options || []).filter((o) => checked.includes(o.value)).map(optionObj);
-    if (element.type === "radio_buttons") return { selected_option: options[0] || null };
-    return { selected_options: options };
+    set(initial);
+    previous = checkedValues();
+    return stateful(node, element, isInput, () => ({ type: element.type, ...value() }), (entry) => {
+      const chosen = isRadio ? [entry.selected_option] : entry.selected_options || [];
+      set(chosen.filter(Boolean).map((o) => o.value));
+      previous = checkedValues();
+    });
   }
 
   function renderOverflow(element, blockId, ctx) {
-    const node = el("select", "bk-el bk-overflow");
-    node.dataset.actionId = element.action_id || "";
-    const ph = el("option", "", "⋯");
-    ph.value = "";
-    node.appendChild(ph);
+    const wrap = el("div", "bk-el bk-overflow");
+    wrap.dataset.actionId = element.action_id || "";
+    const toggle = el("button", "bk-overflow-toggle", "⋯");
+    toggle.type = "button";
+    toggle.setAttribute("aria-label", "Flere valg");
+    const menu = el("div", "bk-overflow-menu");
+    menu.hidden = true;
     for (const o of element.options || []) {
-      const opt = el("option", "", esc(plain(o.text)));
-      opt.value = o.value;
-      node.appendChild(opt);
+      const item = el("button", "bk-overflow-item", esc(plain(o.text)));
+      item.type = "button";
+      item.dataset.value = o.value;
+      item.onclick = () => {
+        menu.hidden = true;
+        if (o.url) window.open(o.url, "_blank", "noopener");
+        fire(ctx, element, { ...base(element, blockId), selected_option: optionObj(o) }, wrap);
+      };
+      menu.appendChild(item);
     }
-    node.onchange = () => {
-      const chosen = (element.options || []).find((o) => o.value === node.value);
-      node.value = "";
-      fire(ctx, { ...base(element, blockId), selected_option: optionObj(chosen) }, node);
-    };
-    return node;
+    toggle.onclick = () => (menu.hidden = !menu.hidden);
+    wrap.append(toggle, menu);
+    return wrap;
   }
 
   function renderImage(element) {
@@ -328,16 +357,18 @@
     return img;
   }
 
-  function renderElement(element, blockId, ctx, isInput) {
+  function renderElement(element, blockId, ctx, isInput, block) {
     switch (element.type) {
       case "button": return renderButton(element, blockId, ctx);
-      case "static_select": return renderStaticSelect(element, blockId, ctx, isInput);
-      case "users_select": return renderUsersSelect(element, blockId, ctx, isInput);
-      case "datepicker":
-      case "timepicker": return renderPicker(element, blockId, ctx, isInput);
-      case "plain_text_input": return renderTextInput(element, blockId, ctx, isInput);
-      case "checkboxes":
-      case "radio_buttons": return renderChoices(element, blockId, ctx, isInput);
+      case "static_select": case "users_select": case "conversations_select": case "channels_select":
+      case "multi_static_select": case "multi_users_select": case "multi_conversations_select":
+      case "multi_channels_select":
+        return renderSelect(element, blockId, ctx, isInput, block);
+      case "external_select": case "multi_external_select": return renderExternalSelect(element, blockId, ctx, isInput);
+      case "datepicker": case "timepicker": case "datetimepicker": return renderPicker(element, blockId, ctx, isInput, block);
+      case "plain_text_input": case "email_text_input": case "url_text_input": case "number_input":
+        return renderTextInput(element, blockId, ctx, isInput);
+      case "checkboxes": case "radio_buttons": return renderChoices(element, blockId, ctx, isInput, block);
       case "overflow": return renderOverflow(element, blockId, ctx);
       case "image": return renderImage(element);
       default: {
@@ -348,13 +379,12 @@
     }
   }
 
-  // ------------------------------------------------------------------------ blocks
+  // --------------------------------------------------------------------- blocks
 
   function renderBlock(block, index, ctx) {
     const blockId = block.block_id || `bk-auto-${index}`;
     const node = el("div", `bk-block bk-${block.type}`);
     node.dataset.blockId = blockId;
-    const users = ctx.users;
     switch (block.type) {
       case "header":
         node.appendChild(el("div", "bk-header-text", textObj(block.text)));
@@ -364,10 +394,10 @@
         break;
       case "section": {
         const body = el("div", "bk-section-body");
-        if (block.text) body.appendChild(el("div", "bk-text", textObj(block.text, users)));
+        if (block.text) body.appendChild(el("div", "bk-text", textObj(block.text, ctx)));
         if (block.fields && block.fields.length) {
           const fields = el("div", "bk-fields");
-          block.fields.forEach((f) => fields.appendChild(el("div", "bk-field", textObj(f, users))));
+          block.fields.forEach((f) => fields.appendChild(el("div", "bk-field", textObj(f, ctx))));
           body.appendChild(fields);
         }
         node.appendChild(body);
@@ -381,7 +411,7 @@
       case "context":
         for (const item of block.elements || []) {
           if (item.type === "image") node.appendChild(renderImage(item));
-          else node.appendChild(el("span", "bk-context-item", textObj(item, users)));
+          else node.appendChild(el("span", "bk-context-item", textObj(item, ctx)));
         }
         break;
       case "actions":
@@ -391,7 +421,7 @@
         const label = el("label", "bk-label", esc(plain(block.label)));
         if (block.optional) label.appendChild(el("span", "bk-optional", " (valgfritt)"));
         node.appendChild(label);
-        node.appendChild(renderElement(block.element || {}, blockId, ctx, true));
+        node.appendChild(renderElement(block.element || {}, blockId, ctx, true, block));
         if (block.hint) node.appendChild(el("div", "bk-hint", textObj(block.hint)));
         const error = ctx.errors && ctx.errors[blockId];
         if (error) {
@@ -419,35 +449,29 @@
     return root;
   }
 
-  function state(container) {
-    const values = {};
-    if (!container) return values;
+  function eachStateful(container, fn) {
+    if (!container) return;
     for (const block of container.querySelectorAll(".bk-block")) {
-      const blockId = block.dataset.blockId;
       for (const node of block.querySelectorAll("[data-type]")) {
-        const type = node.dataset.type;
-        const actionId = node.dataset.actionId;
-        let entry;
-        if (type === "plain_text_input") entry = { type, value: node.value === "" ? null : node.value };
-        else if (type === "static_select") {
-          const chosen = node.value ? allOptionsOf(node) : null;
-          entry = { type, selected_option: chosen };
-        } else if (type === "users_select") entry = { type, selected_user: node.value || null };
-        else if (type === "datepicker") entry = { type, selected_date: node.value || null };
-        else if (type === "timepicker") entry = { type, selected_time: node.value || null };
-        else if (type === "checkboxes" || type === "radio_buttons") {
-          entry = { type, ...choiceValue(node._element || { type, options: [] }, node) };
-        } else continue;
-        (values[blockId] = values[blockId] || {})[actionId] = entry;
+        if (node._bk) fn(block.dataset.blockId, node.dataset.actionId, node);
       }
     }
+  }
+
+  function state(container) {
+    const values = {};
+    eachStateful(container, (blockId, actionId, node) => {
+      (values[blockId] = values[blockId] || {})[actionId] = node._bk.get();
+    });
     return values;
   }
 
-  function allOptionsOf(select) {
-    const opt = select.options[select.selectedIndex];
-    return { text: { type: "plain_text", text: opt.textContent, emoji: true }, value: opt.value };
+  function apply(container, values) {
+    eachStateful(container, (blockId, actionId, node) => {
+      const entry = values && values[blockId] && values[blockId][actionId];
+      if (entry && entry.type === node.dataset.type) node._bk.set(entry);
+    });
   }
 
-  global.BlockKit = { render, state, mrkdwn, esc, textObj };
+  global.BlockKit = { render, state, apply, mrkdwn, esc, textObj, confirmDialog };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -83,3 +83,25 @@ def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         page.remove_listener("pageerror", on_error)
         page.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """The sandbox started at the test module's ``START`` (an aware datetime),
+    or at the test's own ``start`` parameter, with a short scheduler tick."""
+    from sandbox.server import Sandbox
+
+    start = request.getfixturevalue("start") if "start" in request.fixturenames else request.module.START
+    box = Sandbox(tmp_path / "sandbox-data", port=0, tick_interval=0.5, start_at=start).start()
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture
+def slack(page: Any, sandbox: Any, request: pytest.FixtureRequest) -> Any:
+    """The page of ``sandbox``, seen by the test module's ``FIRST_USER`` (a caseworker by default)."""
+    from tests.browser.steps import CW_B, Slack
+
+    return Slack(page).open(sandbox.url, getattr(request.module, "FIRST_USER", CW_B))

@@ -35,6 +35,7 @@ def render(page: Any, blocks: list[dict[str, Any]], errors: dict[str, str] | Non
     page.set_content("<!doctype html><html><head><meta charset='utf-8'></head>"
                      "<body><div id='root'></div></body></html>")
     page.add_style_tag(path=str(STATIC / "style.css"))
+    page.add_script_tag(path=str(STATIC / "mrkdwn.js"))
     page.add_script_tag(path=str(STATIC / "blockkit.js"))
     page.evaluate(
         """([blocks, users, errors]) => {
@@ -243,3 +244,124 @@ def test_mrkdwn_links_mentions_quotes_and_escaping(page):
     assert text.locator("b").inner_text() == "fet" and text.locator("i").inner_text() == "kursiv"
     assert text.locator("s").inner_text() == "borte" and text.locator("code").inner_text() == "kode"
     assert "1 < 2 &" in text.inner_text()
+
+
+def opt(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
+def test_multi_static_select_with_initial_options_sets_a_rotation(page):
+    from datetime import date
+
+    from handlers.views.meetings import meeting_modal
+
+    modal = meeting_modal(Lang.NB, [(1, "Kari Nordmann"), (2, "Ola Hansen"), (3, "Siri Johansen")],
+                          date(2026, 12, 1))
+    render(page, modal["blocks"])
+    takers = page.locator("[data-block-id='mtg_takers'] select.bk-multi_static_select")
+    assert takers.get_attribute("multiple") is not None
+    assert "[multi_static_select]" not in page.inner_text("#root")
+    takers.select_option(label=["Kari Nordmann", "Siri Johansen"])
+    entry = state(page)["mtg_takers"]["mtg_takers"]
+    assert entry["type"] == "multi_static_select"
+    assert [o["value"] for o in entry["selected_options"]] == ["1", "3"]
+    blocks = [{"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "Hvem"},
+               "element": {"type": "multi_static_select", "action_id": "a",
+                           "options": [opt(x) for x in "xyz"], "initial_options": [opt("y")]}}]
+    render(page, blocks)
+    assert [o["value"] for o in state(page)["b"]["a"]["selected_options"]] == ["y"]
+
+
+def test_number_input_of_the_group_session_form(page):
+    from datetime import date
+
+    from handlers.views.group_sessions import group_modal
+
+    modal = group_modal(Lang.NB, date(2026, 12, 1), [("1", "Ola Hansen")], None)
+    render(page, modal["blocks"])
+    capacity = page.locator("[data-block-id='group_capacity'] input.bk-number_input")
+    assert capacity.get_attribute("type") == "number" and capacity.input_value() == "8"
+    assert (capacity.get_attribute("min"), capacity.get_attribute("step")) == ("1", "1")
+    capacity.fill("3")
+    assert state(page)["group_capacity"]["group_capacity"] == {"type": "number_input", "value": "3"}
+
+
+def test_users_and_conversations_selects_single_and_multi_with_initial_values(page):
+    conversations = [{"id": "CNETWORK01", "name": "ifn-nettverk", "kind": "channel"},
+                     {"id": "GABC", "name": "Ola Hansen", "kind": "group"}]
+    blocks = [{"type": "actions", "block_id": "pick", "elements": [
+        {"type": "multi_users_select", "action_id": "people", "initial_users": [IFK_B]},
+        {"type": "conversations_select", "action_id": "where", "initial_conversation": "GABC"},
+        {"type": "channels_select", "action_id": "channel"}]}]
+    page.set_content("<!doctype html><html><head><meta charset='utf-8'></head>"
+                     "<body><div id='root'></div></body></html>")
+    page.add_script_tag(path=str(STATIC / "mrkdwn.js"))
+    page.add_script_tag(path=str(STATIC / "blockkit.js"))
+    page.evaluate("""([blocks, users, conversations]) => {
+        window.actions = [];
+        document.getElementById('root').appendChild(BlockKit.render(blocks, {users, conversations,
+            onAction: (action) => window.actions.push({action})}));
+    }""", [blocks, PEOPLE, conversations])
+    values = state(page)["pick"]
+    assert values["people"] == {"type": "multi_users_select", "selected_users": [IFK_B]}
+    assert values["where"] == {"type": "conversations_select", "selected_conversation": "GABC"}
+    channel = page.locator("select.bk-channels_select")
+    assert channel.locator("option").all_inner_texts()[1:] == ["#ifn-nettverk"], "channels only"
+    channel.select_option("CNETWORK01")
+    assert actions(page)[-1]["action"] == {"type": "channels_select", "action_id": "channel",
+                                           "block_id": "pick", "selected_channel": "CNETWORK01"}
+    page.locator("select.bk-multi_users_select").select_option([CW_B, IFK_B])
+    assert actions(page)[-1]["action"]["selected_users"] == [CW_B, IFK_B]
+
+
+def test_overflow_menu_and_a_confirm_on_a_select(page):
+    option = {"text": {"type": "plain_text", "text": "Avlys"}, "value": "cancel"}
+    confirm = {"title": {"type": "plain_text", "text": "Sikker?"},
+               "text": {"type": "mrkdwn", "text": "Vil du?"},
+               "confirm": {"type": "plain_text", "text": "Ja"}, "deny": {"type": "plain_text", "text": "Nei"}}
+    blocks = [{"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "Møte"},
+               "accessory": {"type": "overflow", "action_id": "more", "options": [option]}},
+              {"type": "actions", "block_id": "a", "elements": [
+                  {"type": "static_select", "action_id": "pick", "confirm": confirm,
+                   "options": [opt("x"), opt("y")]}]}]
+    render(page, blocks)
+    page.click(".bk-overflow-toggle")
+    page.click(".bk-overflow-item[data-value='cancel']")
+    assert actions(page)[-1]["action"] == {"type": "overflow", "action_id": "more", "block_id": "s",
+                                           "selected_option": option}
+    page.select_option("select.bk-static_select", "y")
+    assert page.inner_text(".bk-confirm-title") == "Sikker?"
+    page.click(".bk-confirm-no")
+    assert len(actions(page)) == 1 and page.input_value("select.bk-static_select") == "", "denied: undone"
+    page.select_option("select.bk-static_select", "y")
+    page.click(".bk-confirm-yes")
+    assert actions(page)[-1]["action"]["selected_option"]["value"] == "y"
+
+
+def test_apply_puts_values_back_where_block_and_action_ids_match(page, live_form):
+    render(page, live_form["blocks"])
+    page.fill("[data-block-id='room'] input", "Rom 7")
+    page.select_option("[data-block-id='area'] select", "C")
+    kept = state(page)
+    render(page, live_form["blocks"], errors={"room": "Feil"})
+    page.evaluate("(values) => BlockKit.apply(document.querySelector('#root .bk-blocks'), values)", kept)
+    assert page.input_value("[data-block-id='room'] input") == "Rom 7"
+    assert page.input_value("[data-block-id='area'] select") == "C"
+
+
+def test_mrkdwn_code_blocks_lists_entities_and_channel_mentions(page):
+    text = ("*Kvalitetsrapport*\n```Type    Antall\nlive         3\n<@U0IFKB0001> *ikke fet*```\n"
+            "• første\n• andre med *fet*\n1. nummer\nA &amp; B &lt;3 <#CNETWORK01|ifn-nettverk> <!here>")
+    render(page, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+    pre = page.locator(".bk-text pre.bk-pre")
+    verbatim = "Type    Antall\nlive         3\n<@U0IFKB0001> *ikke fet*"
+    assert pre.inner_text() == verbatim, "nothing is formatted inside ```"
+    assert "```" not in page.inner_text(".bk-text")
+    assert page.locator(".bk-text > b").inner_text() == "Kvalitetsrapport"
+    items = page.locator(".bk-li")
+    assert items.count() == 3
+    assert items.nth(1).locator("b").inner_text() == "fet"
+    assert items.nth(2).locator(".bk-bullet").inner_text() == "1."
+    assert "A & B <3" in page.inner_text(".bk-text")
+    mentions = page.locator(".bk-text .bk-mention").all_inner_texts()
+    assert mentions == ["#ifn-nettverk", "@here"]

@@ -9,7 +9,6 @@ Friday afternoon, New Year's Eve and the night the clocks go back."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,6 @@ from sandbox.server import Sandbox
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 CW_B, IFK_B, IFK_A, IFR_1 = "U0CWB10001", "U0IFKB0001", "U0IFKA0001", "U0IFR00001"
 TIMEOUT = 15_000
 OSLO = ZoneInfo("Europe/Oslo")
@@ -65,7 +63,7 @@ def status_messages(page: Any) -> Any:
     return page.locator("#conversation .msg:not(.msg-ephemeral)", has_text="(#1)")
 
 
-def test_live_supervision_story_in_the_browser(page, sandbox, start, tmp_path):
+def test_live_supervision_story_in_the_browser(page, sandbox, start):
     _moment, morning = start
     page.set_default_timeout(TIMEOUT)
     page.goto(sandbox.url + "#" + CW_B)
@@ -125,8 +123,3 @@ def test_live_supervision_story_in_the_browser(page, sandbox, start, tmp_path):
     assert sandbox.fake is not None
     assert sandbox.fake.calls("chat.update"), "updated with chat.update"
     sandbox.fake.assert_no_violations()
-
-    shot = tmp_path / "sandbox-story.png"
-    page.screenshot(path=str(shot), full_page=True)
-    if start == STARTS["evening-before-first-working-day-of-month"]:
-        shutil.copyfile(shot, ROOT / "sandbox-screenshot.png")

@@ -59,6 +59,23 @@ def test_refusal_on_the_home_tab_arrives_as_a_dm(org):
         assert s.scalar(select(Request.state)) == "offered"
 
 
+def status_buttons(view: dict) -> dict[str, tuple[str, str | None]]:
+    """action_id -> (label, style) of the status toggle on a Home tab."""
+    return {e["action_id"]: (e["text"]["text"], e.get("style")) for b in view["blocks"]
+            if b["type"] == "actions" for e in b["elements"] if e["action_id"].startswith("home_status_")}
+
+
+def test_the_status_in_force_is_marked_on_the_toggle(org):
+    view = open_home(org, IFK_B)
+    assert status_buttons(view) == {"home_status_available": ("✓ Ledig", "primary"),
+                                    "home_status_busy": ("I intervju", None),
+                                    "home_status_away": ("Borte", None)}, "no status set: available"
+    org.slack.block_actions(IFK_B, [button("home_status_busy", "busy")], view=view)
+    assert status_buttons(org.fake.home_view(IFK_B)) == {"home_status_available": ("Ledig", None),
+                                                         "home_status_busy": ("✓ I intervju", "primary"),
+                                                         "home_status_away": ("Borte", None)}
+
+
 def test_status_toggle_and_routing_follow_it(org):
     view = open_home(org, IFK_B)
     org.slack.block_actions(IFK_B, [button("home_status_busy", "busy")], view=view)

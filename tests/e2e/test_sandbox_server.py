@@ -42,6 +42,12 @@ def live(room: str | None = "Rom 3") -> dict:
                          "room": state_plain_text(room), "start_time": state_timepicker("10:15")})
 
 
+def messages(seen: dict, key: str) -> list[dict]:
+    """The messages of one conversation on a user's screen, their own ephemeral ones left out."""
+    [conversation] = [c for c in seen["conversations"] if c["key"] == key]
+    return [m for m in conversation["messages"] if not m.get("ephemeral")]
+
+
 def test_people_come_from_the_demo_directory(sandbox):
     people = {p["id"]: p for p in sandbox.people()}
     assert people[CW_B]["name"] == "Emil Strand" and people[CW_B]["area"] == "B"
@@ -61,8 +67,8 @@ def test_a_modal_opens_for_the_user_who_typed_and_errors_come_back(sandbox):
     assert sandbox.submit(CW_B, modal["id"], live()) == {"status": 200}
     seen = sandbox.state(CW_B)
     assert seen["modals"] == []
-    assert "Ola Hansen" in seen["channels"]["dm"][-1]["text"]
-    offer = sandbox.state(IFK_B)["channels"]["dm"][-1]
+    assert "Ola Hansen" in messages(seen, "dm")[-1]["text"]
+    offer = messages(sandbox.state(IFK_B), "dm")[-1]
     assert sandbox.fake is not None
     sandbox.fake.assert_no_violations()
     assert offer["blocks"]
@@ -72,7 +78,7 @@ def test_a_click_and_its_ephemeral_answer_reach_only_the_clicker(sandbox):
     sandbox.move_clock("next-working-day")
     sandbox.command(CW_B, "veiledning")
     sandbox.submit(CW_B, sandbox.state(CW_B)["modals"][0]["id"], live())
-    offer = sandbox.state(IFK_B)["channels"]["dm"][-1]
+    offer = messages(sandbox.state(IFK_B), "dm")[-1]
     button = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
                   if e["action_id"] == "request_accept")
     click = {"type": "button", "action_id": "request_accept", "block_id": "b1", "value": button["value"],

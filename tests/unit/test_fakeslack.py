@@ -119,6 +119,58 @@ def test_post_message_without_content_is_no_text(fake_slack: FakeSlack) -> None:
     assert err.value.response["error"] == "no_text"
 
 
+def test_members_of_channels_dms_and_group_dms(fake_slack: FakeSlack) -> None:
+    """conversations.members says who is in a conversation, and the fake's
+    readers agree with it: a channel lists its members, a group DM the people
+    it was opened for, a DM its one person; the app is in each."""
+    bot = fake_slack.workspace.bot_user_id
+    for user in ("U0ALICE", "U0BOB", "U0CAROL"):
+        fake_slack.add_user(user, user.title())
+    fake_slack.add_channel("C0LEAD", "ledelse", members=["U0ALICE"])
+    fake_slack.add_channel("C0ALL", "alle")
+    client = fake_slack.client()
+    group = client.conversations_open(users="U0ALICE,U0BOB")["channel"]["id"]
+    client.chat_postMessage(channel="U0CAROL", text="hei")
+
+    def members(channel: str) -> list[str]:
+        return client.conversations_members(channel=channel)["members"]
+
+    assert members("C0LEAD") == ["U0ALICE", bot]
+    assert set(members("C0ALL")) == {"U0ALICE", "U0BOB", "U0CAROL", bot}
+    assert members(group) == ["U0ALICE", "U0BOB", bot]
+    assert members(fake_slack.dm_channel("U0CAROL")) == ["U0CAROL", bot]
+    with pytest.raises(SlackApiError) as unknown:
+        client.conversations_members(channel="C0NOPE")
+    assert unknown.value.response["error"] == "channel_not_found"
+    assert fake_slack.conversations_of("U0ALICE") == ["C0LEAD", "C0ALL", group]
+    assert fake_slack.conversations_of("U0CAROL") == ["C0ALL"]
+    assert fake_slack.members("C0LEAD") == ["U0ALICE", bot]
+
+
+def test_a_person_writes_only_where_they_are_a_member(fake_slack: FakeSlack) -> None:
+    fake_slack.add_user("U0ALICE", "Alice")
+    fake_slack.add_channel("C0LEAD", "ledelse", members=["U0ALICE"])
+    written = fake_slack.post_as_user("C0LEAD", "U0ALICE", "Hei")
+    assert fake_slack.message("C0LEAD", written["ts"])["user"] == "U0ALICE"
+    with pytest.raises(ValueError):
+        fake_slack.post_as_user("C0LEAD", "U0BOB", "Slipp meg inn")
+    assert [m["text"] for m in fake_slack.messages("C0LEAD")] == ["Hei"]
+
+
+def test_ts_follow_the_clock_it_is_given_and_stay_unique() -> None:
+    """The sandbox stamps messages with the bot's clock; two messages in the
+    same microsecond still get different, increasing ts."""
+    moment = 1796108400.0  # 2026-12-01 07:00 UTC
+    with FakeSlack(clock=lambda: moment) as fake:
+        client = fake.client()
+        first = client.chat_postMessage(channel="C0IFN", text="a")["ts"]
+        second = client.chat_postMessage(channel="C0IFN", text="b")["ts"]
+        assert first == "1796108400.000000"
+        assert second == "1796108400.000001"
+        ephemeral = fake.new_ts()
+        assert float(ephemeral) > float(second)
+
+
 def test_conversations_open_is_stable_per_user_set(fake_slack: FakeSlack) -> None:
     client = fake_slack.client()
 
