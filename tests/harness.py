@@ -68,8 +68,7 @@ def make_settings(fake: FakeSlack, db_url: str, **overrides: Any) -> Settings:
         database_url=db_url,
         ifn_network_channel="CNETWORK01",
         ifn_management_channel="CMGMT00001",
-        ifn_directory_cache_seconds=0,
-        **overrides,
+        **{"ifn_directory_cache_seconds": 0, **overrides},
     )
 
 

@@ -15,6 +15,7 @@ class PersonRef:
     name: str
     slack_user_id: str | None
     lang: Lang
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)

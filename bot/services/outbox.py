@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notifier import FailureKind, MessageRef, Notifier, SlackFailure
-from storage.models import OutboxMessage, Person
+from bot.services.snapshots import load_people
+from storage.models import OutboxMessage
 from storage.repositories import outbox as repo
 from storage.repositories.outbox import Mode, Queued
 
@@ -113,8 +114,11 @@ def queue_status(session: Session, request_id: int, now: datetime) -> str:
     return queue(session, STATUS, f"status:{request_id}", {"request_id": request_id}, now)
 
 
-def queue_offer(session: Session, offer_id: int, now: datetime) -> str:
-    return queue(session, OFFER, f"offer:{offer_id}", {"offer_id": offer_id}, now)
+def queue_offer(session: Session, offer_id: int, now: datetime, request_id: int | None = None) -> str:
+    payload: dict[str, Any] = {"offer_id": offer_id}
+    if request_id is not None:  # the renderer reads the request and all its offers at once
+        payload["request_id"] = request_id
+    return queue(session, OFFER, f"offer:{offer_id}", payload, now)
 
 
 def _static_key(prefix: str, dedupe_key: str | None) -> tuple[str, Mode]:
@@ -171,6 +175,7 @@ class _Job:
     payload: dict[str, Any] = field(default_factory=dict)
     kind: str = ""
     error: str | None = None
+    attempts: int = 0
 
 
 class OutboxService:
@@ -272,6 +277,7 @@ class OutboxService:
 
     def _deliver_batch(self, keys: list[str]) -> tuple[int, list[str]]:
         jobs = self._render(keys)
+        by_key = {job.row_key: job for job in jobs}
         started = time.monotonic()
         results: list[repo.Result] = []
         again: list[str] = []
@@ -279,10 +285,10 @@ class OutboxService:
         for job in jobs:
             results.append(self._send(job))
             if time.monotonic() - started > RECORD_AFTER:  # slow Slack: do not sit on finished rows
-                again += self._record(results)
+                again += self._record(results, by_key)
                 delivered += sum(1 for r in results if r.ok)
                 results, started = [], time.monotonic()
-        again += self._record(results)
+        again += self._record(results, by_key)
         delivered += sum(1 for r in results if r.ok)
         return delivered, again
 
@@ -293,7 +299,7 @@ class OutboxService:
             people: dict[int, str | None] = {}
             for row in rows:
                 job = _Job(row.key, row.rev, None, None, row.channel, row.ts, row.doubt, row.created_at,
-                           dict(row.payload), row.kind)
+                           dict(row.payload), row.kind, attempts=row.attempts)
                 kind = self._kinds.get(row.kind)
                 try:
                     if kind is None:
@@ -312,8 +318,8 @@ class OutboxService:
     @staticmethod
     def _slack_id(session: Session, person_id: int, cache: dict[int, str | None]) -> str | None:
         if person_id not in cache:
-            person = session.get(Person, person_id)
-            cache[person_id] = person.slack_user_id if person is not None and person.active else None
+            ref = load_people(session, {person_id}).get(person_id)  # usually known from rendering
+            cache[person_id] = ref.slack_user_id if ref is not None and ref.active else None
         return cache[person_id]
 
     def _send(self, job: _Job) -> repo.Result:
@@ -369,26 +375,27 @@ class OutboxService:
                            doubt=exc.kind is FailureKind.UNKNOWN,
                            retry_at=now + timedelta(seconds=exc.retry_after) if exc.retry_after else None)
 
-    def _record(self, results: list[repo.Result]) -> list[str]:
+    def _record(self, results: list[repo.Result], jobs: dict[str, _Job]) -> list[str]:
+        """One write transaction: where each message now lives, or when to try
+        again; the feature hooks run in it too."""
         if not results:
             return []
         now = self._clock.now()
+        for result in results:
+            job = jobs[result.key]
+            if not result.ok and not result.give_up and not result.skipped:
+                if job.attempts + 1 >= MAX_ATTEMPTS:
+                    result.give_up = True
+                elif result.retry_at is None:  # Slack's Retry-After, when it gave one, is kept
+                    result.retry_at = now + backoff(job.attempts + 1)
         with self._sessions.begin() as session:
-            rows = {r.key: r for r in repo.owned(session, [x.key for x in results], self.owner)}
             for result in results:
-                row = rows.get(result.key)
-                if row is None:
-                    continue
-                if not result.ok and not result.give_up and not result.skipped:
-                    if row.attempts + 1 >= MAX_ATTEMPTS:
-                        result.give_up = True
-                    elif result.retry_at is None:  # Slack's Retry-After, when it gave one, is kept
-                        result.retry_at = now + backoff(row.attempts + 1)
-                if result.ok and result.ts and not (row.ts == result.ts and row.channel == result.channel):
-                    kind = self._kinds.get(row.kind)
+                job = jobs[result.key]
+                if result.ok and result.ts and not (job.ts == result.ts and job.channel == result.channel):
+                    kind = self._kinds.get(job.kind)
                     if kind is not None and kind.on_posted is not None:
                         ref = MessageRef(result.channel or "", result.ts)
-                        kind.on_posted(session, dict(row.payload), ref)
+                        kind.on_posted(session, dict(job.payload), ref)
                 for person_id in result.extra.get("unreachable", []):
                     for hook in self._unreachable:
                         hook(session, person_id, str(result.extra.get("why")), now)

@@ -43,11 +43,15 @@ class RequestMessages:
         return Rendered(ToPerson(snap.requester.id), text, blocks)
 
     def offer(self, s: Session, payload: dict[str, Any]) -> Rendered:
-        offer = s.get(Offer, int(payload["offer_id"]))
-        if offer is None:
-            raise LookupError(f"offer {payload['offer_id']} not found")
-        snap = load_snapshot(s, offer.request_id)
-        mine = next(o for o in snap.offers if o.id == offer.id)
+        offer_id = int(payload["offer_id"])
+        request_id = payload.get("request_id")
+        if request_id is None:  # queued before offers carried their request
+            offer = s.get(Offer, offer_id)
+            if offer is None:
+                raise LookupError(f"offer {offer_id} not found")
+            request_id = offer.request_id
+        snap = load_snapshot(s, int(request_id))
+        mine = next(o for o in snap.offers if o.id == offer_id)
         text, blocks = offer_message(snap, mine, mine.person.lang, self._tz, self._clock.now())
         return Rendered(ToPerson(mine.person.id), text, blocks)
 

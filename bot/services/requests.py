@@ -134,8 +134,6 @@ class RequestService:
         working day), in one transaction. The same ``idempotency_key`` again (a
         Slack retry, a double click, two at once) returns the first request."""
         now = self._clock.now()
-        if idempotency_key and (existing := self._by_key(idempotency_key)) is not None:
-            return existing
         view = self._directory.view()
         excluded = own_leaders(view, requester_id, self._calendar.local_date(now)) \
             if new.type is RequestType.SUPPORT else frozenset()

@@ -13,7 +13,7 @@ from storage.repositories import requests as repo
 
 
 def person_ref(person: Person) -> PersonRef:
-    return PersonRef(person.id, person.name, person.slack_user_id, Lang.parse(person.language))
+    return PersonRef(person.id, person.name, person.slack_user_id, Lang.parse(person.language), person.active)
 
 
 def load_person_ref(session: Session, person_id: int) -> PersonRef:
@@ -23,17 +23,37 @@ def load_person_ref(session: Session, person_id: int) -> PersonRef:
     return person_ref(person)
 
 
+_PEOPLE = "ifn_person_refs"
+_SNAPSHOTS = "ifn_snapshots"
+
+
 def load_people(session: Session, ids: set[int]) -> dict[int, PersonRef]:
-    if not ids:
-        return {}
-    return {p.id: person_ref(p) for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+    """Names, Slack ids and languages, in one query for all of them (and kept on
+    the session, so the messages rendered in one batch ask once)."""
+    known: dict[int, PersonRef] = session.info.setdefault(_PEOPLE, {})
+    missing = [pid for pid in ids if pid not in known]
+    if missing:
+        rows = session.execute(select(Person.id, Person.name, Person.slack_user_id, Person.language,
+                                      Person.active).where(Person.id.in_(missing)))
+        for pid, name, slack_id, language, active in rows:
+            known[pid] = PersonRef(pid, name, slack_id, Lang.parse(language), active)
+    return {pid: known[pid] for pid in ids if pid in known}
 
 
 def load_snapshot(session: Session, request_id: int) -> RequestSnapshot:
-    request = repo.get(session, request_id)
+    """A request and its offers as the messages show them; within one session
+    (a batch of messages rendered together) each request is read once."""
+    cache: dict[int, RequestSnapshot] = session.info.setdefault(_SNAPSHOTS, {})
+    if request_id not in cache:
+        cache[request_id] = _load_snapshot(session, request_id)
+    return cache[request_id]
+
+
+def _load_snapshot(session: Session, request_id: int) -> RequestSnapshot:
+    request = repo.with_offers(session, request_id)
     if request is None:
         raise LookupError(f"request {request_id} not found")
-    offers = repo.offers_for(session, request_id)
+    offers = list(request.offers)
     ids = {request.requester_id, *(o.person_id for o in offers)}
     if request.assignee_id:
         ids.add(request.assignee_id)

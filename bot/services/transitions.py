@@ -80,9 +80,8 @@ def apply(s: Session, request: Request, offers: list[Offer], tr: Transition, now
                                 request_id=rid, stale_after=timer.stale_after)
         elif isinstance(timer, CancelTimers):
             timer_repo.cancel_for_request(s, rid, timer.kinds)
-    for event in tr.audit:
-        repo.audit(s, request_id=rid, kind=event.kind, actor_id=event.actor_id, subject_id=event.subject_id,
-                   at=now, data=dict(event.data))
+    repo.audit_many(s, [{"request_id": rid, "kind": e.kind, "actor_id": e.actor_id,
+                         "subject_id": e.subject_id, "at": now, "data": dict(e.data)} for e in tr.audit])
     for decision in tr.decisions:
         s.add(Decision(key=decision.key, outcome=decision.outcome, actor_id=decision.actor_id, decided_at=now,
                        data={"request_id": rid}))
@@ -99,7 +98,7 @@ def _queue(s: Session, rid: int, offers: list[Offer], tr: Transition, now: datet
         elif isinstance(message, SyncOffers):
             for offer in offers:
                 if offer.person_id in message.person_ids:
-                    outbox.queue_offer(s, offer.id, now)
+                    outbox.queue_offer(s, offer.id, now, rid)
         elif isinstance(message, Notice):
             key = f"{NOTICE}:{message.once}" if message.once else f"{NOTICE}:{uuid.uuid4().hex}"
             outbox.queue(s, NOTICE, key, {"person_id": message.person_id, "key": message.key,

@@ -15,6 +15,7 @@ from bot.calendar import WorkingCalendar
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
 from bot.lifecycle.model import StepWorld, Timeout
+from bot.routing import absence_end
 from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
@@ -38,13 +39,19 @@ def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
 def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar) -> World:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
-    ids = list(people)
+    absences = _absences(s, list(people), today)
+    # Substitutes stand in only for the absent: most days there is nobody to look up.
+    away = [pid for pid, periods in absences.items() if absence_end(periods, today) is not None]
     subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
-                 for x in avail_repo.substitutes_standing_in(s, ids, today))
+                 for x in avail_repo.substitutes_standing_in(s, away, today)) if away else ()
+    newcomers = []
     for sub in subs:  # a substitute may be a caseworker: they count too
         found = view.person(sub.substitute_person_id)
         if sub.substitute_person_id not in people and found is not None:
             people[found.id] = person_info(found)
+            newcomers.append(found.id)
+    if newcomers:
+        absences.update(_absences(s, newcomers, today))
     statuses: dict[int, StatusInfo] = {}
     loads: dict[int, int] = {}
     last: dict[int, datetime] = {}
@@ -55,8 +62,8 @@ def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar:
             loads[row.person_id] = row.open_count
         if row.last_accepted is not None:
             last[row.person_id] = row.last_accepted
-    return World(people=people, statuses=statuses, absences=_absences(s, list(people), today),
-                 substitutes=subs, open_assignments=loads, last_assigned=last, hours=calendar.hours)
+    return World(people=people, statuses=statuses, absences=absences, substitutes=subs,
+                 open_assignments=loads, last_assigned=last, hours=calendar.hours)
 
 
 def _absences(s: Session, ids: Iterable[int], today: date) -> dict[int, tuple[AbsenceInfo, ...]]:

@@ -191,18 +191,25 @@ def record(session: Session, results: Iterable[Result], owner: str, now: datetim
     table = OutboxMessage.__table__
     ok = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]
+    again: list[str] = []
     if ok:
-        same = table.c.rev == bindparam("b_rev")
-        session.execute(
-            update(table).where(table.c.key == bindparam("b_key"), table.c.owner == owner)
-            .values(channel=bindparam("b_channel"), ts=bindparam("b_ts"), done_rev=bindparam("b_rev"),
+        # One statement for every delivered row; RETURNING says which ones were
+        # queued again meanwhile (their revision moved on) and stay claimed.
+        by_key = {r.key: r for r in ok}
+        rev = case({k: r.rev for k, r in by_key.items()}, value=table.c.key)
+        same = table.c.rev == rev
+        rows = session.execute(
+            update(table).where(table.c.key.in_(list(by_key)), table.c.owner == owner)
+            .values(channel=case({k: r.channel for k, r in by_key.items()}, value=table.c.key),
+                    ts=case({k: r.ts for k, r in by_key.items()}, value=table.c.key), done_rev=rev,
                     state=case((same, "done"), else_="pending"),
                     owner=case((same, None), else_=table.c.owner),
                     lease_until=case((same, None), else_=table.c.lease_until),
                     tries=case((same, 0), else_=1), doubt=false(), attempts=0, last_error=None,
-                    delivered_at=now, next_attempt_at=now),
-            [{"b_key": r.key, "b_rev": r.rev, "b_channel": r.channel, "b_ts": r.ts} for r in ok],
-        )
+                    delivered_at=now, next_attempt_at=now)
+            .returning(table.c.key, table.c.state)
+        ).all()
+        again = [key for key, state in rows if state == "pending"]
     if failed:
         session.execute(
             update(table).where(table.c.key == bindparam("b_key"), table.c.owner == owner)
@@ -213,12 +220,7 @@ def record(session: Session, results: Iterable[Result], owner: str, now: datetim
               "b_next": r.retry_at or now,
               "b_state": "skipped" if r.skipped else ("failed" if r.give_up else "pending")} for r in failed],
         )
-    if not ok:
-        return []
-    return list(session.scalars(
-        select(OutboxMessage.key).where(OutboxMessage.key.in_([r.key for r in ok]),
-                                        OutboxMessage.owner == owner, OutboxMessage.state == "pending")
-    ))
+    return again
 
 
 def release(session: Session, keys: Sequence[str], owner: str) -> None:

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert as sql_insert
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import AuditEvent, AvailabilityStatus, Offer, Person, Request
 
@@ -22,6 +23,13 @@ def get(session: Session, request_id: int, *, lock: bool = False) -> Request | N
     if lock:
         return session.get(Request, request_id, with_for_update=True, populate_existing=True)
     return session.get(Request, request_id)
+
+
+def with_offers(session: Session, request_id: int) -> Request | None:
+    """The request and its offers (in id order) in one query."""
+    return session.scalars(
+        select(Request).options(joinedload(Request.offers)).where(Request.id == request_id)
+    ).unique().one_or_none()
 
 
 def by_idempotency_key(session: Session, key: str) -> Request | None:
@@ -249,6 +257,12 @@ def audit(session: Session, *, request_id: int | None, kind: str, at: datetime,
           data: dict[str, Any] | None = None) -> None:
     session.add(AuditEvent(request_id=request_id, kind=kind, actor_id=actor_id, subject_id=subject_id,
                            data=data or {}, at=at))
+
+
+def audit_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Append several audit events in one statement (no ids needed back)."""
+    if rows:
+        session.execute(sql_insert(AuditEvent.__table__), rows)
 
 
 def timeline(session: Session, request_id: int) -> list[AuditEvent]:
