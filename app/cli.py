@@ -78,9 +78,35 @@ def _ensure_schema(settings: CoreSettings) -> str | None:
     return None
 
 
+def _schema_in_a_child(settings: CoreSettings) -> str | None:
+    """``_ensure_schema`` in a child process: the web server's master then never
+    loads Alembic, and neither do the workers it forks (their memory starts as a
+    copy of the master's)."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "app.cli", "db", "check", "--upgrade-sqlite"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return (result.stderr.strip().removeprefix("ifn-bot: ") or
+                "DATABASE_URL: the database schema could not be checked")
+    return None
+
+
+def _cmd_db_check(args: argparse.Namespace) -> int:
+    settings = load_settings(CoreSettings)
+    if not args.upgrade_sqlite and settings.database_url.startswith("sqlite"):
+        from storage.migrate import current_revision, head_revision
+
+        ok = current_revision(settings.database_url) == head_revision()
+        return EXIT_OK if ok else _fail("DATABASE_URL: the database schema is not up to date; "
+                                        "run `ifn-bot db upgrade`", EXIT_CONFIG)
+    problem = _ensure_schema(settings)
+    return _fail(problem, EXIT_CONFIG) if problem else EXIT_OK
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(Settings)
-    problem = _ensure_schema(settings)
+    problem = _schema_in_a_child(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
     from app.server import serve
@@ -183,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or upgrade the schema").set_defaults(
         func=_cmd_db_upgrade
     )
+    check = db_sub.add_parser("check", help="exit 0 when the schema is current (1 line and exit 2 if not)")
+    check.add_argument("--upgrade-sqlite", action="store_true",
+                       help="migrate a SQLite database instead of only checking it (what `run` does)")
+    check.set_defaults(func=_cmd_db_check)
 
     report = sub.add_parser("report", help="print the quality report for a period")
     report.add_argument("--from", dest="from_date", required=True, help="first day (YYYY-MM-DD)")

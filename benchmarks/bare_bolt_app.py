@@ -1,9 +1,11 @@
 """The baseline for ``slash_latency_bench.py``: a bare Bolt ``App`` with one
-``/ifn`` command listener that only calls ``ack()``.
+``/ifn`` command listener that acks and then opens a modal — a copy of the
+bot's live-supervision form, built once at start — with ``views.open``, as the
+bot does for ``/ifn veiledning``.
 
 Served by gunicorn exactly as ``ifn-bot run`` serves the bot (gthread worker,
 same workers/threads/timeout, access log to stdout); gunicorn calls the factory
-once in each worker, as ``handlers.server._Gunicorn.load`` builds the bot's app
+once in each worker, as ``app.server._Gunicorn.load`` builds the bot's app
 per worker::
 
     SLACK_API_URL=http://127.0.0.1:PORT/api/ SLACK_BOT_TOKEN=xoxb-test SLACK_SIGNING_SECRET=... \\
@@ -14,7 +16,7 @@ per worker::
 Like the bot, the ``App`` gets a ``WebClient`` with a token on ``SLACK_API_URL``,
 so Bolt runs the same ``auth.test`` at start and the same single-workspace
 authorization middleware; and it keeps Bolt's default listener thread pool,
-like ``handlers.app.build_app`` does in production. ``/healthz`` answers a
+like the bot's does in production. ``/healthz`` answers a
 static 200 so the benchmark knows the workers are up (no database here).
 """
 
@@ -34,12 +36,27 @@ HEALTH_PATH = "/healthz"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+def bot_modal() -> dict[str, Any]:
+    """The bot's own live-supervision modal (the same size on the wire)."""
+    import sys
+    from datetime import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bot.domain.language import Lang
+    from handlers.views.request_forms import live_modal
+
+    return live_modal(Lang.NB, "B", time(10, 0), areas=["A", "B", "C"])
+
+
 def build_bolt_app(token: str, signing_secret: str, api_url: str) -> App:
     app = App(client=WebClient(token=token, base_url=api_url), signing_secret=signing_secret)
+    modal = bot_modal()
 
     @app.command("/ifn")
-    def ifn(ack: Ack) -> None:
+    def ifn(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
+        client.views_open(trigger_id=command["trigger_id"], view=modal)
 
     return app
 

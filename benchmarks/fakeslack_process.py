@@ -1,4 +1,4 @@
-"""``tests.fakeslack.FakeSlack`` in a process of its own, for the latency benchmark.
+"""``sandbox.fakeslack.FakeSlack`` in a process of its own, for the benchmarks.
 
 Why a separate process: the fake answers the bot's post-ack ``views.open`` calls
 while the load generator is timing requests; in the load generator's process its
@@ -7,7 +7,8 @@ the bot's numbers (the bare app makes no such calls).
 
 Protocol on stdin/stdout, one line each: it prints ``READY <base_url>`` once,
 then answers ``stats`` with a JSON object ``{"calls": {method: [total, ok]},
-"violations": [...]}``, ``clear`` with ``OK`` (forgets recorded calls), and
+"violations": [...]}``, ``org PATH`` by making the directory file's people its
+users, ``clear`` with ``OK`` (forgets recorded calls), and
 exits on ``quit`` or end of input. Its listen backlog is raised from 5 to 128
 (see ``LISTEN_BACKLOG``).
 """
@@ -23,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bot.directory_file import load_directory_file  # noqa: E402
 from sandbox.fakeslack import FakeSlack  # noqa: E402
 
 #: socketserver's default listen() backlog is 5: under the bot's concurrent post-ack
@@ -45,6 +47,12 @@ def main() -> int:
                     entry[0] += 1
                     entry[1] += int(call.ok)
                 print(json.dumps({"calls": calls, "violations": fake.violations[:20]}), flush=True)
+            elif cmd.startswith("org "):  # the directory's people become Slack users
+                people = load_directory_file(Path(cmd[4:])).people
+                for person in people:
+                    if person.slack_id:
+                        fake.add_user(person.slack_id, name=person.name, email=person.email)
+                print(f"OK {len(people)}", flush=True)
             elif cmd == "clear":
                 fake.clear()
                 print("OK", flush=True)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from dateutil.easter import easter
 
 from bot.routing_types import WorkingHours
 
@@ -20,14 +20,27 @@ _SATURDAY = 5
 _MAX_SCAN_DAYS = 366 * 2
 
 
+#: Days after Easter Sunday of the moveable holidays (Lov om helligdager og
+#: helligdagsfred § 2): Maundy Thursday, Good Friday, Easter Sunday and Monday,
+#: Ascension Day, Whit Sunday and Monday.
+_EASTER_OFFSETS = (-3, -2, 0, 1, 39, 49, 50)
+#: The fixed ones: New Year's Day, 1 and 17 May (offentlige høytidsdager),
+#: Christmas Day and Boxing Day.
+_FIXED = ((1, 1), (5, 1), (5, 17), (12, 25), (12, 26))
+
+
 @lru_cache(maxsize=64)
 def norwegian_public_holidays(year: int) -> frozenset[date]:
-    """Norway's public holidays (helligdager) in ``year``.
+    """Norway's public holidays (helligdager and høytidsdager) in ``year``,
+    Sundays aside (weekends are handled separately).
 
-    ``include_sundays=False`` because the package can list every Sunday as a
-    holiday; weekends are handled separately and must not hide real holidays.
-    """
-    return frozenset(holidays.Norway(years=year, include_sundays=False).keys())
+    The rules are fixed in Norwegian law, so they are written out here with
+    dateutil's Easter computus, instead of loading the ``holidays`` package
+    (about 17 MB in every worker for these twelve dates a year); the test suite
+    checks this against ``holidays.Norway`` from 1950 to 2100."""
+    sunday = easter(year)
+    return frozenset({sunday + timedelta(days=d) for d in _EASTER_OFFSETS}
+                     | {date(year, m, d) for m, d in _FIXED})
 
 
 def _require_aware(dt: datetime) -> None:

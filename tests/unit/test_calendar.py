@@ -253,3 +253,15 @@ def test_other_working_hours(cal):
 def test_whit_monday_counts_in_working_days(cal):
     # 9 June 2025 is 2. pinsedag: three working days before Thursday 12 June is Friday 6 June.
     assert cal.working_days_before(date(2025, 6, 12), 3) == date(2025, 6, 6)
+
+
+def test_the_holiday_rules_agree_with_the_holidays_package_from_1950_to_2100():
+    """bot.calendar writes Norway's holidays out from the law; the well-kept
+    ``holidays`` package (a test dependency) is the reference."""
+    import holidays
+
+    from bot.calendar import norwegian_public_holidays
+
+    for year in range(1950, 2101):  # the package knows Norway to 2100
+        expected = frozenset(holidays.Norway(years=year, include_sundays=False).keys())
+        assert norwegian_public_holidays(year) == expected, year
