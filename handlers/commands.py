@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.commands import ParsedCommand, Subcommand, parse
 from bot.domain.language import Lang
 from bot.i18n import t
+from bot.pii import find_national_id
 from bot.services.people import Actor
 from handlers.deps import Deps
 from handlers.identity import identify, language_for
@@ -40,6 +41,9 @@ def register(app: App, deps: Deps, extra: dict[Subcommand, SubHandler] | None = 
         parsed = parse(command.get("text"))
         actor = identify(deps, client, command["user_id"])
         lang = language_for(actor, parsed.word)
+        if find_national_id(parsed.raw):  # refused before any subcommand stores or echoes it
+            ack(response_type="ephemeral", text=t(lang, "command.pii"))
+            return
         handler = handlers.get(parsed.sub)
         if handler is not None:
             handler(ack, parsed, actor, lang, command, client)
