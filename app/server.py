@@ -22,7 +22,8 @@ log = logging.getLogger("ifn_bot.server")
 
 def build_web_app(settings: Settings, clock: Clock) -> WebApp:
     services = build_services(settings, clock)
-    return WebApp(build_slack_app(services), services.engine)
+    return WebApp(build_slack_app(services), services.engine,
+                  settings.slack_signing_secret.get_secret_value())
 
 
 class _Gunicorn(BaseApplication):

@@ -35,6 +35,7 @@ from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
 from bot.services.training import TrainingService
 from bot.settings import Settings
+from handlers import fallback
 from handlers.app import build_app
 from handlers.deps import Deps
 from storage.db import SessionFactory, make_engine, make_session_factory
@@ -157,5 +158,8 @@ def edge_deps(services: Services) -> Deps:
 
 
 def build_slack_app(services: Services, *, listener_executor: Executor | None = None) -> App:
-    """The Bolt app with every listener, on the services' WebClient."""
-    return build_app(edge_deps(services), listener_executor=listener_executor)
+    """The Bolt app with every listener, on the services' WebClient; the
+    fallback listeners come last, so they take only what no other listener does."""
+    app = build_app(edge_deps(services), listener_executor=listener_executor)
+    fallback.register(app)
+    return app
