@@ -5,109 +5,18 @@ never a traceback, never a change in the database. Real HTTP into the app."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from sandbox.slack_requests import SignedRequests, SlackHTTPResponse, button, sign
+from sandbox.slack_requests import SlackHTTPResponse, button, sign
+from tests.slack_junk import FORM, JUNK, Junk, command_form, form
 
 CW_B = "U0CWB10001"
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
-
-
-def _form(**fields: str) -> str:
-    return urlencode(fields)
-
-
-def _payload(data: object) -> str:
-    return urlencode({"payload": json.dumps(data)})
-
-
-def _command_form(slack: SignedRequests, **drop_or_set: str | None) -> str:
-    form = slack.slash_command_form(CW_B, "hjelp")
-    for key, value in drop_or_set.items():
-        if value is None:
-            form.pop(key, None)
-        else:
-            form[key] = value
-    return urlencode(form)
-
-
-def _submission(slack: SignedRequests, **view_changes: object) -> dict:
-    payload = slack.view_submission_payload(CW_B, "live_request", {})
-    view = payload["view"]
-    for key, value in view_changes.items():
-        if value is None:
-            view.pop(key, None)
-        else:
-            view[key] = value
-    return payload
-
-
-def _actions(slack: SignedRequests, actions: list) -> dict:
-    message = {"type": "message", "ts": "1700000000.000100", "text": "x"}
-    payload = slack.block_actions_payload(CW_B, [button("request_accept", "1")], message=message,
-                                          channel="D" + CW_B)
-    payload["actions"] = actions
-    return payload
-
-
-@dataclass(frozen=True)
-class Junk:
-    """A body that is no Slack delivery: 400 when signed, 401 when not."""
-
-    name: str
-    content_type: str
-    body: Callable[[SignedRequests], str]
-
-
-JUNK = [
-    Junk("empty body", FORM, lambda s: ""),
-    Junk("unparsable payload", FORM, lambda s: _form(payload="{not json")),
-    Junk("JSON list as payload", FORM, lambda s: _form(payload="[1, 2, 3]")),
-    Junk("JSON string as payload", FORM, lambda s: _form(payload='"view_submission"')),
-    Junk("JSON list as body", JSON, lambda s: "[1, 2]"),
-    Junk("unparsable JSON body", JSON, lambda s: '{"type": "event_callback",'),
-    Junk("form body starting with a brace", FORM, lambda s: "{payload=1"),
-    Junk("payload of unknown type", FORM,
-         lambda s: _payload({"type": "dialog_submission", "user": {"id": CW_B}})),
-    Junk("payload without a type", FORM, lambda s: _payload({"user": {"id": CW_B}})),
-    Junk("view submission without state", FORM, lambda s: _payload(_submission(s, state=None))),
-    Junk("view submission with state as a list", FORM, lambda s: _payload(_submission(s, state=[]))),
-    Junk("view submission with values of the wrong shape", FORM,
-         lambda s: _payload(_submission(s, state={"values": {"room": "Rom 3"}}))),
-    Junk("view submission with a number as text", FORM, lambda s: _payload(_submission(
-        s, state={"values": {"room": {"room": {"type": "plain_text_input", "value": 3}}}}))),
-    Junk("view submission without callback_id", FORM, lambda s: _payload(_submission(s, callback_id=None))),
-    Junk("view submission without user", FORM,
-         lambda s: _payload({k: v for k, v in _submission(s).items() if k != "user"})),
-    Junk("view submission with user as a string", FORM, lambda s: _payload({**_submission(s), "user": CW_B})),
-    Junk("block actions without actions", FORM, lambda s: _payload(_actions(s, []))),
-    Junk("block actions with actions as a dict", FORM, lambda s: _payload(_actions(s, {"action_id": "x"}))),
-    Junk("block action without action_id", FORM, lambda s: _payload(_actions(s, [{"value": "1"}]))),
-    Junk("slash command without fields", FORM, lambda s: _form(command="/ifn")),
-    Junk("slash command without user_id", FORM, lambda s: _command_form(s, user_id=None)),
-    Junk("slash command without trigger_id", FORM, lambda s: _command_form(s, trigger_id=None)),
-    Junk("slash command with a repeated field", FORM, lambda s: _command_form(s) + "&user_id=U0OTHER001"),
-    Junk("form of nothing known", FORM, lambda s: _form(hello="world")),
-    Junk("event callback without event", JSON, lambda s: json.dumps(
-        {k: v for k, v in s.event_envelope({"type": "app_home_opened", "user": CW_B}).items()
-         if k != "event"})),
-    Junk("event as a string", JSON, lambda s: json.dumps({**s.event_envelope({"type": "x"}), "event": "x"})),
-    Junk("app home opened without user", JSON, lambda s: json.dumps(
-        s.event_envelope({"type": "app_home_opened", "tab": "home"}))),
-    Junk("envelope of unknown type", JSON, lambda s: json.dumps({"type": "block_actions", "token": "x"})),
-    Junk("XML", "text/xml", lambda s: "<xml/>"),
-]
 
 
 def _raw_post(bot, body: bytes, headers: dict[str, str]) -> SlackHTTPResponse:
@@ -166,7 +75,7 @@ def test_bad_timestamps_are_401(quiet, timestamp: str, reason: str):
     bot, caplog = quiet
     now = int(time.time())
     timestamp = timestamp.format(now_minus_301=now - 301, now_plus_301=now + 301)
-    body = _command_form(bot.slack)
+    body = command_form(bot.slack)
     headers = {"Content-Type": FORM, "X-Slack-Request-Timestamp": timestamp,
                "X-Slack-Signature": sign(bot.slack.signing_secret, timestamp, body)}
     resp = _raw_post(bot, body.encode(), headers)
@@ -186,13 +95,13 @@ def test_a_body_that_is_not_utf8_is_400(quiet):
 
 def test_a_body_larger_than_a_megabyte_is_400(quiet):
     bot, _ = quiet
-    body = _form(payload="x" * (1024 * 1024))
+    body = form(payload="x" * (1024 * 1024))
     assert bot.slack.post(body, FORM).status == 400
 
 
 def test_a_signature_of_another_body_is_401(quiet):
     bot, _ = quiet
-    body = _command_form(bot.slack)
+    body = command_form(bot.slack)
     timestamp = str(int(time.time()))
     headers = {"Content-Type": FORM, "X-Slack-Request-Timestamp": timestamp,
                "X-Slack-Signature": sign(bot.slack.signing_secret, timestamp, body + "&x=1")}
@@ -248,7 +157,7 @@ def test_url_verification_and_ssl_check_still_work(quiet):
     bot, _ = quiet
     resp = bot.slack.url_verification("the-challenge")
     assert resp.status == 200 and resp.json() == {"challenge": "the-challenge"}
-    assert bot.slack.post(_form(ssl_check="1", token="x"), FORM).status == 200
+    assert bot.slack.post(form(ssl_check="1", token="x"), FORM).status == 200
 
 
 def test_well_formed_deliveries_still_reach_the_listeners(quiet):
