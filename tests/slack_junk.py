@@ -24,7 +24,7 @@ def payload(data: object) -> str:
 
 
 def command_form(slack: SignedRequests, **drop_or_set: str | None) -> str:
-    form = slack.slashcommand_form(CW_B, "hjelp")
+    form = slack.slash_command_form(CW_B, "hjelp")
     for key, value in drop_or_set.items():
         if value is None:
             form.pop(key, None)
