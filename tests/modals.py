@@ -173,11 +173,17 @@ def _submit_ok(driver: Driver, user: str, view: Mapping[str, Any]) -> None:
 
 
 def _exemption(driver: Driver) -> dict[str, Any]:
-    return open_by_button(driver, IFK_A, "production_request_exemption", "2026-W48")
+    """The form for the latest week the coordinator has asked nothing for yet."""
+    used = {week for (week,) in driver.query(
+        "SELECT e.week FROM exemptions e JOIN people p ON p.id = e.person_id "
+        f"WHERE p.slack_user_id = '{IFK_A}'")}
+    week = next(f"2026-W{n:02d}" for n in range(48, 0, -1) if f"2026-W{n:02d}" not in used)
+    return open_by_button(driver, IFK_A, "production_request_exemption", week)
 
 
 def _minutes(driver: Driver) -> dict[str, Any]:
-    sql = "SELECT id FROM meeting_occurrences ORDER BY id LIMIT 1"
+    sql = ("SELECT o.id FROM meeting_occurrences o WHERE NOT EXISTS "
+           "(SELECT 1 FROM minutes m WHERE m.occurrence_id = o.id) ORDER BY o.id LIMIT 1")
     if not driver.query(sql):
         _submit_ok(driver, IFR_1, open_by_command(driver, IFR_1, "møte ny"))
     return open_by_button(driver, IFR_1, "minutes_write", _last_id(driver, sql))

@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -242,6 +243,15 @@ class Cluster:
         assert self.engine is not None
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(text(sql))]
+
+    def real_time_of(self, moment: Any) -> float:
+        """The Unix time at which the bot's clock reads ``moment`` (a datetime
+        or the text a SQLite column holds; naive means UTC)."""
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return self._started_at + (moment - datetime.fromisoformat(START)).total_seconds()
 
     def tracebacks(self) -> int:
         """How many tracebacks the bot's processes have logged so far."""
