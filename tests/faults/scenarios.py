@@ -264,34 +264,35 @@ HOSTILE = {
 }
 
 
-def hostile_text(cluster: Cluster, trials: int) -> Outcome:
+def hostile_text(cluster: Cluster, trials: int, forms: tuple[str, ...] | None = None) -> Outcome:
     """Hostile text in every free-text field of every modal. Failure: HTTP 500;
     a ping or disguised link from the text reaching Slack unescaped; a message
     Slack refused after the form was accepted."""
     outcome = Outcome()
     names = list(HOSTILE)
     per_field = max(1, trials // 25)
-    for index, form in enumerate(MODALS):
+    for index, form in enumerate(m for m in MODALS if forms is None or m.name in forms):
         drv = driver(cluster, cluster.webs[index % 2])
         view = form.open(drv)
         for block in text_blocks(view):
             for k in range(per_field):
-                name = names[(index + k) % len(names)]
+                name = names[(index + k + len(outcome.notes)) % len(names)]
                 if block in ("case_ref", "mtg_agenda"):
                     continue
                 since = cluster.fake.call_count()
                 view = form.open(drv)
                 resp = submit(drv, form.user, view, fill(view, {block: HOSTILE[name]}, form.choices))
                 problems = [f"{form.name}.{block} ({name}): HTTP {resp.status}"] if resp.status >= 500 else []
-                time.sleep(0.3)
-                settle(cluster, quiet=1.0)
+                time.sleep(0.2)
+                settle(cluster, quiet=0.6)
                 problems += ping_tokens(cluster, since, [HOSTILE[name]])
                 problems += refused_calls(cluster, since)
                 outcome.trial(problems)
     return outcome
 
 
-def double_submits(cluster: Cluster, trials: int) -> Outcome:
+def double_submits(cluster: Cluster, trials: int, forms: tuple[str, ...] | None = None,
+                   ways: tuple[str, ...] = ("sequential", "concurrent", "retry")) -> Outcome:
     """Each form that creates something submitted twice (the same view):
     sequentially, concurrently, and as Slack's redelivery. Failure: more than
     one new row, or an answer of 500."""
@@ -301,9 +302,9 @@ def double_submits(cluster: Cluster, trials: int) -> Outcome:
     outcome = Outcome()
     rounds = max(1, trials // (3 * len(tables)))
     for r in range(rounds):
-        for form in (m for m in MODALS if m.name in tables):
+        for form in (m for m in MODALS if m.name in tables and (forms is None or m.name in forms)):
             table = tables[form.name]
-            for how in ("sequential", "concurrent", "retry"):
+            for how in ways:
                 if form.name == "exemption" and (r or how != "sequential"):
                     continue  # one exemption per week and person
                 a, b = driver(cluster, cluster.webs[0]), driver(cluster, cluster.webs[1])
