@@ -34,6 +34,17 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         yield running
 
 
+@pytest.fixture(scope="module")
+def calm(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A second cluster whose live offers do not time out during a row: the
+    Slack-trouble rows judge loss and doubles there. (Offers timing out while
+    Slack misbehaves — a live Godta left on a timed-out offer — depend on timing
+    and are counted by ``benchmarks/fault_table.py``.)"""
+    workdir = tmp_path_factory.mktemp(f"faults-calm-{cluster.database}")
+    with Cluster(Path(workdir), cluster.database, admin_url=_PG or None, live_timeout=600) as running:
+        yield running
+
+
 def _clean(outcome: Outcome, at_least: int = 1) -> None:
     assert outcome.trials >= at_least, outcome
     assert outcome.failures == 0, "\n".join(outcome.notes[:20])
@@ -75,16 +86,16 @@ def test_meeting_and_plan_forms_submitted_twice_make_one(cluster: Cluster):
     _clean(sc.double_submits(cluster, 6, forms=("meeting", "work plan"), ways=("sequential",)), 2)
 
 
-def test_slack_answering_500_loses_and_doubles_nothing(cluster: Cluster):
-    _clean(sc.slack_trouble(cluster, 3, "http500", 3), 3)
+def test_slack_answering_500_loses_and_doubles_nothing(calm: Cluster):
+    _clean(sc.slack_trouble(calm, 3, "http500", 3), 3)
 
 
-def test_slack_rate_limiting_loses_and_doubles_nothing(cluster: Cluster):
-    _clean(sc.slack_trouble(cluster, 3, "ratelimit", 3, retry_after=2), 3)
+def test_slack_rate_limiting_loses_and_doubles_nothing(calm: Cluster):
+    _clean(sc.slack_trouble(calm, 3, "ratelimit", 3, retry_after=2), 3)
 
 
-def test_slack_refusing_connections_loses_and_doubles_nothing(cluster: Cluster):
-    _clean(sc.slack_trouble(cluster, 3, "refuse", 3), 3)
+def test_slack_refusing_connections_loses_and_doubles_nothing(calm: Cluster):
+    _clean(sc.slack_trouble(calm, 3, "refuse", 3), 3)
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: an offer DM left with a coordinator who declined "
