@@ -55,6 +55,7 @@ def _run_at(moment: str, basetemp: Path) -> tuple[str, int, str]:
 
 
 @pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+@pytest.mark.timeout(600)  # seven full pytest sessions, two at a time: past the 120 s default
 def test_real_clock_tests_pass_at_every_hard_moment(tmp_path: Path) -> None:
     """Two at a time (the machine has two cores); each date is its own session."""
     with ThreadPoolExecutor(max_workers=2) as pool:
