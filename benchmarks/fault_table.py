@@ -15,6 +15,7 @@ row's trials. The failure definitions are the scenarios' docstrings.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -56,10 +57,17 @@ ROWS: dict[str, tuple[str, int, Scenario, dict]] = {
 
 
 def run_row(name: str, database: str, pg_url: str | None, scale: float) -> Outcome:
+    """One row on one database; a row that breaks off is reported with its
+    processes' logs kept, never hidden."""
     title, trials, scenario, options = ROWS[name]
-    with tempfile.TemporaryDirectory(prefix=f"faults-{name}-") as tmp, \
-            Cluster(Path(tmp), database, admin_url=pg_url, **options) as cluster:
-        return scenario(cluster, max(1, round(trials * scale)))
+    workdir = Path(tempfile.mkdtemp(prefix=f"faults-{name}-{database}-"))
+    try:
+        with Cluster(workdir, database, admin_url=pg_url, **options) as cluster:
+            outcome = scenario(cluster, max(1, round(trials * scale)))
+    except Exception as exc:  # noqa: BLE001 - reported in the table, logs kept
+        return Outcome(0, -1, [f"broke off: {type(exc).__name__}: {exc}; logs in {workdir}"])
+    shutil.rmtree(workdir, ignore_errors=True)
+    return outcome
 
 
 def main() -> int:
@@ -84,8 +92,9 @@ def main() -> int:
                       for n in results[database].notes[:10]]
         trials = " + ".join(f"{results[d].trials} {'PG' if d == 'postgresql' else 'SQLite'}"
                             for d in databases)
-        pg = str(results["postgresql"].failures) if "postgresql" in results else "–"
-        print(f"| {ROWS[name][0]} | {trials} | {pg} | {results['sqlite'].failures} |", flush=True)
+        shown = {d: ("broke off" if r.failures < 0 else str(r.failures)) for d, r in results.items()}
+        print(f"| {ROWS[name][0]} | {trials} | {shown.get('postgresql', '–')} | {shown['sqlite']} |",
+              flush=True)
     if args.notes:
         print("\n" + "\n".join(notes))
     return 0
