@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.directory_file import DirectoryFileError, load_directory_file
 from bot.settings import CoreSettings, Settings, SettingsError, load_settings
 
@@ -102,20 +102,45 @@ def _cmd_db_check(args: argparse.Namespace) -> int:
                                         "run `ifn-bot db upgrade`", EXIT_CONFIG)
     problem = _ensure_schema(settings)
     return _fail(problem, EXIT_CONFIG) if problem else EXIT_OK
+def _clock(args: argparse.Namespace) -> Clock | str:
+    """The system clock, or with ``--start`` a clock that read that moment at
+    ``--started-at`` (a Unix time; default now) and runs on in real time. Every
+    process of one test cluster gets the same pair, so they agree on the time."""
+    if not args.start:
+        return SystemClock()
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.clock import OffsetClock
+
+    try:
+        moment = datetime.fromisoformat(args.start)
+    except ValueError:
+        return f"--start {args.start!r}: give a moment as 2026-11-25T10:00"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Oslo"))
+    anchor = args.started_at if args.started_at is not None else datetime.now(UTC).timestamp()
+    return OffsetClock(moment - datetime.fromtimestamp(anchor, UTC))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    clock = _clock(args)
+    if isinstance(clock, str):
+        return _fail(clock, EXIT_REFUSED)
     settings = load_settings(Settings)
     problem = _schema_in_a_child(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
     from app.server import serve
 
-    return serve(settings, SystemClock(), port=args.port, workers=args.workers,
+    return serve(settings, clock, port=args.port, workers=args.workers,
                  with_scheduler=not args.no_scheduler, host=args.host)
 
 
 def _cmd_scheduler(args: argparse.Namespace) -> int:
+    clock = _clock(args)
+    if isinstance(clock, str):
+        return _fail(clock, EXIT_REFUSED)
     settings = load_settings(Settings)
     problem = _ensure_schema(settings)
     if problem:
@@ -124,7 +149,7 @@ def _cmd_scheduler(args: argparse.Namespace) -> int:
     from scheduler.runner import run_blocking
     from storage.scheduler_lock import scheduler_lock
 
-    ticker, engine = build_ticker(settings, SystemClock())
+    ticker, engine = build_ticker(settings, clock)
     return run_blocking(ticker, args.interval, scheduler_lock(engine))
 
 
@@ -180,6 +205,14 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     return run_sandbox(Path(args.data_dir), args.port, start_at=start_at)
 
 
+def _clock_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", default=None,
+                        help="tests and demos: the bot's clock reads this moment (Oslo time unless given) "
+                             "at --started-at and runs on from there")
+    parser.add_argument("--started-at", type=float, default=None,
+                        help="with --start: the Unix time at which the clock reads --start (default: now)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ifn-bot", description="Slack bot for the IFN network")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,10 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     run.add_argument("--no-scheduler", action="store_true",
                      help="do not run the scheduler (a separate `ifn-bot scheduler` process does)")
+    _clock_options(run)
     run.set_defaults(func=_cmd_run)
 
     sched = sub.add_parser("scheduler", help="run the scheduler: timeouts, reminders, outbox retries")
     sched.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
+    _clock_options(sched)
     sched.set_defaults(func=_cmd_scheduler)
 
     sandbox = sub.add_parser("sandbox", help="the bot, a fake Slack and a workspace page on 127.0.0.1")

@@ -24,7 +24,8 @@ def build_web_app(settings: Settings, clock: Clock, *, threaded: bool = True) ->
     from app.wiring import build_services, build_slack_app
 
     services = build_services(settings, clock, threaded_delivery=threaded)
-    return WebApp(build_slack_app(services), services.engine)
+    secret = settings.slack_signing_secret.get_secret_value()
+    return WebApp(build_slack_app(services), services.engine, secret)
 
 
 class _Gunicorn(BaseApplication):

@@ -14,13 +14,15 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from app.slack_guard import SlackGuard
+
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
 class WebApp:
-    def __init__(self, app: App, engine: Engine) -> None:
-        self._slack = SlackRequestHandler(app, path=SLACK_PATH)
+    def __init__(self, app: App, engine: Engine, signing_secret: str) -> None:
+        self._slack = SlackGuard(SlackRequestHandler(app, path=SLACK_PATH), signing_secret, path=SLACK_PATH)
         self._engine = engine
 
     def health(self) -> tuple[str, dict[str, Any]]:

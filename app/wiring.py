@@ -35,6 +35,7 @@ from bot.services.ticker import Ticker
 from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
+from handlers import fallback
 from handlers.app import build_app
 from handlers.availability import AvailabilityHandlers
 from handlers.group_sessions import GroupSessionHandlers
@@ -199,9 +200,12 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
 
 
 def build_slack_app(services: Services, *, listener_executor: Executor | None = None) -> App:
-    """The Bolt app with every listener, on the services' WebClient."""
+    """The Bolt app with every listener, on the services' WebClient; the
+    fallback listeners come last, so they take only what no other listener does."""
     sv = services
     publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz)
     edge = Edge(sv.people, sv.clock, sv.settings.tz, publisher.publish, sv.delivery.send_dm)
-    return build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
-                     build_features(sv, edge, publisher), listener_executor=listener_executor)
+    app = build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
+                    build_features(sv, edge, publisher), listener_executor=listener_executor)
+    fallback.register(app)
+    return app

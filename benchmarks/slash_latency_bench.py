@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print("slash_latency_bench — signed `/ifn veiledning` -> ack, bot vs bare Bolt (ack + views.open)")
     print(f"  command : {command}")
     print(f"  machine : python {platform.python_version()}, {os.cpu_count()} CPUs; both apps gunicorn "
-          f"gthread {args.workers} workers x {GUNICORN_THREADS} threads; rounds A B B A … ({args.rounds} per app)")
+          f"gthread {args.workers} workers x {GUNICORN_THREADS} threads; "
+          f"rounds A B B A … ({args.rounds} per app)")
     print(f"  bot     : ifn-bot run --no-scheduler (SQLite temp file; {note})")
     print()
     print(f"  {'conc':>4} {'app':<5} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'>3 s':>5} "

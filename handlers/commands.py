@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.commands import Subcommand, parse
 from bot.domain.language import Lang
 from bot.i18n import t
+from bot.pii import find_national_id
 from handlers.prelude import Command, Edge, Reply, language_for
 from handlers.views.help import help_blocks, help_text
 
@@ -42,7 +43,9 @@ def register(app: App, edge: Edge, subs: dict[Subcommand, Sub]) -> None:
         actor = edge.identify(user_id)
         lang = language_for(actor, parsed.word)
         sub = subs.get(parsed.sub)
-        if sub is None:
+        if find_national_id(parsed.raw):  # refused before any subcommand stores or echoes it
+            reply = Reply(t(lang, "command.pii"))
+        elif sub is None:
             if parsed.sub in (Subcommand.HELP, Subcommand.MENU):
                 reply = help_reply(lang, available)
             elif parsed.sub is Subcommand.UNKNOWN:

@@ -125,7 +125,8 @@ class MeetingHandlers:
         agenda = (got.get(MeetingBlock.AGENDA) or "").strip() or None
         if not _url_ok(agenda):
             errors[MeetingBlock.AGENDA] = t(lang, "mtg.form.bad_url")
-        for block, text in ((MeetingBlock.TITLE, title), (MeetingBlock.LOCATION, location or "")):
+        for block, text in ((MeetingBlock.TITLE, title), (MeetingBlock.LOCATION, location or ""),
+                            (MeetingBlock.AGENDA, agenda or "")):
             if _has_pii(text):
                 errors[block] = t(lang, "form.error.pii")
         if errors or first is None or at is None:

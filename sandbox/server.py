@@ -152,7 +152,7 @@ class Sandbox:
             mark.write_text(f"{self.org_file}\n")
             log.info("directory loaded from %s: %d people", self.org_file, result.created)
         app = build_slack_app(self.services, listener_executor=InlineExecutor())
-        self._servers.append(_serve(WebApp(app, self.services.engine), 0))
+        self._servers.append(_serve(WebApp(app, self.services.engine, secret), 0))
         self.bot_url = self._url(self._servers[-1][0])
         self.slack = SignedRequests(self.bot_url, secret, response_url_base=fake.hooks_url)
         sides = UserSides(fake, self.slack)

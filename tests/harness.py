@@ -79,7 +79,7 @@ class BotServer:
         self.services = build_services(settings, clock, engine=engine)
         self.app = build_slack_app(self.services, listener_executor=InlineExecutor())
         self._server = make_server(
-            "127.0.0.1", 0, WebApp(self.app, engine),
+            "127.0.0.1", 0, WebApp(self.app, engine, settings.slack_signing_secret.get_secret_value()),
             server_class=_ThreadingWSGIServer, handler_class=_QuietHandler,
         )
         self._thread = threading.Thread(

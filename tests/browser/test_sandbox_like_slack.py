@@ -129,8 +129,8 @@ def test_the_home_tab_marks_the_status_in_force(slack):
     assert active.inner_text() == "✓ Ledig"
     home.locator(".bk-button[data-action-id='home_status_busy']").click()
     slack.page.locator(".bk-button.bk-primary[data-action-id='home_status_busy']").wait_for()
+    slack.page.locator("#conversation").get_by_text("opptatt (i intervju)").first.wait_for()
     assert slack.page.locator(".bk-button.bk-primary[data-action-id^='home_status_']").count() == 1
-    assert "opptatt (i intervju)" in slack.page.inner_text("#conversation")
     slack.be(CW_B, "home")
     assert slack.page.locator("[data-action-id^='home_status_']").count() == 0
 

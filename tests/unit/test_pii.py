@@ -9,40 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.pii import find_national_id, is_national_id
-
-K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
-def _control(digits: str, weights: tuple[int, ...]) -> int | None:
-    remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
-    return {0: 0, 1: None}.get(remainder, 11 - remainder)
-
-
-def make_number(born: date, individual: int, *, d_number: bool = False) -> str | None:
-    """A valid fødselsnummer (or D-number) for ``born``/``individual``, or None
-    when that individual number has no valid control digits."""
-    day = born.day + (40 if d_number else 0)
-    base = f"{day:02d}{born.month:02d}{born.year % 100:02d}{individual:03d}"
-    k1 = _control(base, K1)
-    if k1 is None:
-        return None
-    k2 = _control(base + str(k1), K2)
-    if k2 is None:
-        return None
-    return f"{base}{k1}{k2}"
-
-
-def valid_number(born: date = date(1990, 1, 1), *, d_number: bool = False, start: int = 100) -> str:
-    for individual in range(start, 1000):
-        number = make_number(born, individual, d_number=d_number)
-        if number:
-            return number
-    raise AssertionError("no valid individual number")  # pragma: no cover
-
-
-FNR = valid_number()
-DNR = valid_number(date(1985, 7, 15), d_number=True)
+from tests.national_ids import DNR, FNR, K1, K2, make_number, valid_number
+from tests.national_ids import control as _control
 
 
 def with_bad_control(number: str) -> str:
@@ -70,9 +38,22 @@ def test_a_separator_between_date_and_personal_part_is_allowed(separator: str):
     assert find_national_id(f"søker med fnr {written}, se notat") == written
 
 
-def test_two_separators_or_a_separator_elsewhere_is_not_a_number():
-    assert find_national_id(f"{FNR[:6]}  {FNR[6:]}") is None
-    assert find_national_id(f"{FNR[:5]} {FNR[5:]}") is None
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{FNR[:6]}  {FNR[6:]}",  # two spaces
+        f"{FNR[:2]} {FNR[2:4]} {FNR[4:6]} {FNR[6:]}",  # DD MM YY NNNNN
+        f"{FNR[:6]} {FNR[6:9]} {FNR[9:]}",  # DDMMYY NNN NN
+        f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]} {FNR[6:]}",  # DD.MM.YY NNNNN
+        f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]} - {FNR[6:]}",  # several separators
+        f"{FNR[:6]}\u00a0{FNR[6:]}",  # non-breaking space
+        f"{FNR[:5]} {FNR[5:]}",  # a separator elsewhere
+        f"{FNR[:3]}\u200b{FNR[3:]}",  # zero-width space inside
+        "".join(chr(0xFF10 + int(d)) for d in FNR),  # full-width digits
+    ],
+)
+def test_the_number_is_found_however_it_is_written(written: str):
+    assert find_national_id(f"søker med fnr {written}, se notat") == written
 
 
 def test_numbers_embedded_in_text_are_found():
