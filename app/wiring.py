@@ -15,10 +15,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
+from app.health import OperatorEndpoints, Readiness
+from app.slack_client import InstrumentedWebClient, instrument_context_client
 from app.slack_notifier import SlackNotifier
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.feedback_criteria import CriteriaCatalog, load_criteria
+from bot.metrics import DatabaseCollector
 from bot.routing_types import WorkingHours
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
@@ -43,7 +46,7 @@ from storage.db import SessionFactory, make_engine, make_session_factory
 def build_client(settings: Settings) -> WebClient:
     """A WebClient on the configured API URL that retries what is worth retrying:
     rate limits (honouring Retry-After), 5xx answers and dropped connections."""
-    return WebClient(
+    return InstrumentedWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=10,
@@ -142,6 +145,18 @@ def build_ticker(settings: Settings, clock: Clock) -> tuple[Ticker, Engine]:
     return services.ticker, services.engine
 
 
+def database_collector(services: Services) -> DatabaseCollector:
+    """What the metrics read from the database at scrape time."""
+    return DatabaseCollector(services.sessions, services.clock.now)
+
+
+def operator_endpoints(services: Services) -> OperatorEndpoints:
+    """/healthz, /readyz and (with IFN_METRICS) /metrics of the HTTP server."""
+    readiness = Readiness(services.engine, services.sessions, services.clock.now)
+    metrics = database_collector(services) if services.settings.ifn_metrics else None
+    return OperatorEndpoints(readiness, metrics)
+
+
 def edge_deps(services: Services) -> Deps:
     """What the Slack edge gets."""
     return Deps(
@@ -158,4 +173,6 @@ def edge_deps(services: Services) -> Deps:
 
 def build_slack_app(services: Services, *, listener_executor: Executor | None = None) -> App:
     """The Bolt app with every listener, on the services' WebClient."""
-    return build_app(edge_deps(services), listener_executor=listener_executor)
+    app = build_app(edge_deps(services), listener_executor=listener_executor)
+    app.use(instrument_context_client)
+    return app

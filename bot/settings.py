@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import TypeVar
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -69,6 +69,12 @@ class CoreSettings(BaseSettings):
     # HTTP server
     port: int = Field(default=3000, gt=0, lt=65536)
 
+    # Operations: Prometheus metrics and the log format
+    ifn_metrics: bool = Field(default=False, description="serve /metrics on the HTTP server")
+    ifn_metrics_port: int | None = Field(default=None, gt=0, lt=65536,
+                                         description="port of /metrics in the scheduler and Socket Mode")
+    ifn_log_format: Literal["text", "json"] = Field(default="text")
+
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str) -> str:
@@ -80,7 +86,7 @@ class CoreSettings(BaseSettings):
         return v
 
     @field_validator("ifn_network_channel", "ifn_management_channel", "ifn_feedback_criteria_file",
-                     mode="before")
+                     "ifn_metrics_port", mode="before")
     @classmethod
     def _empty_channel(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

@@ -117,8 +117,8 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         from app.web import WebApp
-        from app.wiring import build_services, build_slack_app
-        from scheduler.runner import start_background
+        from app.wiring import build_services, build_slack_app, operator_endpoints
+        from scheduler.runner import start_background, tick_recorder
         from storage.migrate import upgrade
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -153,12 +153,13 @@ class Sandbox:
             mark.write_text(f"{self.org_file}\n")
             log.info("directory loaded from %s: %d people", self.org_file, result.created)
         app = build_slack_app(self.services, listener_executor=InlineExecutor())
-        self._servers.append(_serve(WebApp(app, self.services.engine), 0))
+        self._servers.append(_serve(WebApp(app, operator_endpoints(self.services)), 0))
         self.bot_url = self._url(self._servers[-1][0])
         self.slack = SignedRequests(self.bot_url, secret, response_url_base=fake.hooks_url)
         self._servers.append(_serve(self.page_app, self.port))
         self.url = self._url(self._servers[-1][0]) + "/"
-        self._scheduler = start_background(self.services.ticker, self.tick_interval)
+        self._scheduler = start_background(self.services.ticker, self.tick_interval,
+                                           on_tick=tick_recorder(self.services.engine, self.clock))
         return self
 
     def stop(self) -> None:
