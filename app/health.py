@@ -55,8 +55,12 @@ class Readiness:
             return False, checks
         checks["database"] = {"ok": True}
         checks["migrations"] = {"ok": revision == self._head, "current": revision, "head": self._head}
-        with self._sessions() as s:
-            tick = last_tick(s)
+        try:
+            with self._sessions() as s:
+                tick = last_tick(s)
+        except Exception as exc:  # noqa: BLE001 - e.g. the schema is behind: no tick table yet
+            checks["scheduler"] = {"ok": False, "error": f"cannot read the last tick ({type(exc).__name__})"}
+            return False, checks
         if tick is None:
             checks["scheduler"] = {"ok": False, "error": "no scheduler has ticked"}
         else:

@@ -17,6 +17,7 @@ process reports the same truth whichever one is scraped.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -27,6 +28,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
 from storage.repositories import operations
+
+log = logging.getLogger("ifn_bot.requests")
 
 #: From seconds to days: live supervision is minutes, feedback and hours take working days.
 WAIT_BUCKETS = (1, 5, 15, 30, 60, 120, 180, 300, 600, 1800, 3600, 4 * 3600, 8 * 3600,
@@ -72,8 +75,13 @@ def _check(value: str, allowed: frozenset[str]) -> str:
 
 # --- requests and offers (called by the request lifecycle) -----------------------------
 
-def request_outcome(request_type: str, outcome: str) -> None:
+def request_outcome(request_type: str, outcome: str, request_id: int | None = None,
+                    duration_ms: int | None = None) -> None:
+    """Count the outcome and log it as one structured line (ids and codes only)."""
     REQUESTS.labels(request_type, _check(outcome, REQUEST_OUTCOMES)).inc()
+    log.info("request %s %s", request_id, outcome, extra={
+        "request_id": request_id, "request_type": request_type, "outcome": outcome,
+        "duration_ms": duration_ms})
 
 
 def offer_outcome(request_type: str, outcome: str, count: int = 1) -> None:
@@ -87,13 +95,15 @@ def first_offer(request_type: str, created_at: datetime, now: datetime) -> None:
     FIRST_OFFER.labels(request_type).observe(max((now - created_at).total_seconds(), 0.0))
 
 
-def accepted(request_type: str, created_at: datetime, now: datetime) -> None:
-    request_outcome(request_type, "accepted")
-    ACCEPTANCE.labels(request_type).observe(max((now - created_at).total_seconds(), 0.0))
+def accepted(request_type: str, created_at: datetime, now: datetime, request_id: int | None = None) -> None:
+    seconds = max((now - created_at).total_seconds(), 0.0)
+    request_outcome(request_type, "accepted", request_id, int(seconds * 1000))
+    ACCEPTANCE.labels(request_type).observe(seconds)
+    OFFERS.labels(request_type, "accepted").inc()
 
 
-def exhausted(request_type: str) -> None:
-    request_outcome(request_type, "unassigned")
+def exhausted(request_type: str, request_id: int | None = None) -> None:
+    request_outcome(request_type, "unassigned", request_id)
     EXHAUSTED.labels(request_type).inc()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import metrics
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.requests import CANCELLABLE, FINAL_STATES, RequestState, RequestType
@@ -205,6 +206,7 @@ class RequestService:
                 idempotency_key=idempotency_key, created_at=now, updated_at=now,
             )
             repo.audit(s, request_id=request.id, kind="created", actor_id=requester_id, at=now)
+            metrics.request_outcome(new.type.value, "created", request.id)
             repo.audit(s, request_id=request.id, kind="routed", at=now, data={
                 "chain": chain_to_json(chain),
                 "skipped": [{"person_id": k.person_id, "tier": k.tier.value, "reason": k.reason.value,
@@ -244,6 +246,8 @@ class RequestService:
                 return self._why_not(s, request_id, person_id, now)
             repo.answer_offer(s, offer.id, "accepted", now)
             others = repo.withdraw_open_offers(s, request_id, now)
+            metrics.accepted(request.type, request.created_at, now, request_id)
+            metrics.offer_outcome(request.type, "withdrawn", len(others))
             repo.audit(s, request_id=request_id, kind="accepted", actor_id=person_id, at=now)
             s.refresh(request)
             queued += self._after_accept(s, request, now)
@@ -261,6 +265,7 @@ class RequestService:
             if offer is None or not repo.answer_offer(s, offer.id, "declined", now):
                 return self._why_not(s, request_id, person_id, now)
             repo.audit(s, request_id=request_id, kind="declined", actor_id=person_id, at=now)
+            metrics.offer_outcome(request.type, "declined")
             queued.append(outbox.queue_offer(s, offer.id, now))
             queued += self._move_on(s, request, now)
             queued.append(outbox.queue_status(s, request_id, now))
@@ -285,6 +290,7 @@ class RequestService:
                     if not repo.answer_offer(s, offer_id, "timed_out", now, due_before=now):
                         continue
                     fired += 1
+                    metrics.offer_outcome(request.type, "timed_out")
                     repo.audit(s, request_id=request.id, kind="timed_out", subject_id=offer.person_id, at=now)
                     queued.append(outbox.queue_offer(s, offer_id, now))
                     if request.type == RequestType.LIVE.value and not request.widened:
@@ -310,6 +316,8 @@ class RequestService:
             withdrawn = repo.withdraw_open_offers(s, request_id, now)
             timer_repo.cancel_for_request(s, request_id)
             repo.audit(s, request_id=request_id, kind="cancelled", actor_id=person_id, at=now)
+            metrics.request_outcome(request.type, "cancelled", request_id)
+            metrics.offer_outcome(request.type, "withdrawn", len(withdrawn))
             queued.append(outbox.queue_status(s, request_id, now))
             notify = set(withdrawn)
             for offer in repo.offers_for(s, request_id):
@@ -329,6 +337,7 @@ class RequestService:
                 return self._final(request)
             timer_repo.cancel_for_request(s, request_id)
             repo.audit(s, request_id=request_id, kind="completed", actor_id=person_id, at=now)
+            metrics.request_outcome(request.type, "completed", request_id)
             queued += self._queue_all_messages(s, request_id, now)
         return OK
 
@@ -554,6 +563,7 @@ class RequestService:
             reason=entry.reason.value, reason_params=entry.params, state="open", offered_at=now,
             deadline_at=self._deadline(request.type, now),
         )
+        metrics.offer_outcome(request.type, "made")
         repo.audit(s, request_id=request.id, kind="offered", subject_id=entry.person_id, at=now,
                    data={"tier": entry.tier.value, "reason": entry.reason.value, "params": entry.params})
         return outbox.queue_offer(s, offer.id, now)
@@ -577,6 +587,8 @@ class RequestService:
                            data={"reason": why.value})
                 continue
             request.cursor = i
+            if request.state == RequestState.NEW.value:
+                metrics.first_offer(request.type, request.created_at, now)
             request.state = RequestState.OFFERED.value
             request.updated_at = now
             return [self._make_offer(s, request, entry, now)]
@@ -629,6 +641,7 @@ class RequestService:
             return []
         s.refresh(request)
         repo.audit(s, request_id=request.id, kind="exhausted", at=now)
+        metrics.exhausted(request.type, request.id)
         if request.type == RequestType.SUPPORT.value:
             # Confidential: the requester is told honestly, with where else to turn; no leader is told.
             requester = load_person_ref(s, request.requester_id)
