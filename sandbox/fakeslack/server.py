@@ -283,6 +283,11 @@ class FakeSlack:
         with self._lock:
             self._handlers[method] = handler
 
+    def serve_socket_mode(self, ws_url: str) -> None:
+        """Answer ``apps.connections.open`` (the app-level token's call that starts
+        Socket Mode; newer than the OpenAPI spec) with this WebSocket URL."""
+        self.set_handler("apps.connections.open", lambda _args: {"ok": True, "url": ws_url})
+
     # ---------------------------------------------------------- failure control
 
     def set_down(self, down: bool = True, *, drop_connection: bool = False) -> None:
@@ -436,7 +441,7 @@ class FakeSlack:
                 return _Answer(200, {"ok": False, "error": "unknown_method", "req_method": method})
             if not token:
                 return _Answer(200, _error("not_authed"))
-            if token != self.token:
+            if token != (self.workspace.app_token if method in _APP_TOKEN_METHODS else self.token):
                 return _Answer(200, _error("invalid_auth"))
             problems = parse_problems + (
                 check_call(method, args) if is_known_method(method) else []
@@ -759,6 +764,9 @@ class FakeSlack:
         self._home_views[user_id] = stored["id"]
         return {"ok": True, "view": stored}
 
+
+#: Methods called with the app-level token (xapp-…) instead of the bot token.
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 _BUILTIN: dict[str, str] = {
     "auth.test": "_auth_test",
