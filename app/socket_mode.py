@@ -42,8 +42,10 @@ class SocketModeRunner:
     def stop(self, timeout: float = 20.0) -> None:
         client = self.handler.client
         client.auto_reconnect_enabled = False
-        if client.message_processor.is_alive():
-            client.message_processor.shutdown()
+        # The client's queue reader loops until ``closed``; with it set, the reader hands
+        # over what it holds and stops, while the connection stays open for the acks.
+        client.closed = True
+        _bounded("the envelope reader", client.message_processor.shutdown, timeout)
         _bounded("envelopes in progress", lambda: client.message_workers.shutdown(wait=True), timeout)
         self.handler.close()
         executor: Executor | None = getattr(self._app.listener_runner, "listener_executor", None)

@@ -127,6 +127,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._violations: list[str] = []
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._delays: dict[str, float] = {}
         self._down = False
         self._drop_connection = False
         self._handlers: dict[str, Handler] = {}
@@ -283,6 +284,11 @@ class FakeSlack:
         with self._lock:
             self._handlers[method] = handler
 
+    def set_delay(self, method: str, seconds: float) -> None:
+        """Answer ``method`` only after ``seconds`` (a slow Slack); 0 ends it."""
+        with self._lock:
+            self._delays[method] = seconds
+
     def serve_socket_mode(self, ws_url: str) -> None:
         """Answer ``apps.connections.open`` (the app-level token's call that starts
         Socket Mode; newer than the OpenAPI spec) with this WebSocket URL."""
@@ -363,6 +369,7 @@ class FakeSlack:
         header_dict = {k: v for k, v in headers.items()}
         if url.path.startswith("/api/"):
             method = url.path[len("/api/") :]
+            time.sleep(self._delays.get(method, 0.0))
             args, token, parse_problems = self._parse(method, url.query, headers, raw)
             answer = self._answer_api(method, args, token, parse_problems)
         elif url.path.startswith("/hooks/"):

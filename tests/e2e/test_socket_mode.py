@@ -16,6 +16,7 @@ import itertools
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,14 +75,20 @@ class SlackWebSocket:
     def wait_connected(self, timeout: float = 15.0) -> None:
         assert self._connected.wait(timeout), "the bot never opened the WebSocket"
 
-    def deliver(self, envelope_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one envelope and return the bot's ack (its ``payload`` is what an HTTP
-        response body would have been)."""
+    def send(self, envelope_type: str, payload: dict[str, Any]) -> str:
         envelope_id = f"env-{next(self._ids)}"
         assert self._conn is not None
         self._conn.send(json.dumps({"envelope_id": envelope_id, "type": envelope_type,
                                     "accepts_response_payload": envelope_type != "events_api",
                                     "retry_attempt": 0, "retry_reason": "", "payload": payload}))
+        return envelope_id
+
+    def deliver(self, envelope_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one envelope and return the bot's ack (its ``payload`` is what an HTTP
+        response body would have been)."""
+        return self.ack_of(self.send(envelope_type, payload))
+
+    def ack_of(self, envelope_id: str) -> dict[str, Any]:
         while True:
             ack = self._acks.get(timeout=ACK_TIMEOUT)
             if ack.get("envelope_id") == envelope_id:
@@ -105,14 +112,14 @@ def socket_bot(fake_slack, engine, db_url, clock) -> Iterator[tuple[SlackWebSock
                               settings.slack_app_token.get_secret_value()).start()
     try:
         ws.wait_connected()
-        yield ws, services
+        yield ws, services, runner
     finally:
         runner.stop(timeout=5)
         ws.stop()
 
 
 def test_slash_command_button_and_view_submission_over_socket_mode(socket_bot, fake_slack):
-    ws, services = socket_bot
+    ws, services, _runner = socket_bot
     opened = fake_slack.calls("apps.connections.open")
     assert len(opened) == 1 and opened[0].token == DEFAULT_WORKSPACE.app_token
     assert ws.paths == ["/link/?ticket=test-ticket&app_id=A0IFNBOT"]
@@ -159,3 +166,29 @@ def test_slash_command_button_and_view_submission_over_socket_mode(socket_bot, f
     assert "Gå til *Rom 3*" in last_dm_text(fake_slack, IFK_B)
     status = dms(fake_slack, CW_B)
     assert len(status) == 1 and "har tatt forespørselen" in text_of(status[0])
+
+
+def test_a_stop_lets_the_envelope_in_progress_finish_and_acks_it(socket_bot, fake_slack):
+    """SIGTERM's path (``SocketModeRunner.stop``) while a command waits on Slack:
+    the modal still opens and Slack gets the ack before the socket closes."""
+    ws, _services, runner = socket_bot
+    envelopes = SignedRequests("http://unused", "unused", response_url_base=fake_slack.hooks_url)
+    in_flight, release = threading.Event(), threading.Event()
+
+    def slow_views_open(args):
+        in_flight.set()
+        release.wait(10)
+        return fake_slack._views_open(args)
+
+    fake_slack.set_handler("views.open", slow_views_open)
+    envelope_id = ws.send("slash_commands", envelopes.slash_command_form(CW_B, "veiledning"))
+    assert in_flight.wait(10), "the command never reached views.open"
+    stopper = threading.Thread(target=runner.stop, kwargs={"timeout": 10})
+    stopper.start()
+    time.sleep(0.3)  # the stop is under way, waiting for the envelope in progress
+    assert stopper.is_alive()
+    release.set()
+    assert ws.ack_of(envelope_id) == {"envelope_id": envelope_id}
+    stopper.join(timeout=15)
+    assert not stopper.is_alive()
+    assert len(fake_slack.calls("views.open")) == 1

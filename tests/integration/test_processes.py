@@ -1,0 +1,221 @@
+"""The bot as an operator runs it, in real processes against the fake Slack:
+``ifn-bot run`` supervising its scheduler child, and graceful stops of the web
+server and the scheduler in the middle of their work (Slack answering slowly),
+judged from the database and from every message Slack received."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
+
+from bot.clock import SystemClock
+from bot.directory_file import load_directory_file
+from bot.services.directory import DirectoryService
+from sandbox.fakeslack import FakeSlack
+from sandbox.slack_requests import SignedRequests
+from storage.models import OutboxMessage, Request
+from tests.conftest import EXAMPLE_ORG
+from tests.e2e.test_request_flows import CW_B, live_values
+from tests.integration.test_cli import _free_port, wall_clock
+from tests.integration.test_scheduler_lock import _add_reminders, _wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "process-secret"
+
+
+def _env(db_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "IFN_", "DATABASE_URL",
+                                                                     "PROMETHEUS_"))}
+    env.update(PYTHONPATH=str(ROOT), DATABASE_URL=db_url, SLACK_BOT_TOKEN="xoxb-test",
+               SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url, IFN_NETWORK_CHANNEL="CNETWORK01",
+               **extra)
+    return env
+
+
+class Proc:
+    """One ``ifn-bot`` process with its output in a file."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.log_path = log
+        self._out = log.open("w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], env=env, cwd=log.parent,
+                                     stdout=self._out, stderr=subprocess.STDOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 40) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+def _load_directory(session_factory, fake: FakeSlack) -> None:
+    data = load_directory_file(EXAMPLE_ORG)
+    DirectoryService(session_factory, SystemClock()).import_directory(data)
+    for person in data.people:
+        if person.slack_id:
+            fake.add_user(person.slack_id, name=person.name, email=person.email)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def assert_every_message_once(session_factory, fake: FakeSlack) -> int:
+    """Nothing lost: every queued message was delivered. Nothing twice: every message
+    in Slack is one the outbox recorded — a second post of the same outbox row would
+    leave a message the database knows nothing of."""
+    with session_factory() as s:
+        rows = list(s.scalars(select(OutboxMessage)))
+    assert [r.id for r in rows if r.state != "delivered"] == []
+    recorded = {(r.result["channel"], r.result["ts"]) for r in rows if r.result and r.result.get("ts")}
+    in_slack = {(m["channel"], m["ts"]) for m in fake.messages()}
+    assert in_slack == recorded
+    return len(in_slack)
+
+
+@pytest.mark.real_clock
+def test_run_supervises_its_scheduler_child_and_stops_both(engine, db_url, fake_slack, tmp_path):
+    port, metrics_port = _free_port(), _free_port()
+    env = _env(db_url, fake_slack, IFN_LOG_FORMAT="json", IFN_METRICS="true",
+               IFN_METRICS_PORT=str(metrics_port))
+    bot = Proc(["run", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"], env,
+               tmp_path / "run.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _get(base + "/readyz")[0] == 200, 40, "ready: database, schema, a tick")
+        ready = json.loads(_get(base + "/readyz")[1])
+        first_holder = ready["checks"]["scheduler"]["holder"]
+        events = [json.loads(line) for line in bot.log().splitlines()]  # every line is JSON
+        start = next(e for e in events if e["logger"] == "ifn_bot.supervisor")
+        scheduler_pid = int(start["message"].split("scheduler (pid ")[1].rstrip(")"))
+
+        os.kill(scheduler_pid, signal.SIGKILL)
+        _wait_for(lambda: "scheduler restarted" in bot.log(), 20, "the supervisor to restart the scheduler")
+        restarted = [json.loads(line) for line in bot.log().splitlines() if "scheduler restarted" in line]
+        new_pid = int(restarted[0]["message"].split("pid ")[1].rstrip(")"))
+        assert new_pid != scheduler_pid and _alive(new_pid)
+        # the new scheduler takes the lock once the dead one's lease ran out, and ticks
+        _wait_for(lambda: json.loads(_get(base + "/readyz")[1])["checks"]["scheduler"].get("holder")
+                  not in (None, first_holder), 30, "a tick by the restarted scheduler")
+
+        status, body = _get(base + "/metrics")  # gunicorn's two workers, added up
+        assert status == 200
+        names = {f.name for f in text_string_to_metric_families(body.decode())}
+        assert {"ifn_outbox_backlog", "ifn_scheduler_lock_holder", "ifn_slack_api_calls"} <= names
+        status, body = _get(f"http://127.0.0.1:{metrics_port}/metrics")  # the scheduler's own
+        ticks = [s.value for f in text_string_to_metric_families(body.decode()) for s in f.samples
+                 if s.name == "ifn_scheduler_ticks_total"]
+        assert status == 200 and ticks and ticks[0] >= 1
+    finally:
+        code = bot.stop()
+    assert code == 0
+    assert not _alive(new_pid)
+    log = bot.log()
+    assert "scheduler lock released" in log and "scheduler stopped" in log
+
+
+def test_stopping_web_and_scheduler_mid_flight_loses_nothing_and_sends_nothing_twice(
+        engine, session_factory, db_url, fake_slack, tmp_path):
+    _load_directory(session_factory, fake_slack)
+    env = _env(db_url, fake_slack)
+    port = _free_port()
+    web = Proc(["run", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+               env, tmp_path / "web.log")
+    base = f"http://127.0.0.1:{port}"
+    procs = [web]
+    try:
+        _wait_for(lambda: _get(base + "/healthz")[0] == 200, 40, "the web server")
+        slack = SignedRequests(base, SECRET, clock=wall_clock, response_url_base=fake_slack.hooks_url)
+        views = []
+        for n in range(1, 5):
+            assert slack.slash_command(CW_B, "veiledning").status == 200
+            # the modal opens right after the ack, on Bolt's listener thread
+            _wait_for(lambda n=n: len(fake_slack.calls("views.open")) == n, 10, "the modal")
+            views.append(fake_slack.view(fake_slack.calls("views.open")[-1].response["view"]["id"]))
+
+        # Slack turns slow; four submissions are acked, their messages still on the way
+        fake_slack.set_delay("chat.postMessage", 0.4)
+        fake_slack.set_delay("conversations.open", 0.2)
+        statuses: list[int] = []
+
+        def send(view) -> None:
+            statuses.append(slack.view_submission(CW_B, view["callback_id"], live_values(),
+                                                  view.get("private_metadata"), view["id"], view=view).status)
+
+        senders = [threading.Thread(target=send, args=(v,)) for v in views]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join(timeout=30)
+        assert statuses == [200, 200, 200, 200]
+        posted_at_stop = len(fake_slack.calls("chat.postMessage"))
+        assert web.stop() == 0  # SIGTERM in the middle of the deliveries
+        assert len(fake_slack.calls("chat.postMessage")) > posted_at_stop, "nothing was in flight"
+        with session_factory() as s:
+            requests = list(s.scalars(select(Request)))
+        assert len(requests) == 4
+        assert all(r.status_ts for r in requests) and len({r.status_ts for r in requests}) == 4
+        delivered_by_web = assert_every_message_once(session_factory, fake_slack)
+        assert delivered_by_web >= 8  # a status message and at least one offer or notice each
+
+        # the scheduler: stopped in the middle of a tick that posts six reminders
+        sched_env = env
+        a = Proc(["scheduler", "--interval", "1"], sched_env, tmp_path / "a.log")
+        procs.append(a)
+        _wait_for(lambda: "scheduler active" in a.log(), 30, "scheduler A to become active")
+        b = Proc(["scheduler", "--interval", "1"], sched_env, tmp_path / "b.log")
+        procs.append(b)
+        _wait_for(lambda: "scheduler standby" in b.log(), 30, "scheduler B to wait as standby")
+        titles = [f"Møte {n}" for n in range(1, 7)]
+
+        def posted(title: str) -> int:
+            return sum(1 for m in fake_slack.messages("CNETWORK01") if title in m.get("text", ""))
+
+        fake_slack.set_delay("chat.postMessage", 0.5)
+        _add_reminders(session_factory, titles)
+        _wait_for(lambda: any(posted(t) for t in titles), 20, "the first reminder")
+        assert a.stop() == 0  # SIGTERM mid-tick: the tick finishes, the lock is released
+        assert "scheduler lock released" in a.log()
+        _wait_for(lambda: "scheduler active" in b.log(), 10, "scheduler B to take over")
+        _wait_for(lambda: all(posted(t) for t in titles), 30, "every reminder")
+        time.sleep(2.5)  # more ticks of B: nothing goes out again
+        assert [posted(t) for t in titles] == [1] * 6
+        assert_every_message_once(session_factory, fake_slack)
+    finally:
+        fake_slack.set_delay("chat.postMessage", 0)
+        fake_slack.set_delay("conversations.open", 0)
+        for p in procs:
+            if p.proc.poll() is None:
+                p.stop()
