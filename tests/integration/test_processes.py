@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
@@ -105,7 +104,6 @@ def assert_every_message_once(session_factory, fake: FakeSlack) -> int:
     return len(in_slack)
 
 
-@pytest.mark.real_clock
 def test_run_supervises_its_scheduler_child_and_stops_both(engine, db_url, fake_slack, tmp_path):
     port, metrics_port = _free_port(), _free_port()
     env = _env(db_url, fake_slack, IFN_LOG_FORMAT="json", IFN_METRICS="true",

@@ -83,8 +83,11 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 
 def _add_reminders(session_factory, titles: list[str]) -> None:
     """A one-off meeting per title, starting in two hours, with its one-hour
-    reminder due now: the first scheduler to tick posts it."""
-    now = datetime.now(UTC)
+    reminder due now: the first scheduler to tick posts it. "Now" is the machine's
+    real time, the scheduler processes' clock, even when this session is travelled."""
+    from tests.integration.test_cli import wall_clock
+
+    now = datetime.fromtimestamp(wall_clock(), UTC)
     with session_factory.begin() as s:
         author = s.scalar(select(Person.id).limit(1))
         for title in titles:
