@@ -55,6 +55,7 @@ def _run_at(moment: str, basetemp: Path) -> tuple[str, int, str]:
 
 
 @pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+@pytest.mark.timeout(900)  # seven pytest sessions, two at a time: past the suite's 120 s on a busy machine
 def test_real_clock_tests_pass_at_every_hard_moment(tmp_path: Path) -> None:
     """Two at a time (the machine has two cores); each date is its own session."""
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -14,8 +14,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
@@ -24,11 +26,12 @@ from bot.directory_file import load_directory_file
 from bot.services.directory import DirectoryService
 from sandbox.fakeslack import FakeSlack
 from sandbox.slack_requests import SignedRequests
-from storage.models import OutboxMessage, Request
+from storage.models import Meeting, MeetingOccurrence, OutboxMessage, Person, Request
+from storage.repositories import meetings as meeting_repo
 from tests.conftest import EXAMPLE_ORG
 from tests.e2e.test_request_flows import CW_B, live_values
 from tests.integration.test_cli import _free_port, wall_clock
-from tests.integration.test_scheduler_lock import _add_reminders, _wait_for
+from tests.integration.test_scheduler_lock import _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "process-secret"
@@ -217,3 +220,97 @@ def test_stopping_web_and_scheduler_mid_flight_loses_nothing_and_sends_nothing_t
         for p in procs:
             if p.proc.poll() is None:
                 p.stop()
+
+
+# --- two scheduler processes (not in test_scheduler_lock.py: that module runs again at
+# every hard date, and these take the subprocesses' real clock anyway) -------------
+
+
+def _add_reminders(session_factory, titles: list[str]) -> None:
+    """A one-off meeting per title, starting in two hours, with its one-hour
+    reminder due now: the first scheduler to tick posts it. "Now" is the machine's
+    real time, the scheduler processes' clock, even when this session is travelled."""
+    now = datetime.fromtimestamp(wall_clock(), UTC)
+    with session_factory.begin() as s:
+        author = s.scalar(select(Person.id).limit(1))
+        for title in titles:
+            start = now + timedelta(hours=2)
+            meeting = Meeting(title=title, kind="one_off", recurrence=None, starts_at=start,
+                              local_time="10:00",
+                              duration_minutes=60, minute_takers=[], rotation_index=0, cancelled=False,
+                              created_by_id=author, created_at=now)
+            s.add(meeting)
+            s.flush()
+            occ = MeetingOccurrence(meeting_id=meeting.id, starts_at=start, cancelled=False)
+            s.add(occ)
+            s.flush()
+            meeting_repo.schedule_timer(s, kind="mtg_remind_1h", occurrence_id=occ.id, due_at=now, now=now)
+
+
+@pytest.mark.parametrize("stop", ["kill", "term"])
+def test_two_scheduler_processes_fire_each_job_once_and_the_standby_takes_over(
+        engine, session_factory, db_url, fake_slack, tmp_path, stop):
+    """kill -9 of the active one: the standby takes over within 10 s (PostgreSQL frees
+    the advisory lock at once, SQLite's 6 s lease runs out). SIGTERM: the active one
+    finishes its tick and releases the lock, and the standby takes over within its
+    1 s poll."""
+    DirectoryService(session_factory, SystemClock()).import_directory(load_directory_file(EXAMPLE_ORG))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "IFN_", "DATABASE_URL"))}
+    env.update(PYTHONPATH=str(ROOT), DATABASE_URL=db_url, SLACK_BOT_TOKEN="xoxb-test",
+               SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake_slack.base_url, IFN_NETWORK_CHANNEL="CNETWORK01")
+    logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
+    procs: dict[str, subprocess.Popen] = {}
+
+    def start(name: str) -> None:
+        out = logs[name].open("w")
+        procs[name] = subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler", "--interval", "1"],
+                                       env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+
+    def log(name: str) -> str:
+        return logs[name].read_text()
+
+    def posts() -> list[str]:
+        return [m.get("text", "") for m in fake_slack.messages("CNETWORK01")]
+
+    def posted(title: str) -> int:
+        return sum(1 for text in posts() if title in text)
+
+    try:
+        start("a")
+        _wait_for(lambda: "scheduler active" in log("a"), 30, "the first scheduler to become active")
+        start("b")
+        _wait_for(lambda: "scheduler standby" in log("b"), 30, "the second scheduler to wait as standby")
+
+        first = ["Møte A1", "Møte A2", "Møte A3"]
+        _add_reminders(session_factory, first)
+        _wait_for(lambda: all(posted(t) for t in first), 20, "the first reminders")
+        time.sleep(2.5)  # more ticks of both processes: nothing fires twice
+        assert [posted(t) for t in first] == [1, 1, 1]
+        assert "scheduler active" not in log("b") and "tick:" not in log("b")
+        assert "tick:" in log("a")
+
+        procs["a"].send_signal(signal.SIGKILL if stop == "kill" else signal.SIGTERM)
+        t0 = time.monotonic()
+        _wait_for(lambda: "scheduler active" in log("b"), 20, "the standby to take over")
+        took = time.monotonic() - t0
+        print(f"{engine.dialect.name}, {stop}: the standby took over after {took:.1f} s")
+        assert took < (10 if stop == "kill" else 3), f"the standby took over after {took:.1f} s"
+        procs["a"].wait(timeout=30)
+        if stop == "term":
+            assert procs["a"].returncode == 0
+            assert "scheduler lock released" in log("a") and "scheduler stopped" in log("a")
+
+        second = ["Møte B1", "Møte B2"]
+        _add_reminders(session_factory, second)
+        _wait_for(lambda: all(posted(t) for t in second), 20, "the reminders after the takeover")
+        time.sleep(1.5)
+        assert [posted(t) for t in first + second] == [1, 1, 1, 1, 1]
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    assert procs["b"].returncode == 0, log("b")
