@@ -3,7 +3,7 @@ same call through ``app.slack_client.InstrumentedWebClient`` (A/B rounds, altern
 in one run, against the loopback fake Slack), the recording functions alone, and one
 ``/metrics`` render with the database collector over an outbox of N rows.
 
-    .venv/bin/python benchmarks/metrics_overhead_bench.py [--rounds 6] [--calls 300] [--outbox 10000]
+    .venv/bin/python benchmarks/metrics_overhead_bench.py [--rounds 10] [--calls 300] [--outbox 10000]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def per_call(client: WebClient, calls: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--outbox", type=int, default=10000)
     args = parser.parse_args()
@@ -52,9 +52,14 @@ def main() -> int:
         counted = InstrumentedWebClient(token=fake.token, base_url=fake.base_url)
         per_call(plain, 50), per_call(counted, 50)  # warm up both
         a_times, b_times = [], []
-        for _ in range(args.rounds):
-            a_times.append(per_call(plain, args.calls))
-            b_times.append(per_call(counted, args.calls))
+        for i in range(args.rounds):  # A B, then B A: neither always runs second
+            fake.clear()  # the fake records every call; keep its lists short
+            if i % 2 == 0:
+                a_times.append(per_call(plain, args.calls))
+                b_times.append(per_call(counted, args.calls))
+            else:
+                b_times.append(per_call(counted, args.calls))
+                a_times.append(per_call(plain, args.calls))
     finally:
         fake.stop()
     a, b = statistics.median(a_times), statistics.median(b_times)
