@@ -192,3 +192,28 @@ def test_a_stop_lets_the_envelope_in_progress_finish_and_acks_it(socket_bot, fak
     stopper.join(timeout=15)
     assert not stopper.is_alive()
     assert len(fake_slack.calls("views.open")) == 1
+
+
+def test_ifn_bot_run_in_socket_mode_answers_and_stops_on_sigterm(fake_slack, engine, db_url, tmp_path):
+    """The real entry point: `ifn-bot run` with SLACK_APP_TOKEN connects, answers
+    `/ifn hjelp` in its ack, serves metrics on IFN_METRICS_PORT and stops cleanly."""
+    from tests.integration.test_cli import _free_port
+    from tests.integration.test_processes import Proc, _env, _get
+
+    ws = SlackWebSocket().start()
+    fake_slack.serve_socket_mode(ws.url)
+    metrics_port = _free_port()
+    bot = Proc(["run"], _env(db_url, fake_slack, SLACK_APP_TOKEN=DEFAULT_WORKSPACE.app_token,
+                             IFN_METRICS_PORT=str(metrics_port)), tmp_path / "socket.log")
+    try:
+        ws.wait_connected(timeout=40)
+        envelopes = SignedRequests("http://unused", "unused", response_url_base=fake_slack.hooks_url)
+        ack = ws.deliver("slash_commands", envelopes.slash_command_form("U0SOMEONE1", "hjelp"))
+        assert "IFN-boten – kommandoer" in ack["payload"]["text"]
+        status, body = _get(f"http://127.0.0.1:{metrics_port}/metrics")
+        assert status == 200 and b"ifn_database_up 1.0" in body
+    finally:
+        code = bot.stop()
+        ws.stop()
+    assert code == 0, bot.log()
+    assert "Socket Mode stopped" in bot.log()
