@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop the server scripts/pg-start.sh started.
+# Stop the server scripts/pg-start.sh started and remove its data (it is a throw-away).
 set -euo pipefail
 # PGPORT (or PGDATA_DIR) names the server: the port pg-start.sh printed.
 if [ -z "${PGPORT:-}" ] && [ -z "${PGDATA_DIR:-}" ]; then
@@ -14,3 +14,4 @@ if [ "$(id -u)" = "0" ]; then
 else
   "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop
 fi
+rm -rf "$PGDATA_DIR"
