@@ -131,6 +131,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     problem = _schema_in_a_child(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
+    if settings.ifn_metrics and args.no_scheduler and not settings.socket_mode:
+        _multiprocess_metrics()
     from app.server import serve
 
     return serve(settings, clock, port=args.port, workers=args.workers,
@@ -145,12 +147,35 @@ def _cmd_scheduler(args: argparse.Namespace) -> int:
     problem = _ensure_schema(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
-    from app.wiring import build_ticker
-    from scheduler.runner import run_blocking
+    from app.metrics_http import serve_metrics
+    from app.wiring import build_services, database_collector
+    from scheduler.runner import run_blocking, tick_recorder
     from storage.scheduler_lock import scheduler_lock
 
-    ticker, engine = build_ticker(settings, clock)
-    return run_blocking(ticker, args.interval, scheduler_lock(engine))
+    services = build_services(settings, clock, threaded_delivery=True)
+    if settings.ifn_metrics_port:
+        serve_metrics(settings.ifn_metrics_port, database_collector(services))
+    try:
+        return run_blocking(services.ticker, args.interval, scheduler_lock(services.engine),
+                            on_tick=tick_recorder(services.engine, clock))
+    finally:
+        services.close()  # the outbox's workers finish (bounded) or give their messages back
+
+
+def _multiprocess_metrics() -> None:
+    """gunicorn's workers are separate processes: let prometheus_client keep their
+    values in files that any worker's scrape adds up. Must happen before
+    prometheus_client is first imported (app.metrics_http.MULTIPROC_ENV names the
+    variable); the directory is removed at exit."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="ifn-bot-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    parent = os.getpid()
+    atexit.register(lambda: os.getpid() == parent and shutil.rmtree(path, ignore_errors=True))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -264,15 +289,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_format() -> str:
+    try:
+        return load_settings(CoreSettings).ifn_log_format
+    except SettingsError:
+        return "text"  # the command itself reports the bad setting
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Long-running commands log what they do; one-shot commands print their result
     # and keep stderr for problems.
-    logging.basicConfig(
-        level=logging.INFO if args.command in ("run", "scheduler", "sandbox") else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from app.logs import configure
+
+    long_running = args.command in ("run", "scheduler", "sandbox")
+    configure(_log_format(), logging.INFO if long_running else logging.WARNING)
     try:
         return int(args.func(args))
     except SettingsError as exc:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
-import subprocess
+import os
+import signal
 import sys
+import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from slack_sdk.errors import SlackApiError
 
+from app.logs import gunicorn_logconfig
+from app.metrics_http import MULTIPROC_ENV
 from bot.clock import Clock
 from bot.settings import Settings
 
 log = logging.getLogger("ifn_bot.server")
+
+#: How long a stop lets requests in flight (and the current tick) finish.
+STOP_GRACE = 20
 
 
 def build_web_app(settings: Settings, clock: Clock, *, threaded: bool = True) -> Any:
@@ -21,11 +28,13 @@ def build_web_app(settings: Settings, clock: Clock, *, threaded: bool = True) ->
     here, in the worker: the master stays small, and so does every worker's
     memory, which starts as a copy of the master's."""
     from app.web import WebApp
-    from app.wiring import build_services, build_slack_app
+    from app.wiring import build_services, build_slack_app, operator_endpoints
 
     services = build_services(settings, clock, threaded_delivery=threaded)
     secret = settings.slack_signing_secret.get_secret_value()
-    return WebApp(build_slack_app(services), services.engine, secret)
+    web = WebApp(build_slack_app(services), operator_endpoints(services), secret)
+    web.close = services.close  # type: ignore[attr-defined]  # the worker's exit hook calls it
+    return web
 
 
 class _Gunicorn(BaseApplication):
@@ -40,9 +49,18 @@ class _Gunicorn(BaseApplication):
         for key, value in self._options.items():
             if key in self.cfg.settings:  # options newer gunicorns know, e.g. the control socket
                 self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self) -> Any:
-        return build_web_app(self._settings, self._clock)
+        self._app = build_web_app(self._settings, self._clock)
+        return self._app
+
+    def _worker_exit(self, _server: Any, _worker: Any) -> None:
+        """A stopping worker lets its outbox threads finish what they hold (bounded)
+        and gives the rest back, so the scheduler's sweep sends it at once."""
+        app = getattr(self, "_app", None)
+        if app is not None:
+            app.close()
 
 
 def _refused(error: object) -> int:
@@ -50,31 +68,45 @@ def _refused(error: object) -> int:
     return 2
 
 
+def _socket_mode(settings: Settings, clock: Clock, with_scheduler: bool) -> int:
+    """One process: the WebSocket to Slack and (unless --no-scheduler) the scheduler
+    in a thread; SIGTERM stops both gracefully (``app.socket_mode``)."""
+    from app.metrics_http import serve_metrics
+    from app.socket_mode import SocketModeRunner
+    from app.wiring import build_services, build_slack_app, database_collector
+    from scheduler.runner import start_background, tick_recorder
+    from storage.scheduler_lock import scheduler_lock
+
+    services = build_services(settings, clock, threaded_delivery=True)
+    app = build_slack_app(services)
+    assert settings.slack_app_token is not None
+    if settings.ifn_metrics_port:
+        serve_metrics(settings.ifn_metrics_port, database_collector(services))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    scheduler = (start_background(services.ticker, lock=scheduler_lock(services.engine),
+                                  on_tick=tick_recorder(services.engine, clock))
+                 if with_scheduler else None)
+    log.info("starting in Socket Mode")
+    runner = SocketModeRunner(app, settings.slack_app_token.get_secret_value()).start()
+    stop.wait()
+    log.info("stopping: finishing what is in flight")
+    runner.stop(STOP_GRACE)
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
+    services.close()
+    return 0
+
+
 def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
           with_scheduler: bool = True, host: str = "0.0.0.0") -> int:
-    """Socket Mode (one process; the scheduler runs in a thread) or HTTP under
-    gunicorn (the scheduler runs as a child process, so forked workers share
-    no threads or connections with it)."""
+    """Socket Mode (one process; the scheduler runs in a thread), or HTTP: gunicorn
+    alone (``--no-scheduler``), or gunicorn and the scheduler as two supervised
+    child processes (``app.supervisor``)."""
     try:
         if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            from app.wiring import build_services, build_slack_app
-            from scheduler.runner import start_background
-            from storage.scheduler_lock import scheduler_lock
-
-            services = build_services(settings, clock, threaded_delivery=True)
-            app = build_slack_app(services)
-            assert settings.slack_app_token is not None
-            scheduler = (start_background(services.ticker, lock=scheduler_lock(services.engine))
-                         if with_scheduler else None)
-            log.info("starting in Socket Mode")
-            try:
-                SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
-            finally:
-                if scheduler is not None:
-                    scheduler.shutdown(wait=False)
-            return 0
+            return _socket_mode(settings, clock, with_scheduler)
         # Check the token once before forking, so a bad one fails with one line; only
         # with slack_sdk: the workers' memory starts as a copy of this process's.
         from slack_sdk import WebClient
@@ -88,22 +120,29 @@ def serve(settings: Settings, clock: Clock, *, port: int | None, workers: int,
               file=sys.stderr)
         return 2
     bind = f"{host}:{port or settings.port}"
-    log.info("serving HTTP on %s (Slack path /slack/events, health /healthz)", bind)
-    child = None
     if with_scheduler:
-        child = subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler"])
-    try:
-        _Gunicorn(
-            settings,
-            clock,
-            {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
-             "timeout": 30, "accesslog": "-",
-             # gunicorn 23+ opens a control socket at one per-user path; two bots
-             # (or a bot and anything else) on one machine would clobber it.
-             "control_socket_disable": True},
-        ).run()
-    finally:
-        if child is not None:
-            child.terminate()
-            child.wait(timeout=30)
+        from app.supervisor import Supervisor
+
+        cli = [sys.executable, "-m", "app.cli"]
+        web = [*cli, "run", "--no-scheduler", "--host", host, "--port", str(port or settings.port),
+               "--workers", str(workers)]
+        return Supervisor(web, [*cli, "scheduler"], grace=STOP_GRACE + 10).run()
+    log.info("serving HTTP on %s (Slack path /slack/events, health /healthz, readiness /readyz)", bind)
+    options: dict[str, Any] = {
+        "bind": bind, "workers": workers, "worker_class": "gthread", "threads": 8,
+        "timeout": 30, "graceful_timeout": STOP_GRACE, "accesslog": "-",
+        "logconfig_dict": gunicorn_logconfig(settings.ifn_log_format),
+        # gunicorn 23+ opens a control socket at one per-user path; two bots
+        # (or a bot and anything else) on one machine would clobber it.
+        "control_socket_disable": True,
+    }
+    if os.environ.get(MULTIPROC_ENV):
+        options["child_exit"] = _forget_worker_metrics
+    _Gunicorn(settings, clock, options).run()
     return 0
+
+
+def _forget_worker_metrics(_server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

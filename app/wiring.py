@@ -11,10 +11,13 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from sqlalchemy import Engine
 
+from app.health import OperatorEndpoints, Readiness
+from app.slack_client import InstrumentedWebClient, instrument_context_client
 from app.slack_notifier import SlackNotifier
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.feedback_criteria import CriteriaCatalog, load_criteria
+from bot.metrics import DatabaseCollector
 from bot.routing_types import WorkingHours
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
@@ -57,10 +60,11 @@ def build_client(settings: Settings, *, retries: bool = True) -> WebClient:
     connection or a 5xx; it never sleeps through a rate limit, because it works
     while a user waits (a modal's trigger lives 3 s). The outbox's client retries
     nothing itself: a post retried blindly after a lost answer is a post twice,
-    so the outbox decides (``bot.services.outbox``) and waits in its own threads."""
+    so the outbox decides (``bot.services.outbox``) and waits in its own threads.
+    Every call is counted by method and Slack's error code (``app.slack_client``)."""
     handlers = [ServerErrorRetryHandler(max_retry_count=1), ConnectionErrorRetryHandler(max_retry_count=1)] \
         if retries else []
-    return WebClient(
+    return InstrumentedWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=10,
@@ -174,12 +178,6 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     )
 
 
-def build_ticker(settings: Settings, clock: Clock) -> tuple[Ticker, Engine]:
-    """The scheduler process: the ticker and the engine its lock lives on."""
-    services = build_services(settings, clock, threaded_delivery=True)
-    return services.ticker, services.engine
-
-
 def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> list[object]:
     """Each feature's Slack handlers, with the services that feature uses."""
     sv = services
@@ -207,5 +205,18 @@ def build_slack_app(services: Services, *, listener_executor: Executor | None = 
     edge = Edge(sv.people, sv.clock, sv.settings.tz, publisher.publish, sv.delivery.send_dm)
     app = build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
                     build_features(sv, edge, publisher), listener_executor=listener_executor)
+    app.use(instrument_context_client)  # the listeners' Slack calls are counted too
     fallback.register(app)
     return app
+
+
+def database_collector(services: Services) -> DatabaseCollector:
+    """What the metrics read from the database at scrape time."""
+    return DatabaseCollector(services.sessions, services.clock.now)
+
+
+def operator_endpoints(services: Services) -> OperatorEndpoints:
+    """/healthz, /readyz and (with IFN_METRICS) /metrics of the HTTP server."""
+    readiness = Readiness(services.engine, services.sessions, services.clock.now)
+    metrics = database_collector(services) if services.settings.ifn_metrics else None
+    return OperatorEndpoints(readiness, metrics)

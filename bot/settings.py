@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import TypeVar
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -74,6 +74,11 @@ class CoreSettings(BaseSettings):
     # the outbox's messages to Slack
     ifn_directory_cache_seconds: float = Field(default=2.0, ge=0)
     ifn_outbox_workers: int = Field(default=4, gt=0, le=64)
+    # Operations: Prometheus metrics and the log format
+    ifn_metrics: bool = Field(default=False, description="serve /metrics on the HTTP server")
+    ifn_metrics_port: int | None = Field(default=None, gt=0, lt=65536,
+                                         description="port of /metrics in the scheduler and Socket Mode")
+    ifn_log_format: Literal["text", "json"] = Field(default="text")
 
     @field_validator("database_url")
     @classmethod
@@ -86,7 +91,7 @@ class CoreSettings(BaseSettings):
         return v
 
     @field_validator("ifn_network_channel", "ifn_management_channel", "ifn_feedback_criteria_file",
-                     mode="before")
+                     "ifn_metrics_port", mode="before")
     @classmethod
     def _empty_channel(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

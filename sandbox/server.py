@@ -120,8 +120,8 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         from app.web import WebApp
-        from app.wiring import build_services, build_slack_app
-        from scheduler.runner import start_background
+        from app.wiring import build_services, build_slack_app, operator_endpoints
+        from scheduler.runner import start_background, tick_recorder
         from storage.migrate import upgrade
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -152,7 +152,7 @@ class Sandbox:
             mark.write_text(f"{self.org_file}\n")
             log.info("directory loaded from %s: %d people", self.org_file, result.created)
         app = build_slack_app(self.services, listener_executor=InlineExecutor())
-        self._servers.append(_serve(WebApp(app, self.services.engine, secret), 0))
+        self._servers.append(_serve(WebApp(app, operator_endpoints(self.services), secret), 0))
         self.bot_url = self._url(self._servers[-1][0])
         self.slack = SignedRequests(self.bot_url, secret, response_url_base=fake.hooks_url)
         sides = UserSides(fake, self.slack)
@@ -160,7 +160,8 @@ class Sandbox:
         self.screen = Screen(fake, sides, self.people(), self.services.calendar.to_local, self.clock.now)
         self._servers.append(_serve(PageApp(self), self.port))
         self.url = self._url(self._servers[-1][0]) + "/"
-        self._scheduler = start_background(self._ticks, self.tick_interval)  # type: ignore[arg-type]
+        self._scheduler = start_background(self._ticks, self.tick_interval,  # type: ignore[arg-type]
+                                           on_tick=tick_recorder(self.services.engine, self.clock))
         return self
 
     def stop(self) -> None:

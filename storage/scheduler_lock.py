@@ -4,8 +4,11 @@ while it runs jobs; a second scheduler process waits as a standby.
 * PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a
   dedicated connection held for as long as the process is the active one. When
   the process dies, its connection closes and PostgreSQL frees the lock at once.
-* SQLite (no advisory locks): a lease row in ``scheduler_lock`` renewed on every
-  heartbeat; a standby takes the row over once the lease has expired.
+* SQLite (no advisory locks): a lease row in ``scheduler_lock`` renewed every
+  ``RENEW_EVERY`` seconds (by its own thread, not by the ticks, so a slow tick never
+  loses it); a standby takes the row over once the lease has expired, within
+  ``LEASE`` + its poll interval of the holder's death (under 10 s). A holder that
+  stops cleanly releases the row, and the standby takes over at its next poll.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ log = logging.getLogger("ifn_bot.scheduler_lock")
 LOCK_NAME = "scheduler"
 #: The advisory lock key: any fixed 64-bit number no other code uses ("IFNSCHED").
 ADVISORY_KEY = 0x49464E5343484544 & 0x7FFFFFFFFFFFFFFF
-LEASE = timedelta(seconds=30)
+LEASE = timedelta(seconds=6)
+#: How often the holder renews (and checks) its lock: three renewals fit in one lease.
+RENEW_EVERY = LEASE.total_seconds() / 3
 
 
 class Lock(Protocol):

@@ -16,7 +16,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from sqlalchemy import Engine
 
 from app.web import SLACK_PATH, WebApp
-from app.wiring import Services, build_services, build_slack_app
+from app.wiring import Services, build_services, build_slack_app, operator_endpoints
 from bot.clock import ManualClock
 from bot.settings import Settings, load_settings
 from sandbox.fakeslack import FakeSlack
@@ -79,7 +79,8 @@ class BotServer:
         self.services = build_services(settings, clock, engine=engine)
         self.app = build_slack_app(self.services, listener_executor=InlineExecutor())
         self._server = make_server(
-            "127.0.0.1", 0, WebApp(self.app, engine, settings.slack_signing_secret.get_secret_value()),
+            "127.0.0.1", 0, WebApp(self.app, operator_endpoints(self.services),
+                                   settings.slack_signing_secret.get_secret_value()),
             server_class=_ThreadingWSGIServer, handler_class=_QuietHandler,
         )
         self._thread = threading.Thread(

@@ -36,14 +36,17 @@ from bot.lifecycle.model import (
     ProposeTimes,
     PurgeNote,
     ReferExternal,
+    Snapshot,
     StepWorld,
     Submit,
     TimeOut,
+    Transition,
 )
 from bot.routing_types import RequestFacts
 from bot.services.directory_cache import DirectoryCache
 from bot.services.outbox import OutboxService
 from bot.services.request_messages import RequestMessages
+from bot.services.request_metrics import observe
 from bot.services.transitions import apply, snapshot
 from bot.services.world import load_step_world, own_leaders, quiet_world
 from bot.settings import CoreSettings
@@ -105,7 +108,10 @@ class RequestService:
                 with self._delivery.unit_of_work() as (s, _now, _queued):
                     if timer_id is not None and not timer_repo.claim(s, timer_id, now):
                         return OK, False  # fired by someone else already
-                    return self._step_in(s, request_id, event, world, now)
+                    result, stepped = self._step_in(s, request_id, event, world, now)
+                if stepped is not None:  # committed: now it counts
+                    observe(*stepped, now)
+                return result, stepped is not None
             except (StaleDataError, IntegrityError):
                 log.info("request %s moved while %s was stepping; stepping again", request_id,
                          type(event).__name__)
@@ -113,19 +119,20 @@ class RequestService:
 
     @staticmethod
     def _step_in(s: Session, request_id: int, event: Event, world: StepWorld,
-                 now: datetime) -> tuple[Result, bool]:
+                 now: datetime) -> tuple[Result, tuple[Snapshot, Transition] | None]:
         """Step in the caller's write transaction: the request locked first, then
         its offers (every step takes them in this order: no deadlocks). Returns
-        what the actor is told and whether anything changed."""
+        what the actor is told and, when something changed, the step taken."""
         request = repo.get(s, request_id, lock=True)
         if request is None:
-            return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id}), False
+            return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id}), None
         offers = repo.offers_for(s, request_id)
-        tr = step(snapshot(request, offers), event, world, now)
-        changed = tr.result.ok and tr.changes_anything
-        if changed:
-            apply(s, request, offers, tr, now)
-        return tr.result, changed
+        before = snapshot(request, offers)
+        tr = step(before, event, world, now)
+        if not (tr.result.ok and tr.changes_anything):
+            return tr.result, None
+        apply(s, request, offers, tr, now)
+        return tr.result, (before, tr)
 
     # ---------------------------------------------------------------- submit
 
@@ -150,9 +157,11 @@ class RequestService:
                                   updated_at=now)
                 s.add(request)
                 s.flush()
-                tr = step(snapshot(request, []), Submit(facts, new.description, new.details), world, now)
+                before = snapshot(request, [])
+                tr = step(before, Submit(facts, new.description, new.details), world, now)
                 apply(s, request, [], tr, now)
-                return request.id
+            observe(before, tr, now, created=True)
+            return request.id
         except IntegrityError:
             if idempotency_key and (existing := self._by_key(idempotency_key)) is not None:
                 return existing  # the same submission, stored a moment ago by a concurrent retry
@@ -248,5 +257,5 @@ class RequestService:
         cutoff = now - timedelta(days=self._settings.ifn_support_retention_days)
         world = self._world(now, False)
         for request in repo.support_notes_due(s, cutoff):
-            self._step_in(s, request.id, PurgeNote(), world, now)
+            self._step_in(s, request.id, PurgeNote(), world, now)  # a purge is no metric
         return []

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.services.daily import DailyJobs
 from bot.services.outbox import OutboxService
 from bot.services.requests import RequestService
@@ -53,5 +54,6 @@ def _guarded(stage: str, run: Callable[[], int]) -> int:
     try:
         return run()
     except Exception:  # noqa: BLE001 - logged with its traceback; the next tick tries again
-        log.exception("tick stage %r failed", stage)
+        log.exception("tick stage %r failed", stage, extra={"stage": stage})
+        metrics.stage_failed(stage)
         return 0

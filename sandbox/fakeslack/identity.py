@@ -20,6 +20,7 @@ class Workspace:
     bot_user_id: str = "U0IFNBOT"
     bot_user_name: str = "ifn-bot"
     bot_token: str = "xoxb-test"
+    app_token: str = "xapp-1-test"  # app-level token: Socket Mode's apps.connections.open
 
 
 DEFAULT_WORKSPACE = Workspace()

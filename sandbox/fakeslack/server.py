@@ -116,6 +116,7 @@ class FakeSlack(SlackMethods, ViewMethods):
         self._calls: list[Call] = []
         self._violations: list[str] = []
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._delays: dict[str, float] = {}
         self._down = False
         self._drop_connection = False
         self._handlers: dict[str, Handler] = {}
@@ -272,6 +273,16 @@ class FakeSlack(SlackMethods, ViewMethods):
                 "creator": self.workspace.bot_user_id,
             }
 
+    def set_delay(self, method: str, seconds: float) -> None:
+        """Answer ``method`` only after ``seconds`` (a slow Slack); 0 ends it."""
+        with self._lock:
+            self._delays[method] = seconds
+
+    def serve_socket_mode(self, ws_url: str) -> None:
+        """Answer ``apps.connections.open`` (the app-level token's call that starts
+        Socket Mode; newer than the OpenAPI spec) with this WebSocket URL."""
+        self.set_handler("apps.connections.open", lambda _args: {"ok": True, "url": ws_url})
+
     def set_handler(self, method: str, handler: Handler) -> None:
         """Answer ``method`` with ``handler(args)`` (after auth and spec checks)."""
         with self._lock:
@@ -398,6 +409,7 @@ class FakeSlack(SlackMethods, ViewMethods):
         header_dict = {k: v for k, v in headers.items()}
         if url.path.startswith("/api/"):
             method = url.path[len("/api/") :]
+            time.sleep(self._delays.get(method, 0.0))
             args, token, parse_problems = self._parse(method, url.query, headers, raw)
             answer = self._answer_api(method, args, token, parse_problems)
         elif url.path.startswith("/hooks/"):
@@ -476,7 +488,7 @@ class FakeSlack(SlackMethods, ViewMethods):
                 return _Answer(200, {"ok": False, "error": "unknown_method", "req_method": method})
             if not token:
                 return _Answer(200, _error("not_authed"))
-            if token != self.token:
+            if token != (self.workspace.app_token if method in _APP_TOKEN_METHODS else self.token):
                 return _Answer(200, _error("invalid_auth"))
             problems = parse_problems + (
                 check_call(method, args) if is_known_method(method) else []
@@ -554,3 +566,7 @@ def iter_blocks_text(blocks: list[dict[str, Any]] | None) -> Iterator[str]:
                 yield from walk(item)
 
     yield from walk(blocks or [])
+
+
+#: Methods called with the app-level token (xapp-…) instead of the bot token.
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})

@@ -11,7 +11,7 @@ from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
 from storage.models.outbox import OutboxMessage
 from storage.models.production import Exemption, ProductionLog
 from storage.models.requests import Offer, Request
-from storage.models.scheduler_lock import SchedulerLock
+from storage.models.scheduler_lock import SchedulerLock, SchedulerTick
 from storage.models.timers import Timer
 from storage.models.training import GroupSession, GroupSignup, TrainingRecord
 
@@ -38,6 +38,7 @@ __all__ = [
     "Request",
     "RoleAssignment",
     "SchedulerLock",
+    "SchedulerTick",
     "Substitute",
     "Timer",
     "TrainingRecord",

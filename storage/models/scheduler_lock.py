@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -22,3 +22,16 @@ class SchedulerLock(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     lease_until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SchedulerTick(Base):
+    """When a scheduler last ticked (one row per ``name``, overwritten each tick),
+    so web processes can tell in ``/readyz`` whether any scheduler is alive, and
+    metrics can name the lock holder and the tick's duration."""
+
+    __tablename__ = "scheduler_ticks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_ms: Mapped[int] = mapped_column(Integer)

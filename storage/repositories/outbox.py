@@ -112,7 +112,7 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
         "key": q.key, "kind": q.kind, "payload": q.payload, "decision_key": q.decision_key,
         "rev": 1, "done_rev": 0, "state": "pending", "owner": owner, "lease_until": lease_until,
         "tries": 1 if claim else 0, "doubt": False, "attempts": 0, "next_attempt_at": q.now,
-        "created_at": q.now,
+        "created_at": q.now, "queued_at": q.now,
     } for q in items]
     stmt = _insert_for(session).values(rows)
     if mode == "once":
@@ -123,6 +123,8 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
     take = and_(free, true() if claim else false())
     values: dict[str, Any] = {
         "rev": table.c.rev + 1,
+        # A message already waiting keeps waiting since when it began to.
+        "queued_at": case((table.c.state == "pending", table.c.queued_at), else_=now),
         # A recipient Slack refused for good stays skipped: no retry storm on every step.
         "state": case((table.c.state == "skipped", "skipped"), else_="pending"),
         "attempts": 0,
@@ -247,13 +249,3 @@ def keys_for_decision(session: Session, decision_key: str) -> list[OutboxMessage
     return list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.decision_key == decision_key).order_by(OutboxMessage.key)
     ))
-
-
-def backlog(session: Session) -> tuple[int, datetime | None]:
-    """How many messages wait, and since when the oldest (for metrics and readiness)."""
-    from sqlalchemy import func
-
-    count, oldest = session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.state == "pending")
-    ).one()
-    return int(count or 0), oldest

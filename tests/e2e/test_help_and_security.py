@@ -120,9 +120,3 @@ def test_home_tab_for_someone_not_in_the_directory(bot):
     bot.slack.event({"type": "app_home_opened", "user": "U0NOBODY01", "tab": "home",
                      "channel": "D0HOME0002", "event_ts": f"{time.time():.6f}"})
     assert "ikke registrert i IFN-katalogen" in blocks_text(bot.fake.home_view("U0NOBODY01")["blocks"])
-
-
-def test_health_endpoint_reports_the_database(bot):
-    with urllib.request.urlopen(bot.url + "/healthz", timeout=10) as resp:
-        assert resp.status == 200
-        assert json.loads(resp.read()) == {"status": "ok", "database": "ok"}

@@ -4,10 +4,6 @@ takes over when the first is killed."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,8 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.models import Meeting, MeetingOccurrence, Person, SchedulerLock
-from storage.repositories import meetings as meeting_repo
+from storage.models import SchedulerLock
 from storage.scheduler_lock import AdvisoryLock, LeaseLock, scheduler_lock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,92 +74,6 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def _add_reminders(session_factory, titles: list[str]) -> None:
-    """A one-off meeting per title, starting in two hours, with its one-hour
-    reminder due now: the first scheduler to tick posts it."""
-    now = datetime.now(UTC)
-    with session_factory.begin() as s:
-        author = s.scalar(select(Person.id).limit(1))
-        for title in titles:
-            start = now + timedelta(hours=2)
-            meeting = Meeting(title=title, kind="one_off", recurrence=None, starts_at=start,
-                              local_time="10:00",
-                              duration_minutes=60, minute_takers=[], rotation_index=0, cancelled=False,
-                              created_by_id=author, created_at=now)
-            s.add(meeting)
-            s.flush()
-            occ = MeetingOccurrence(meeting_id=meeting.id, starts_at=start, cancelled=False)
-            s.add(occ)
-            s.flush()
-            meeting_repo.schedule_timer(s, kind="mtg_remind_1h", occurrence_id=occ.id, due_at=now, now=now)
-
-
-def test_two_scheduler_processes_fire_each_job_once_and_the_standby_takes_over(
-        engine, session_factory, db_url, fake_slack, tmp_path):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the two-process test runs on PostgreSQL (the SQLite lease lock is tested above)")
-    from bot.clock import SystemClock
-    from bot.directory_file import load_directory_file
-    from bot.services.directory import DirectoryService
-    from tests.conftest import EXAMPLE_ORG
-
-    DirectoryService(session_factory, SystemClock()).import_directory(load_directory_file(EXAMPLE_ORG))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "IFN_", "DATABASE_URL"))}
-    env.update(PYTHONPATH=str(ROOT), DATABASE_URL=db_url, SLACK_BOT_TOKEN="xoxb-test",
-               SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake_slack.base_url, IFN_NETWORK_CHANNEL="CNETWORK01")
-    logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
-    procs: dict[str, subprocess.Popen] = {}
-
-    def start(name: str) -> None:
-        out = logs[name].open("w")
-        procs[name] = subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler", "--interval", "1"],
-                                       env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
-
-    def log(name: str) -> str:
-        return logs[name].read_text()
-
-    def posts() -> list[str]:
-        return [m.get("text", "") for m in fake_slack.messages("CNETWORK01")]
-
-    def posted(title: str) -> int:
-        return sum(1 for text in posts() if title in text)
-
-    try:
-        start("a")
-        _wait_for(lambda: "scheduler active" in log("a"), 30, "the first scheduler to become active")
-        start("b")
-        _wait_for(lambda: "scheduler standby" in log("b"), 30, "the second scheduler to wait as standby")
-
-        first = ["Møte A1", "Møte A2", "Møte A3"]
-        _add_reminders(session_factory, first)
-        _wait_for(lambda: all(posted(t) for t in first), 20, "the first reminders")
-        time.sleep(2.5)  # more ticks of both processes: nothing fires twice
-        assert [posted(t) for t in first] == [1, 1, 1]
-        assert "scheduler active" not in log("b") and "tick:" not in log("b")
-        assert "tick:" in log("a")
-
-        procs["a"].send_signal(signal.SIGKILL)
-        procs["a"].wait(timeout=10)
-        t0 = time.monotonic()
-        _wait_for(lambda: "scheduler active" in log("b"), 60, "the standby to take over")
-        assert time.monotonic() - t0 < 60
-
-        second = ["Møte B1", "Møte B2"]
-        _add_reminders(session_factory, second)
-        _wait_for(lambda: all(posted(t) for t in second), 20, "the reminders after the takeover")
-        time.sleep(1.5)
-        assert [posted(t) for t in first + second] == [1, 1, 1, 1, 1]
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-    assert procs["b"].returncode == 0, log("b")
 
 
 class CountingTicker:

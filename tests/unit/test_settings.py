@@ -81,3 +81,27 @@ def test_core_settings_need_no_slack_tokens():
 def test_secrets_are_not_printed():
     s = load_settings(Settings, **BASE)
     assert "xoxb-1-2" not in repr(s)
+
+
+def test_operations_settings_default_to_off_and_text(monkeypatch):
+    s = load_settings(Settings, **BASE)
+    assert (s.ifn_metrics, s.ifn_metrics_port, s.ifn_log_format) == (False, None, "text")
+    monkeypatch.setenv("IFN_METRICS", "true")
+    monkeypatch.setenv("IFN_METRICS_PORT", "9464")
+    monkeypatch.setenv("IFN_LOG_FORMAT", "json")
+    s = load_settings(Settings, **BASE)
+    assert (s.ifn_metrics, s.ifn_metrics_port, s.ifn_log_format) == (True, 9464, "json")
+    monkeypatch.setenv("IFN_METRICS_PORT", "")  # as .env.example leaves it
+    assert load_settings(Settings, **BASE).ifn_metrics_port is None
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("IFN_LOG_FORMAT", "xml", "IFN_LOG_FORMAT: Input should be 'text' or 'json'"),
+    ("IFN_METRICS_PORT", "70000", "IFN_METRICS_PORT: Input should be less than 65536"),
+    ("IFN_METRICS", "perhaps", "IFN_METRICS: Input should be a valid boolean, unable to interpret input"),
+])
+def test_bad_operations_settings_name_the_setting(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings(Settings, **BASE)
+    assert str(err.value) == message

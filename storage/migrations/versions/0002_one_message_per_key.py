@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("ts", sa.String(length=32), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_outbox_messages")),
     )
@@ -81,7 +82,8 @@ def upgrade() -> None:
                         "rev": 1, "done_rev": 0, "state": "pending", "owner": None, "lease_until": None,
                         "tries": 1, "doubt": True, "attempts": 0, "next_attempt_at": now,
                         "channel": None, "ts": None, "last_error": None,
-                        "created_at": row.created_at or now, "delivered_at": None}
+                        "created_at": row.created_at or now, "queued_at": row.created_at or now,
+                        "delivered_at": None}
     if carried:
         op.bulk_insert(outbox_messages, list(carried.values()))
     op.drop_index("ix_outbox_state_next_attempt", table_name="outbox")
