@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.messages.limits import fit_message, fit_view
 from bot.notifier import METADATA_EVENT, FailureKind, MessageRef, SlackFailure
 
 T = TypeVar("T")
@@ -77,11 +78,13 @@ class SlackNotifier:
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None,
              key: str | None = None) -> MessageRef:
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None
+        text, blocks = fit_message(text, blocks)  # a refused message is a notification nobody gets
         resp = self._call(lambda: self._client.chat_postMessage(
             channel=channel, text=text, blocks=blocks, metadata=metadata))
         return MessageRef(channel=resp["channel"], ts=resp["ts"])
 
     def update(self, ref: MessageRef, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        text, blocks = fit_message(text, blocks)
         self._call(lambda: self._client.chat_update(channel=ref.channel, ts=ref.ts, text=text,
                                                     blocks=blocks if blocks is not None else []))
 
@@ -102,7 +105,8 @@ class SlackNotifier:
         return None
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        self._call(lambda: self._client.views_publish(user_id=user_id, view=view))
+        fitted = fit_view(view)
+        self._call(lambda: self._client.views_publish(user_id=user_id, view=fitted))
 
     def email_of(self, user_id: str) -> str | None:
         try:

@@ -157,7 +157,8 @@ class AvailabilityHandlers:
         if substitute is None:
             return FieldErrors({SubstituteBlock.PERSON.value: t(lang, "avail.substitute.picked_unknown")})
         reply = self.availability.designate_substitute(sub.actor.person_id, substitute.person_id, coordinator,
-                                                       start, end, lang)
+                                                       start, end, lang,
+                                                       idempotency_key=f"view:{sub.view_id}")
         if not reply.ok:
             return FieldErrors({FIELD_BLOCKS[reply.field].value: reply.text})
-        return Reply(reply.text)  # the modal closes; the designator gets the confirmation by DM
+        return Reply(reply.text or None)  # the modal closes; the designator gets the confirmation by DM

@@ -14,6 +14,7 @@ from bot.commands import Subcommand, parse
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.pii import find_national_id
+from handlers.inputs import has_control_characters
 from handlers.prelude import Command, Edge, Reply, language_for
 from handlers.views.help import help_blocks, help_text
 
@@ -45,6 +46,8 @@ def register(app: App, edge: Edge, subs: dict[Subcommand, Sub]) -> None:
         sub = subs.get(parsed.sub)
         if find_national_id(parsed.raw):  # refused before any subcommand stores or echoes it
             reply = Reply(t(lang, "command.pii"))
+        elif has_control_characters(parsed.raw):
+            reply = Reply(t(lang, "form.error.control_characters"))
         elif sub is None:
             if parsed.sub in (Subcommand.HELP, Subcommand.MENU):
                 reply = help_reply(lang, available)

@@ -29,6 +29,7 @@ from bot.domain.language import DEFAULT_LANG, Lang
 from bot.domain.results import Result
 from bot.i18n import t
 from bot.services.people import Actor, PeopleService
+from handlers import inputs
 from handlers.identity import email_of, language_for
 from handlers.outcomes import result_text
 
@@ -172,6 +173,10 @@ class Edge:
                 ack(response_action="errors", errors={first_block: unknown})
                 return
             values = (view.get("state") or {}).get("values") or {}
+            invalid = inputs.check(view, values, actor.lang)
+            if invalid:  # control characters, text over the field's length, a choice not offered
+                ack(response_action="errors", errors=invalid)
+                return
             outcome = fn(Submission(actor, actor.lang, view, values))
             if isinstance(outcome, FieldErrors):
                 ack(response_action="errors", errors=dict(outcome.errors))

@@ -7,6 +7,7 @@ id stored with spaces, dots or full-width digits is found too.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from sqlalchemy import Engine, inspect, text
@@ -35,3 +36,31 @@ def places_holding(engine: Engine, number: str) -> list[str]:
                     if isinstance(value, str | dict | list) and number in digits_of(value):
                         found.append(f"{table}.{column}")
     return found
+
+
+def places_storing(engine: Engine, wanted: str) -> list[str]:
+    """``table.column`` of every stored text that contains ``wanted`` exactly."""
+    found: list[str] = []
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            result = conn.execute(text(f'SELECT * FROM "{table}"'))
+            columns = list(result.keys())
+            for row in result:
+                found += [f"{table}.{column}" for column, value in zip(columns, row, strict=True)
+                          if wanted in _texts(value)]
+    return found
+
+
+def _texts(value: object) -> str:
+    """Every text in a stored value, JSON documents read as JSON (SQLite hands
+    them back as text with escaped non-ASCII characters)."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "\n".join(_texts(v) for v in [*value.keys(), *value.values()])
+    if isinstance(value, list):
+        return "\n".join(_texts(v) for v in value)
+    return value if isinstance(value, str) else ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.domain.language import Lang
 from bot.i18n import t
+from bot.messages.text import sections
 
 
 class ProductionAction(StrEnum):
@@ -53,7 +54,7 @@ def friday_blocks(lang: Lang, text: str, week: str) -> list[dict[str, Any]]:
 
 def exemption_blocks(lang: Lang, text: str, exemption_id: int) -> list[dict[str, Any]]:
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        *(block.to_dict() for block in sections(text)),  # the reason may be long once escaped
         {"type": "actions", "block_id": f"production_exemption_{exemption_id}", "elements": [
             _button(t(lang, "prod.button.approve"), ProductionAction.APPROVE, str(exemption_id), "primary"),
             _button(t(lang, "prod.button.reject"), ProductionAction.REJECT, str(exemption_id), "danger"),

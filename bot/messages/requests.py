@@ -24,7 +24,7 @@ from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_datetime, fmt_time
 from bot.messages.actions import RequestAction
 from bot.messages.snapshots import OfferSnapshot, RequestSnapshot
-from bot.messages.text import sections
+from bot.messages.text import escape, sections
 
 Rendered = tuple[str, list[dict[str, Any]]]
 
@@ -62,26 +62,22 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         child = t(lang, "req.yes") + (f" ({', '.join(kinds)})" if kinds else "")
     fields.append(t(lang, "req.field.child", value=child))
     if d.get("room"):
-        fields.append(t(lang, "req.field.room", room=d["room"]))
+        fields.append(t(lang, "req.field.room", room=escape(d["room"])))
     if d.get("start_time"):
         fields.append(t(lang, "req.field.start", time=d["start_time"]))
     if d.get("case_ref"):
-        fields.append(t(lang, "req.field.case_ref", case_ref=d["case_ref"]))
+        fields.append(t(lang, "req.field.case_ref", case_ref=escape(d["case_ref"])))
     if d.get("report_location"):
-        fields.append(t(lang, "req.field.report", location=d["report_location"]))
+        fields.append(t(lang, "req.field.report", location=escape(d["report_location"])))
     if d.get("deadline"):
         fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
     if d.get("focus_labels"):
         fields.append(t(lang, "req.field.focus", criteria=", ".join(d["focus_labels"].get(lang.value, []))))
     if d.get("preferred_times"):
-        fields.append(t(lang, "req.field.times", times=d["preferred_times"]))
+        fields.append(t(lang, "req.field.times", times=escape(d["preferred_times"])))
     if d.get("preferred_name"):
         fields.append(t(lang, "req.field.preferred", name=d["preferred_name"]))
     return fields
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f">{line}" for line in text.splitlines() or [""])
 
 
 def _history(snap: RequestSnapshot, lang: Lang) -> str | None:
@@ -98,14 +94,14 @@ def _note_block(snap: RequestSnapshot, lang: Lang, *, visible: bool) -> list[Blo
     """The requester's words: always for ordinary requests; for support only to the
     requester and the person who took it, and gone once purged."""
     if snap.type != "support":
-        return [SectionBlock(text=_md(_quote(snap.description)))]
+        return sections(escape(snap.description), quoted=True)
     if snap.details.get("note_purged_at"):
         return [ContextBlock(elements=[_md(t(lang, "support.note_purged"))])]
     if not snap.description:
         return []
     if not visible:
         return [ContextBlock(elements=[_md(t(lang, "support.note_hidden"))])]
-    return [SectionBlock(text=_md(_quote(snap.description)))]
+    return sections(escape(snap.description), quoted=True)
 
 
 def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) -> str:
@@ -167,7 +163,7 @@ def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
     value = str(snap.id)
     if snap.type == "live":
         return [
-            SectionBlock(text=_md(t(lang, "req.offer.live_task", room=d.get("room", "–"),
+            SectionBlock(text=_md(t(lang, "req.offer.live_task", room=escape(d.get("room") or "–"),
                                     time=d.get("start_time", "–")))),
             ActionsBlock(elements=[_button(lang, "req.button.done", RequestAction.DONE, value, "primary")]),
         ]
@@ -277,7 +273,7 @@ def feedback_letter(snap: RequestSnapshot, lang: Lang) -> Rendered:
     for cid, rating in (feedback.get("ratings") or {}).items():
         label = (labels.get(cid) or {}).get(lang.value, cid)
         lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")
-    lines += [t(lang, "req.feedback.overall"), feedback.get("overall", "")]
+    lines += [t(lang, "req.feedback.overall"), escape(feedback.get("overall") or "")]
     blocks = [b.to_dict() for b in sections("\n".join(lines))]
     return t(lang, "req.feedback.delivered_header", id=snap.id), blocks
 

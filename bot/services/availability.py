@@ -320,10 +320,14 @@ class AvailabilityService:
                                    self._role_text(lang, target.role, target.area), start, end)
 
     def designate_substitute(self, actor_id: int, substitute_id: int, coordinator_id: int | None,
-                             start: date, end: date, lang: Lang) -> Reply:
+                             start: date, end: date, lang: Lang,
+                             idempotency_key: str | None = None) -> Reply:
         """Designate ``substitute_id`` to stand in for a coordinator from ``start``
-        to ``end`` (inclusive); both are told by DM."""
+        to ``end`` (inclusive); both are told by DM. The same form again (a Slack
+        retry, a double click) designates and says nothing more."""
         with self._step() as (s, now, queued):
+            if idempotency_key and decisions.earlier(s, idempotency_key) is not None:
+                return Reply(True, "")
             today = self._today(now)
             target = self._authorize(s, actor_id, coordinator_id, today, lang)
             if isinstance(target, Reply):
@@ -343,6 +347,8 @@ class AvailabilityService:
                       "period": period}
             if repo.same_designation(s, coordinator.id, substitute.id, start, end) is not None:
                 return Reply(True, t(lang, "avail.substitute.already", **params))
+            if idempotency_key and decisions.decide(s, idempotency_key, "submitted", actor_id, now):
+                return Reply(True, "")
             row = repo.add_substitute(
                 s, absent_person_id=coordinator.id, substitute_person_id=substitute.id,
                 role=target.role.value, area_code=target.area, starts_on=start, ends_on=end,

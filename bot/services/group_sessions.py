@@ -32,8 +32,9 @@ from bot.domain.results import OK, Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime, fmt_time
+from bot.messages.text import escape
 from bot.notifier import MessageRef
-from bot.services import outbox
+from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService, Rendered, ToChannel
 from bot.services.role_holders import holds_any
 from bot.services.snapshots import load_person_ref
@@ -91,12 +92,14 @@ class GroupSessionService:
         if not channel:
             return Result(Outcome.INVALID, "group.notice.no_channel")
         with self._step() as (s, now, queued):
-            if idempotency_key:
-                found = s.scalar(select(GroupSession).where(GroupSession.idempotency_key == idempotency_key))
-                if found is not None:
-                    return Result(Outcome.OK, None, {"id": found.id})
+            # The same form again (a Slack retry, a double click, two at once) creates
+            # nothing more: the decision on the form's view id is made once.
+            if idempotency_key and decisions.earlier(s, idempotency_key) is not None:
+                return OK
             if new.starts_at <= now:
                 return Result(Outcome.INVALID, "group.notice.past")
+            if idempotency_key and decisions.decide(s, idempotency_key, "submitted", organiser_id, now):
+                return OK  # the same form, stored a moment ago by a concurrent retry
             session = GroupSession(kind=new.kind, title=new.title, starts_at=new.starts_at,
                                    location=new.place, capacity=new.capacity, organiser_id=organiser_id,
                                    co_organiser_id=new.co_organiser_id, channel=channel, cancelled=False,
@@ -164,7 +167,7 @@ class GroupSessionService:
                 if first is not None:
                     first.state = SIGNED_UP
                     ref = load_person_ref(s, first.person_id)
-                    text = t(ref.lang, "group.moved_up", title=session.title,
+                    text = t(ref.lang, "group.moved_up", title=escape(session.title),
                              time=fmt_datetime(session.starts_at, self._settings.tz))
                     queued.append(outbox.queue_dm(s, first.person_id, text, None, now))
             queued.append(self._queue_sync(s, session_id, now))
@@ -187,7 +190,8 @@ class GroupSessionService:
             when = fmt_datetime(session.starts_at, self._settings.tz)
             for signup in self._signups(s, session_id, (SIGNED_UP, WAITLISTED)):
                 ref = load_person_ref(s, signup.person_id)
-                text = t(ref.lang, "group.cancelled_dm", title=session.title, time=when, name=organiser.name)
+                text = t(ref.lang, "group.cancelled_dm", title=escape(session.title), time=when,
+                         name=organiser.name)
                 queued.append(outbox.queue_dm(s, signup.person_id, text, None, now))
             queued.append(self._queue_sync(s, session_id, now))
             return Result(Outcome.OK, "group.notice.cancelled_by_you", {"title": session.title})
@@ -213,7 +217,8 @@ class GroupSessionService:
                 people += [p for p in organisers if p and p not in people]
                 for pid in people:
                     ref = load_person_ref(s, pid)
-                    text = t(ref.lang, key, title=session.title, place=session.location or "–",
+                    text = t(ref.lang, key, title=escape(session.title),
+                             place=escape(session.location or "–"),
                              time=fmt_time(session.starts_at, self._settings.tz))
                     queued.append(outbox.queue_dm(s, pid, text, None, now))
         return fired
@@ -268,7 +273,7 @@ def announcement(session: GroupSession, organisers: list[str], signed: int, wait
     header_key = "train.announce.header" if session.kind == "training" else "group.announce.header"
     header = t(lang, header_key, title=session.title)
     fields = [t(lang, "group.field.time", time=when),
-              t(lang, "group.field.place", place=session.location or "–"),
+              t(lang, "group.field.place", place=escape(session.location or "–")),
               t(lang, "group.field.organisers", names=" og ".join(organisers))]
     if session.cancelled:
         places = t(lang, "group.places.cancelled")
@@ -294,4 +299,5 @@ def announcement(session: GroupSession, organisers: list[str], signed: int, wait
                           value=value, style="danger", confirm=confirm),
         ]))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(lang, "group.announce.hint"))]))
-    return f"{header}: {when} – {places}", [b.to_dict() for b in blocks]
+    text = t(lang, header_key, title=escape(session.title))  # mrkdwn, unlike the header block
+    return f"{text}: {when} – {places}", [b.to_dict() for b in blocks]

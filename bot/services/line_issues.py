@@ -29,9 +29,9 @@ from bot.domain.results import OK, Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime
-from bot.messages.text import quote, sections
+from bot.messages.text import escape, quote, sections
 from bot.notifier import MessageRef
-from bot.services import outbox
+from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService, Rendered, ToPerson
 from bot.services.role_holders import holders, holds_any
 from bot.services.snapshots import load_person_ref
@@ -94,10 +94,10 @@ class LineIssueService:
 
     def raise_issue(self, raiser_id: int, new: NewIssue, idempotency_key: str | None = None) -> Result:
         with self._step() as (s, now, queued):
-            if idempotency_key:
-                found = s.scalar(select(LineIssue).where(LineIssue.idempotency_key == idempotency_key))
-                if found is not None:
-                    return Result(Outcome.OK, None, {"id": found.id})
+            # The same form again (a Slack retry, a double click, two at once) raises
+            # nothing more: the decision on the form's view id is made once.
+            if idempotency_key and decisions.earlier(s, idempotency_key) is not None:
+                return OK
             today = self._calendar.local_date(now)
             if not may_raise(s, raiser_id, today):
                 return Result(Outcome.INVALID, "issue.notice.wrong_role")
@@ -109,6 +109,8 @@ class LineIssueService:
             recipients = [r for r in recipients if r != raiser_id]
             if not recipients:
                 return Result(Outcome.NOT_FOUND, "issue.notice.no_recipient")
+            if idempotency_key and decisions.decide(s, idempotency_key, "submitted", raiser_id, now):
+                return OK  # the same form, stored a moment ago by a concurrent retry
             issue = LineIssue(kind=new.kind.value, raiser_id=raiser_id, recipient_id=recipients[0],
                               area_code=new.area if new.kind in AREA_KINDS else None, title=new.title,
                               description=new.description, state="new", idempotency_key=idempotency_key,
@@ -174,7 +176,7 @@ class LineIssueService:
                     continue
                 ref = load_person_ref(s, issue.recipient_id)
                 raiser = load_person_ref(s, issue.raiser_id)
-                text = t(ref.lang, "issue.reminder", id=issue.id, title=issue.title, name=raiser.name,
+                text = t(ref.lang, "issue.reminder", id=issue.id, title=escape(issue.title), name=raiser.name,
                          since=fmt_datetime(issue.created_at, self._settings.tz))
                 queued.append(outbox.queue_dm(s, issue.recipient_id, text, None, now))
         return fired
@@ -231,13 +233,13 @@ def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,
                    time=fmt_datetime(issue.acknowledged_at or issue.created_at, tz))
     blocks: list[Any] = [
         HeaderBlock(text=header),
-        SectionBlock(text=MarkdownTextObject(text=f"*{issue.title}*")),
+        SectionBlock(text=MarkdownTextObject(text=f"*{escape(issue.title)}*")),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
-        *sections(issue.description, quoted=True),
+        *sections(escape(issue.description), quoted=True),
         ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
     ]
     if issue.reply:
-        blocks += sections(t(lang, "issue.reply_from", name=recipient) + "\n" + quote(issue.reply))
+        blocks += sections(t(lang, "issue.reply_from", name=recipient) + "\n" + quote(escape(issue.reply)))
     if who == "recipient" and issue.state != "answered":
         buttons = []
         if issue.state == "new":
@@ -247,5 +249,5 @@ def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,
         buttons.append(ButtonElement(text=t(lang, "issue.button.reply"), action_id=IssueAction.REPLY.value,
                                      value=str(issue.id)))
         blocks.append(ActionsBlock(elements=buttons))
-    text = f"{header}: {issue.title} – {state_line}"
+    text = f"{header}: {escape(issue.title)} – {state_line}"
     return text, [b.to_dict() for b in blocks]

@@ -34,6 +34,7 @@ from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_day, fmt_time
+from bot.messages.text import escape
 from bot.recurrence import Freq, Rule, occurrences, rotation
 from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService
@@ -152,7 +153,8 @@ class MeetingService:
             made = self._materialize(s, meeting, now)
             first = made[0] if made else None
         when = fmt_date(first, self.tz) + " " + fmt_time(first, self.tz) if first else "–"
-        return Reply(True, t(lang, "mtg.created", title=form.title, when=when, count=len(made)), meeting.id)
+        created = t(lang, "mtg.created", title=escape(form.title), when=when, count=len(made))
+        return Reply(True, created, meeting.id)
 
     def _start(self, day: date, at: time) -> datetime:
         from bot.recurrence import to_utc
@@ -202,7 +204,7 @@ class MeetingService:
 
     def _line(self, s: Session, occ: MeetingOccurrence, lang: Lang) -> str:
         taker = s.get(Person, occ.minute_taker_id) if occ.minute_taker_id else None
-        return t(lang, "mtg.list_line", occ=occ.id, series=occ.meeting_id, title=occ.meeting.title,
+        return t(lang, "mtg.list_line", occ=occ.id, series=occ.meeting_id, title=escape(occ.meeting.title),
                  date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz),
                  taker=taker.name if taker else "–")
 
@@ -215,7 +217,7 @@ class MeetingService:
                 return Reply(False, t(lang, "mtg.not_found", id=occurrence_id))
             occ.cancelled = True
             repo.cancel_timers(s, [occ.id])
-            text = t(Lang.NB, "mtg.cancelled_post", title=occ.meeting.title,
+            text = t(Lang.NB, "mtg.cancelled_post", title=escape(occ.meeting.title),
                      date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz))
             queued += self._to_network(s, text, None, now,
                                        f"mtg-cancel:{occ.id}:{int(occ.starts_at.timestamp())}")
@@ -268,7 +270,8 @@ class MeetingService:
             made = self._materialize(s, meeting, now)
             first = made[0] if made else None
         when = fmt_date(first, self.tz) + " " + fmt_time(first, self.tz) if first else "–"
-        return Reply(True, t(lang, "mtg.updated", title=form.title, when=when, count=len(made)), meeting_id)
+        updated = t(lang, "mtg.updated", title=escape(form.title), when=when, count=len(made))
+        return Reply(True, updated, meeting_id)
 
     def cancel_series(self, actor_id: int, meeting_id: int, lang: Lang) -> Reply:
         with self._step() as (s, now, queued):
@@ -282,9 +285,9 @@ class MeetingService:
             for occ in future:
                 occ.cancelled = True
             repo.cancel_timers(s, [occ.id for occ in future])
-            queued += self._to_network(s, t(Lang.NB, "mtg.series_cancelled_post", title=meeting.title),
-                                       None, now, f"mtg-cancel-series:{meeting.id}")
-            return Reply(True, t(lang, "mtg.cancelled_series", title=meeting.title))
+            post = t(Lang.NB, "mtg.series_cancelled_post", title=escape(meeting.title))
+            queued += self._to_network(s, post, None, now, f"mtg-cancel-series:{meeting.id}")
+            return Reply(True, t(lang, "mtg.cancelled_series", title=escape(meeting.title)))
 
     # ------------------------------------------------------------------ timers
 
@@ -332,7 +335,7 @@ class MeetingService:
         if taker is None:
             return []
         lang = Lang.parse(taker.language)
-        params = {"title": meeting.title, "date": fmt_date(occ.starts_at, self.tz),
+        params = {"title": escape(meeting.title), "date": fmt_date(occ.starts_at, self.tz),
                   "time": fmt_time(occ.starts_at, self.tz)}
         if kind == "mtg_taker_dm":  # the true day, also when it goes out on a Friday for a Monday
             text = t(lang, "mtg.taker_dm", day=fmt_day(occ.starts_at, lang, self.tz), **params)
@@ -364,12 +367,13 @@ class MeetingService:
 
     def reminder_text(self, lang: Lang, kind: str, occ: MeetingOccurrence, taker: Person | None) -> str:
         meeting = occ.meeting
-        head = t(lang, "mtg.remind_2d" if kind == "mtg_remind_2d" else "mtg.remind_1h", title=meeting.title,
+        key = "mtg.remind_2d" if kind == "mtg_remind_2d" else "mtg.remind_1h"
+        head = t(lang, key, title=escape(meeting.title),
                  date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz))
         lines = [head]
         if meeting.location:
-            lines.append(t(lang, "mtg.where", where=meeting.location))
-        lines.append(t(lang, "mtg.agenda", agenda=meeting.agenda_url or "–"))
+            lines.append(t(lang, "mtg.where", where=escape(meeting.location)))
+        lines.append(t(lang, "mtg.agenda", agenda=escape(meeting.agenda_url or "–")))
         if taker is None:
             taker_text = "–"
         else:

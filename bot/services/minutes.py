@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_day, fmt_time
+from bot.messages.text import escape
 from bot.notifier import MessageRef
 from bot.services import decisions as one_decision
 from bot.services import outbox
@@ -163,14 +164,14 @@ class MinutesService:
 
     def render(self, row: Minutes, lang: Lang = Lang.NB) -> str:
         if row.kind == "plan":
-            return "\n".join([t(lang, "min.plan_head", title=row.title), row.notes])
-        lines = [t(lang, "min.head", title=row.title)]
-        lines += [f"*{t(lang, 'min.decisions')}*", row.decisions or "–"]
+            return "\n".join([t(lang, "min.plan_head", title=escape(row.title)), escape(row.notes)])
+        lines = [t(lang, "min.head", title=escape(row.title))]
+        lines += [f"*{t(lang, 'min.decisions')}*", escape(row.decisions or "–")]
         lines.append(f"*{t(lang, 'min.actions')}*")
-        lines += [f"• {a['owner']}: {a['task']}" if a.get("owner") else f"• {a['task']}"
+        lines += [escape(f"• {a['owner']}: {a['task']}" if a.get("owner") else f"• {a['task']}")
                   for a in row.actions] or ["–"]
         if row.notes:
-            lines += [f"*{t(lang, 'min.notes')}*", row.notes]
+            lines += [f"*{t(lang, 'min.notes')}*", escape(row.notes)]
         return "\n".join(lines)
 
     def _render(self, s: Session, payload: dict[str, Any]) -> Rendered:
@@ -203,7 +204,7 @@ class MinutesService:
                 elif row.management_ts and self._settings.ifn_management_channel:
                     link = archive_link(self._settings.ifn_management_channel, row.management_ts)
                 kind = t(lang, "min.kind_plan") if row.kind == "plan" else t(lang, "min.kind_minutes")
-                title = f"<{link}|{row.title}>" if link else row.title
+                title = f"<{link}|{escape(row.title)}>" if link else escape(row.title)
                 lines.append(f"• {kind}: {title} ({fmt_date(row.submitted_at, tz)} "
                              f"{fmt_time(row.submitted_at, tz)})")
         if not lines:

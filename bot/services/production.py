@@ -35,6 +35,7 @@ from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_day, fmt_when
 from bot.messages.production import exemption_blocks, friday_blocks
+from bot.messages.text import escape
 from bot.pii import find_national_id
 from bot.services import decisions, outbox
 from bot.services.availability import coordinator_roles
@@ -273,7 +274,7 @@ class ProductionService:
             for leader in approvers:
                 leader_lang = Lang.parse(leader.language)
                 text = t(leader_lang, "prod.exemption.ask", name=person.name, week=week_text(week),
-                         reason=reason)
+                         reason=escape(reason))
                 queued.append(outbox.queue_dm(s, leader.id, text, exemption_blocks(leader_lang, text, ex.id),
                                               now, dedupe_key=f"production_exemption:{ex.id}:{leader.id}",
                                               decision_key=exemption_key(ex.id)))
@@ -424,6 +425,6 @@ def attainment_text(lang: Lang, week: str, rows: list[Attainment]) -> str:
         who = t(lang, "prod.monday.who_bfk", name=a.name) if a.role is Role.BFK else \
             t(lang, "prod.monday.who_ifk", name=a.name, area=a.area)
         outcome = t(lang, f"prod.monday.{a.status.outcome}", interviews=a.status.interviews,
-                    decisions=a.status.decisions, reason=a.status.reason or "")
+                    decisions=a.status.decisions, reason=escape(a.status.reason or ""))
         lines.append(f"• {who}: {outcome}")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from bot.i18n import t
 from bot.i18n.format import fmt_when
 from bot.messages.actions import RequestAction
 from bot.messages.requests import status_line, task_blocks, title
+from bot.messages.text import escape, quote
 from bot.services.home import HomeData
 from bot.services.people import Actor
 from bot.services.production import status_line as production_line
@@ -75,7 +76,7 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
             blocks.append(SectionBlock(text=_md(t(lang, "home.no_offers"))))
         for snap, _offer_id in data.offered_to_me:
             # A support note is shown only to whoever takes the conversation.
-            note = "" if snap.type == "support" else f"\n>{snap.description[:200]}"
+            note = "" if snap.type == "support" else "\n" + quote(escape(snap.description[:200]))
             blocks.append(SectionBlock(text=_md(f"*{title(snap, lang)}* – {snap.requester.name}{note}")))
             blocks.append(ActionsBlock(elements=[
                 _button(lang, "req.button.accept", RequestAction.ACCEPT.value, str(snap.id), "primary"),

@@ -27,12 +27,15 @@ from slack_sdk.models.views import View
 
 from bot.domain.language import Lang
 from bot.i18n import t
+from bot.messages.text import escape
 from bot.recurrence import Freq
 from bot.services.meetings import MeetingForm
 
 TITLE_MAX = 150
 TEXT_MAX = 2900
 URL_MAX = 300
+#: The meetings.location column holds 200 characters.
+LOCATION_MAX = 200
 OPTION_TEXT_MAX = 75
 
 
@@ -91,7 +94,7 @@ def meeting_modal(lang: Lang, members: Sequence[tuple[int, str]], today: date,
                                              initial_date=first.isoformat())),
         InputBlock(block_id=MeetingBlock.TIME.value, label=t(lang, "mtg.form.time"),
                    element=TimePickerElement(action_id=MeetingBlock.TIME.value, initial_time=at)),
-        _text(MeetingBlock.LOCATION, t(lang, "mtg.form.location"), optional=True, max_length=URL_MAX,
+        _text(MeetingBlock.LOCATION, t(lang, "mtg.form.location"), optional=True, max_length=LOCATION_MAX,
               initial=initial.location if initial else None),
         _text(MeetingBlock.AGENDA, t(lang, "mtg.form.agenda"), optional=True, max_length=URL_MAX,
               initial=initial.agenda_url if initial else None),
@@ -114,7 +117,7 @@ def minutes_modal(lang: Lang, occurrence_id: int, title: str) -> dict[str, Any]:
         type="modal", callback_id=MeetingCallback.MINUTES.value, private_metadata=str(occurrence_id),
         title=t(lang, "min.form.title"), submit=t(lang, "min.form.submit"), close=t(lang, "mtg.form.cancel"),
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*{title[:TITLE_MAX]}*")),
+            SectionBlock(text=MarkdownTextObject(text=f"*{escape(title[:TITLE_MAX])}*")),
             _text(MinutesBlock.DECISIONS, t(lang, "min.form.decisions"), multiline=True),
             _text(MinutesBlock.ACTIONS, t(lang, "min.form.actions"), multiline=True, optional=True),
             _text(MinutesBlock.NOTES, t(lang, "min.form.notes"), multiline=True, optional=True),

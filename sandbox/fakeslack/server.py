@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from slack_sdk import WebClient
 
+from sandbox.fakeslack import block_limits
 from sandbox.fakeslack.answers import FakeUser
 from sandbox.fakeslack.answers import error as _error
 from sandbox.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
@@ -398,6 +399,7 @@ class FakeSlack(SlackMethods, ViewMethods):
                    previous_view_id: str | None = None, root_view_id: str | None = None) -> dict[str, Any]:
         """A view the bot answered a submission with (``response_action: update|push``)."""
         with self._lock:
+            self._violations.extend(f"response_action view: {m}" for m in block_limits.view_problems(view))
             return json.loads(json.dumps(self._store_view(
                 view, view_id=view_id, previous_view_id=previous_view_id, root_view_id=root_view_id)))
 
@@ -496,6 +498,11 @@ class FakeSlack(SlackMethods, ViewMethods):
             if problems:
                 self._violations.extend(problems)
                 return _Answer(200, _error("invalid_arguments", *problems))
+            refused = block_limits.refusal(method, args)
+            if refused is not None:  # Slack refuses it; for the bot that is a lost notification
+                code, messages = refused
+                self._violations.extend(f"{method}: {code}: {m}" for m in messages)
+                return _Answer(200, _error(code, *messages))
             if handler is None:
                 note = f"fakeslack does not implement {method}; use FakeSlack.set_handler"
                 return _Answer(200, _error("unknown_method", note))
@@ -515,6 +522,10 @@ class FakeSlack(SlackMethods, ViewMethods):
             if not isinstance(body, dict):
                 self._violations.append(f"response_url {path}: body is not a JSON object")
                 return {}, _Answer(400, _error("invalid_payload"))
+            refused = block_limits.refusal("chat.postMessage", body)
+            if refused is not None:
+                self._violations.extend(f"response_url: {refused[0]}: {m}" for m in refused[1])
+                return body, _Answer(400, _error(refused[0], *refused[1]))
         return body, _Answer(200, {"ok": True})
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sandbox.fakeslack import iter_blocks_text
 from tests.faults.cluster import Cluster
 from tests.modals import wait_for
+from tests.mrkdwn import parsed_texts
 
 #: Tokens that ping or disguise a link when they reach Slack unescaped.
 PING = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<@[UW][A-Z0-9]+(\|[^>]*)?>|<https?://[^>|]+\|[^>]*>")
@@ -141,7 +142,7 @@ def ping_tokens(cluster: Cluster, since: int, markers: Iterable[str]) -> list[st
     for call in cluster.fake.calls(None, since):
         if call.method not in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
             continue
-        text = all_text(call.args)
+        text = " ".join(parsed_texts(call.args))  # plain_text pings nobody
         for token in (m.group(0) for m in PING.finditer(text)):
             if any(token in marker for marker in wanted):
                 problems.append(f"{call.method} carried {token!r}")

@@ -70,8 +70,6 @@ def test_malformed_requests_get_400_or_401_never_500(cluster: Cluster):
     _clean(sc.malformed(cluster, 58), 58)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: user text is posted un-escaped (<!channel>, <!here>, "
-                                        "mentions, disguised links reach Slack live)")
 def test_hostile_text_never_pings_and_never_500(cluster: Cluster):
     _clean(sc.hostile_text(cluster, 6, forms=("live", "support", "issue", "meeting")), 6)
 
