@@ -39,6 +39,7 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _cmd_directory_import(args: argparse.Namespace) -> int:
+    from app.directory_cli import import_report, link_after_import
     from bot.services.directory import DirectoryService
     from storage.db import make_engine, make_session_factory
     from storage.migrate import upgrade
@@ -52,16 +53,41 @@ def _cmd_directory_import(args: argparse.Namespace) -> int:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        service = DirectoryService(make_session_factory(engine), SystemClock())
-        result = service.import_directory(data, args.file)
+        sessions = make_session_factory(engine)
+        service = DirectoryService(sessions, SystemClock())
+        result = service.import_directory(data, args.file, prune=args.prune, dry_run=args.dry_run)
+        print(import_report(args.file, result))
+        if not args.dry_run:
+            print(link_after_import(sessions))
     except DirectoryFileError as exc:
         return _fail(f"refused {exc}; nothing was written", EXIT_REFUSED)
     finally:
         engine.dispose()
-    print(
-        f"directory {args.file}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.deactivated} deactivated"
-    )
+    return EXIT_OK
+
+
+def _cmd_directory_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.services.directory import DirectoryService
+    from storage.db import make_engine, make_session_factory
+
+    settings = load_settings(CoreSettings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    engine = make_engine(settings.database_url)
+    try:
+        text = DirectoryService(make_session_factory(engine), SystemClock()).export()
+    finally:
+        engine.dispose()
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc.strerror}", EXIT_REFUSED)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -195,7 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     dir_sub = directory.add_subparsers(dest="directory_command", required=True)
     imp = dir_sub.add_parser("import", help="load areas, units, people and roles from YAML")
     imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    imp.add_argument("--prune", action="store_true",
+                     help="deactivate people missing from the file (without it they are listed and kept)")
     imp.set_defaults(func=_cmd_directory_import)
+    exp = dir_sub.add_parser("export", help="write the directory in the import format")
+    exp.add_argument("--output", "-o", default=None, help="file to write (default: standard output)")
+    exp.set_defaults(func=_cmd_directory_export)
     return parser
 
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from sqlalchemy import Engine
 
+from app.slack_directory import SlackDirectoryClient
 from app.slack_notifier import SlackNotifier
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
@@ -22,6 +23,7 @@ from bot.services.directory import DirectoryService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.dispatch import ThreadDispatcher
 from bot.services.group_sessions import GroupSessionService
+from bot.services.handover import HandoverService
 from bot.services.home import HomeService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
@@ -29,6 +31,7 @@ from bot.services.minutes import MinutesService
 from bot.services.outbox import OutboxService
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.production import ProductionService
+from bot.services.reachability import ReachabilityService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
@@ -97,6 +100,8 @@ class Services:
     directory_cache: DirectoryCache
     timeline: TimelineService
     home: HomeService
+    handover: HandoverService
+    reachability: ReachabilityService
     dispatcher: ThreadDispatcher | None = None
 
     def close(self) -> None:
@@ -141,8 +146,16 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     production = ProductionService(sessions, clock, calendar, delivery)
     reports = ReportService(sessions, clock, calendar, settings, delivery)
     training = TrainingService(sessions, clock, calendar, delivery)
+    # Leaving and reachability (issue 12): work moves on when someone is switched off or
+    # Slack refuses them for good; the directory is linked to Slack every working morning.
+    handover = HandoverService(sessions, clock, settings, calendar, delivery, directory_cache)
+    reachability = ReachabilityService(sessions, clock, directory_cache, handover,
+                                       SlackDirectoryClient(outbox_client))
+    delivery.on_unreachable(reachability.on_outbox_unreachable)
+    maintenance.add("link_directory", reachability.queue_link_job)
     sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
-              production.fire_due, reports.fire_due, training.fire_due)
+              production.fire_due, reports.fire_due, training.fire_due, handover.fire_due,
+              reachability.fire_due)
     return Services(
         settings=settings,
         engine=engine,
@@ -169,6 +182,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
         home=HomeService(sessions, clock, settings.tz),
+        handover=handover,
+        reachability=reachability,
         dispatcher=dispatcher,
     )
 

@@ -32,7 +32,7 @@ from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
 from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService
-from bot.services.role_holders import holders, holdings
+from bot.services.role_holders import holders, holdings, leads
 from storage.models import Person
 from storage.repositories import availability as repo
 from storage.repositories import directory as directory_repo
@@ -260,9 +260,10 @@ class AvailabilityService:
         """None when the actor is an area leader or an admin (the first check;
         ``designate_substitute`` makes the full one), else the refusal."""
         with self._sessions() as s:
-            held = holdings(s.get(Person, actor_id), self._today(self._clock.now()))
-        if any(role in (Role.AREA_LEADER, Role.ADMIN) for role, _ in held):
-            return None
+            today = self._today(self._clock.now())
+            held = holdings(s.get(Person, actor_id), today)
+            if any(role in (Role.AREA_LEADER, Role.ADMIN) for role, _ in held) or leads(s, actor_id, today):
+                return None
         return Reply(False, t(lang, "avail.substitute.not_allowed"))
 
     def _authorize(self, s: Session, actor_id: int, coordinator_id: int | None, today: date,
@@ -271,7 +272,7 @@ class AvailabilityService:
         an admin may designate; without a coordinator, a leader means their own IFK."""
         held = holdings(s.get(Person, actor_id), today)
         is_admin = any(role is Role.ADMIN for role, _ in held)
-        led = {area for role, area in held if role is Role.AREA_LEADER and area}
+        led = leads(s, actor_id, today)  # their own area, an acting period, or an area with no leader
         if not is_admin and not led:
             return Reply(False, t(lang, "avail.substitute.not_allowed"))
         if coordinator_id is None:

@@ -44,7 +44,8 @@ class Actor:
 def actor_of(person: PersonRecord, slack_user_id: str, today: date, area: str | None = None) -> Actor | None:
     if not person.active:
         return None
-    roles = tuple(HeldRole(h.role, h.area) for h in person.roles if in_force(h.valid_from, h.valid_to, today))
+    roles = tuple(dict.fromkeys(HeldRole(h.role, h.area) for h in person.roles + person.acting
+                                if in_force(h.valid_from, h.valid_to, today)))
     return Actor(person_id=person.id, slack_user_id=slack_user_id, name=person.name, lang=person.lang,
                  area=person.area if area is None else area,
                  roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))))

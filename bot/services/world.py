@@ -27,7 +27,8 @@ ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
 
 def person_info(p: PersonRecord) -> PersonInfo:
     return PersonInfo(id=p.id, name=p.name, area=p.area, unit_id=p.unit_id, roles=p.roles, active=p.active,
-                      reachable=bool(p.slack_user_id))
+                      reachable=p.reachable,
+                      unreachable_why=p.unreachable or ("" if p.reachable else "no_slack_user"))
 
 
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:

@@ -21,3 +21,8 @@ def upsert_record(s: Session, person_id: int, level: int, topic: str, on: date |
         row.completed_on = on
         return "updated"
     return "unchanged"
+
+
+def records_of(s: Session, person_id: int) -> list[TrainingRecord]:
+    return list(s.scalars(select(TrainingRecord).where(TrainingRecord.person_id == person_id)
+                          .order_by(TrainingRecord.level, TrainingRecord.topic)))
