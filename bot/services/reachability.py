@@ -35,6 +35,10 @@ log = logging.getLogger("ifn_bot.reachability")
 #: The durable "link the directory to Slack now" job (queued every working morning).
 LINK_JOB = "link_directory"
 
+#: Slack's refusals, as the reasons the directory stores (one word for one situation).
+SLACK_ERRORS = {"user_disabled": "deactivated_in_slack", "account_inactive": "deactivated_in_slack",
+                "users_not_found": "user_not_found"}
+
 
 @dataclass(frozen=True, slots=True)
 class Unreachable:
@@ -88,6 +92,7 @@ class ReachabilityService:
         person = s.get(Person, person_id)
         if person is None or not person.active:
             return  # a deactivated person's own messages: nothing more to hand over
+        why = SLACK_ERRORS.get(why, why)
         if not self._mark(s, person, why, now, {"source": "outbox"}):
             return
         if self._handover is not None:
