@@ -40,6 +40,10 @@ from bot.services.role_holders import holds_any
 from storage.models import Person
 from storage.repositories import directory as repo
 
+#: How a person's roles are listed: the network's roles first, then leading, then the rest.
+ROLE_ORDER = {role: i for i, role in enumerate(("ifk", "bfk", "ifr", "fagsjef", "area_leader", "unit_leader",
+                                                "management", "admin", "caseworker"))}
+
 #: Form fields a refusal can be about (the modal maps them to its inputs).
 FIELDS = ("name", "slack_id", "email", "area", "unit", "language", "roles", "active")
 
@@ -116,7 +120,7 @@ def _person_view(p: Person, unit_codes: dict[int, str]) -> PersonView:
     roles = tuple(
         sorted(
             ((r.role, r.area_code, r.valid_from, r.valid_to) for r in p.roles),
-            key=lambda r: (r[0], r[1] or "", str(r[2] or "")),
+            key=lambda r: (ROLE_ORDER.get(r[0], 99), r[1] or "", str(r[2] or "")),
         )
     )
     acting = tuple((a.area_code, a.starts_on, a.ends_on) for a in p.acting)

@@ -25,11 +25,14 @@ ADMIN = "U0ADMIN001"
 
 def ask_feedback(bot, user: str = CW_A, area: str = "A") -> None:
     view = open_form(bot, user, "tilbakemelding")
-    fields = {FormBlock.AREA: state_static_select(area), FormBlock.CHILD: state_checkboxes([]),
-              FormBlock.DESCRIPTION: state_plain_text("Ønsker tilbakemelding på fri forklaring."),
-              FormBlock.CASE_REF: state_plain_text("26/01234"),
-              FormBlock.REPORT_LOCATION: state_plain_text("P:/rapporter/26-01234.pdf"),
-              FormBlock.DEADLINE: state_datepicker("2026-12-04")}
+    fields = {
+        FormBlock.AREA: state_static_select(area),
+        FormBlock.CHILD: state_checkboxes([]),
+        FormBlock.DESCRIPTION: state_plain_text("Ønsker tilbakemelding på fri forklaring."),
+        FormBlock.CASE_REF: state_plain_text("26/01234"),
+        FormBlock.REPORT_LOCATION: state_plain_text("P:/rapporter/26-01234.pdf"),
+        FormBlock.DEADLINE: state_datepicker("2026-12-04"),
+    }
     assert submit(bot, user, view, state_values(fields)).status == 200
 
 
@@ -46,17 +49,21 @@ def timeline(bot, user: str, request_id: int = 1) -> str:
 def test_an_ifk_known_only_by_email_and_missing_in_slack_is_never_offered_anything(bot):
     """The Done-means case: the area IFK cannot be reached, the request goes
     straight to the next person, and the timeline says why."""
-    bot.services.directory.import_directory(parse_directory("""
+    bot.services.directory.import_directory(
+        parse_directory("""
 units: [{code: A1, name: Enhet A1, area: A}]
 people:
   - {name: Kari Nordmann, email: kari.nordmann@ifn.example, unit: A1, roles: [ifk]}
   - {name: Ola Hansen, slack_id: U0IFKB0001, email: ola.hansen@ifn.example, area: B, roles: [ifk]}
   - {name: Ahmed Ali, slack_id: U0CWA10001, email: ahmed.ali@ifn.example, unit: A1, roles: [caseworker]}
   - {name: Admin Bot, slack_id: U0ADMIN001, email: drift@ifn.example, roles: [admin]}
-"""))
-    for uid, name, email in ((IFK_B, "Ola Hansen", "ola.hansen@ifn.example"),
-                             (CW_A, "Ahmed Ali", "ahmed.ali@ifn.example"),
-                             (ADMIN, "Admin Bot", "drift@ifn.example")):
+""")
+    )
+    for uid, name, email in (
+        (IFK_B, "Ola Hansen", "ola.hansen@ifn.example"),
+        (CW_A, "Ahmed Ali", "ahmed.ali@ifn.example"),
+        (ADMIN, "Admin Bot", "drift@ifn.example"),
+    ):
         bot.fake.add_user(uid, name=name, email=email)
     report = bot.services.reachability.link_all()  # what the import and the morning job do
     assert report.unreachable == [("Kari Nordmann", "no_slack_account")]
@@ -73,8 +80,10 @@ people:
         assert not s.scalars(select(Offer).where(Offer.person_id == kari)).all()
         assert all(m.state != "pending" for m in s.scalars(select(OutboxMessage)))
     log = timeline(bot, CW_A)
-    assert ("Kari Nordmann hoppet over (kan ikke nås i Slack: har ingen Slack-konto med e-postadressen "
-            "i katalogen)") in log
+    assert (
+        "Kari Nordmann hoppet over (kan ikke nås i Slack: har ingen Slack-konto med e-postadressen "
+        "i katalogen)"
+    ) in log
 
     # The admin sees her listed as unreachable, with the reason.
     resp = bot.slack.slash_command(ADMIN, "katalog")
@@ -84,11 +93,13 @@ people:
 
 
 def test_linking_finds_the_account_by_email_and_takes_the_language_from_slack(bot):
-    bot.services.directory.import_directory(parse_directory("""
+    bot.services.directory.import_directory(
+        parse_directory("""
 people:
   - {name: Julie Sand, email: julie.sand@ifn.example, area: C, roles: [caseworker]}
   - {name: Per Aas, email: per.aas@ifn.example, language: nb, roles: [management]}
-"""))
+""")
+    )
     bot.fake.add_user("U0JULIE001", name="Julie Sand", email="julie.sand@ifn.example", locale="en-GB")
     bot.fake.add_user("U0PERAAS01", name="Per Aas", email="per.aas@ifn.example", locale="en-US")
     report = bot.services.reachability.link_all()
@@ -126,8 +137,9 @@ def test_a_refused_dm_moves_the_offer_on_at_once_and_marks_the_person(org):
     # The next request skips her from the start (the router reads the stored fact).
     ask_feedback(org, user="U0CWA10002")
     assert len([c for c in org.fake.calls("conversations.open") if c.args.get("users") == IFK_A]) == 1
-    assert "Kari Nordmann hoppet over (kan ikke nås i Slack: er deaktivert i Slack)" in \
-        timeline(org, "U0CWA10002", 2)
+    assert "Kari Nordmann hoppet over (kan ikke nås i Slack: er deaktivert i Slack)" in timeline(
+        org, "U0CWA10002", 2
+    )
 
     # Back in Slack: the morning's link run finds her again.
     org.fake.add_user(IFK_A, name="Kari Nordmann", email="kari.nordmann@ifn.example")
