@@ -12,8 +12,8 @@ from bot.calendar import WorkingCalendar
 from bot.clock import ManualClock
 from bot.directory_file import load_directory_file, parse_directory
 from bot.domain.language import Lang
-from bot.services.acting import ActingService
 from bot.routing_types import WorkingHours
+from bot.services.acting import ActingService
 from bot.services.directory import DirectoryService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.outbox import OutboxService
