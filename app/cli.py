@@ -104,12 +104,25 @@ def _ensure_schema(settings: CoreSettings) -> str | None:
     return None
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from app.doctor_cli import run_doctor
+
+    settings = load_settings(Settings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    return run_doctor(settings)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(Settings)
     problem = _ensure_schema(settings)
     if problem:
         return _fail(problem, EXIT_CONFIG)
+    from app.doctor_cli import warn_at_start
     from app.server import serve
+
+    warn_at_start(settings)
 
     return serve(settings, SystemClock(), port=args.port, workers=args.workers,
                  with_scheduler=not args.no_scheduler, host=args.host)
@@ -191,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-scheduler", action="store_true",
                      help="do not run the scheduler (a separate `ifn-bot scheduler` process does)")
     run.set_defaults(func=_cmd_run)
+
+    doctor = sub.add_parser("doctor", help="check the token, scopes, channels and who Slack cannot reach")
+    doctor.set_defaults(func=_cmd_doctor)
 
     sched = sub.add_parser("scheduler", help="run the scheduler: timeouts, reminders, outbox retries")
     sched.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")

@@ -79,6 +79,8 @@ class SlackMethods:
         if not any(args.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
         channel = self._conversation_for(str(args["channel"]))
+        if channel in self._channels and not self._channels[channel].get("is_member", True):
+            return _error("not_in_channel")
         ts = self._next_ts()
         ws = self.workspace
         message: dict[str, Any] = {
@@ -233,7 +235,7 @@ class SlackMethods:
         if channel_id in self._channels:
             listed = self._channel_members.get(channel_id)
             people = listed if listed is not None else [u for u in self._users if not self._users[u].is_bot]
-            return [*people, bot]
+            return [*people, bot] if self._channels[channel_id].get("is_member", True) else list(people)
         if channel_id in self._open_conversations:
             return [*self._open_conversations[channel_id], bot]
         if channel_id in self._im_users:
