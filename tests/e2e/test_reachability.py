@@ -147,3 +147,17 @@ def test_a_refused_dm_moves_the_offer_on_at_once_and_marks_the_person(org):
     assert "Kari Nordmann" in report.reachable_again
     assert person_row(org, "Kari Nordmann").unreachable_reason is None
     assert dms(org.fake, IFK_A) == []  # she was never sent anything meanwhile
+
+
+def test_the_morning_job_links_people_known_by_email(org):
+    """Julie Sand is in the example directory by e-mail only; she has joined Slack."""
+    org.fake.add_user("U0JULIE001", name="Julie Sand", email="julie.sand@ifn.example")
+    assert person_row(org, "Julie Sand").slack_user_id is None
+    org.services.ticker.tick()  # 10:00 on a working day: the morning's jobs run (late)
+    julie = person_row(org, "Julie Sand")
+    assert (julie.slack_user_id, julie.unreachable_reason) == ("U0JULIE001", None)
+    assert "*Område C*" in org.slack.slash_command("U0JULIE001", "hvem").json()["text"]  # she is known now
+    looked_up = [c.args["email"] for c in org.fake.calls("users.lookupByEmail")]
+    assert looked_up == ["julie.sand@ifn.example"]
+    org.services.ticker.tick()
+    assert len(org.fake.calls("users.lookupByEmail")) == 1  # once a morning
