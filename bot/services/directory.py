@@ -71,12 +71,23 @@ def person_fields(spec: PersonSpec, unit_ids: dict[str, int]) -> dict[str, Any]:
             "area_code": spec.area, "unit_id": unit_ids.get(spec.unit) if spec.unit else None}
 
 
+def _roles_text(person: Person) -> list[str]:
+    """The roles as the audit trail shows them: ``ifk A 2026-12-01–…``."""
+    def one(r: Any) -> str:
+        dates = f" {r.valid_from or '…'}–{r.valid_to or '…'}" if r.valid_from or r.valid_to else ""
+        return f"{r.role}{' ' + r.area_code if r.area_code else ''}{dates}"
+
+    return sorted(one(r) for r in person.roles)
+
+
 def apply_person(s: Session, person: Person | None, spec: PersonSpec, unit_ids: dict[str, int],
-                 now: datetime, *, language_wins: bool = False) -> tuple[Person, list[str]]:
+                 now: datetime, *, language_wins: bool = False,
+                 diff: dict[str, Any] | None = None) -> tuple[Person, list[str]]:
     """Write ``spec`` to ``person`` (a new row when None); returns it and what
-    changed. A language chosen by the person themself (``/ifn språk``) is kept
-    unless ``language_wins`` (an admin changed it on purpose); a Slack id we
-    learnt is kept when the directory knows the person by e-mail only."""
+    changed (``diff``, when given, gets each change as ``[before, after]`` for
+    the audit trail). A language chosen by the person themself (``/ifn språk``)
+    is kept unless ``language_wins`` (an admin changed it on purpose); a Slack
+    id we learnt is kept when the directory knows the person by e-mail only."""
     fields = person_fields(spec, unit_ids)
     wanted_roles = {(r.role.value, r.area, r.valid_from, r.valid_to) for r in spec.roles}
     if person is None:
@@ -92,7 +103,10 @@ def apply_person(s: Session, person: Person | None, spec: PersonSpec, unit_ids: 
     if spec.language is None or (person.language_origin == "user" and not language_wins):
         fields["language"] = person.language
     changed = [key for key in PERSON_FIELDS if getattr(person, key) != fields[key]]
+    roles_before = _roles_text(person)
     for key in changed:
+        if diff is not None:
+            diff[key] = [getattr(person, key), fields[key]]
         setattr(person, key, fields[key])
     if "language" in changed:
         person.language_origin = "directory"
@@ -103,6 +117,9 @@ def apply_person(s: Session, person: Person | None, spec: PersonSpec, unit_ids: 
         changed.append("reactivated")
     if repo.replace_roles(s, person, wanted_roles):
         changed.append("roles")
+        if diff is not None:
+            s.flush()
+            diff["roles"] = [roles_before, _roles_text(person)]
     if _apply_training(s, person.id, spec):
         changed.append("training")
     if changed:
@@ -162,14 +179,15 @@ class DirectoryService:
             found = repo.find_person(s, spec.slack_id, spec.email)
             if found is not None and found.id in seen:
                 raise rule_error(file, spec.label, "dir.rule.same_person")
-            person, what = apply_person(s, found, spec, unit_ids, now)
+            diff: dict[str, Any] = {}
+            person, what = apply_person(s, found, spec, unit_ids, now, diff=diff)
             seen[person.id] = person
             if found is None:
                 created.append(person)
                 audit.record(s, "created", actor_id, person.id, now, source)
             elif what:
                 changes.append(PersonChange(person.name, tuple(what)))
-                audit.record(s, "changed", actor_id, person.id, now, {**source, "fields": what})
+                audit.record(s, "changed", actor_id, person.id, now, {**source, "fields": what, "diff": diff})
             else:
                 unchanged += 1
         deactivated: list[str] = []

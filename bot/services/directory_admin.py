@@ -41,8 +41,12 @@ from storage.models import Person
 from storage.repositories import directory as repo
 
 #: How a person's roles are listed: the network's roles first, then leading, then the rest.
-ROLE_ORDER = {role: i for i, role in enumerate(("ifk", "bfk", "ifr", "fagsjef", "area_leader", "unit_leader",
-                                                "management", "admin", "caseworker"))}
+ROLE_ORDER = {
+    role: i
+    for i, role in enumerate(
+        ("ifk", "bfk", "ifr", "fagsjef", "area_leader", "unit_leader", "management", "admin", "caseworker")
+    )
+}
 
 #: Form fields a refusal can be about (the modal maps them to its inputs).
 FIELDS = ("name", "slack_id", "email", "area", "unit", "language", "roles", "active")
@@ -289,6 +293,7 @@ class DirectoryAdminService:
         unit_ids = {u.code: u.id for u in repo.all_units(s)}
         was_active = person.active if person is not None else True
         old_language = person.language if person is not None else None
+        diff: dict[str, Any] = {}
         person, changed = apply_person(
             s,
             person,
@@ -296,6 +301,7 @@ class DirectoryAdminService:
             unit_ids,
             now,
             language_wins=spec.language is not None and spec.language != old_language,
+            diff=diff,
         )
         if not edit.active and was_active:
             deactivate(s, person, now)
@@ -315,7 +321,9 @@ class DirectoryAdminService:
             if "reactivated" in changed
             else "changed"
         )
-        audit.record(s, action, admin_id, person.id, now, {"source": "slack", "fields": changed})
+        audit.record(
+            s, action, admin_id, person.id, now, {"source": "slack", "fields": changed, "diff": diff}
+        )
         return EditOutcome(True, t(lang, f"dir.admin.saved_{action}", name=person.name), person_id=person.id)
 
 

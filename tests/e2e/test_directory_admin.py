@@ -209,6 +209,8 @@ def test_a_second_ifk_for_an_area_is_refused_with_the_reason_and_nothing_changes
         ("directory_changed", person_id(org, ADMIN_NB), person_id(org, IFK_A), ["roles"]),
         ("directory_changed", person_id(org, ADMIN_NB), person_id(org, IFK_B), ["roles"]),
     ]
+    assert events[1].data["diff"]["roles"] == [["caseworker B", "ifk B"],
+                                               ["caseworker B", "ifk A 2027-01-01–…", "ifk B"]]
     # The Home tab lists who changed what.
     text = flat(open_home(org, ADMIN_NB)["blocks"])
     assert "Ola Hansen endret (Ingrid Solberg)" in text
