@@ -51,7 +51,8 @@ def test_auth_test_tells_the_scopes_and_a_missing_one_is_refused(fake):
     assert client.auth_test().headers["X-OAuth-Scopes"] == "chat:write,users:read"
     with pytest.raises(SlackApiError) as err:
         client.users_lookupByEmail(email="kari@x.no")
-    assert (err.value.response["error"], err.value.response["needed"]) == ("missing_scope", "users:read.email")
+    answer = err.value.response
+    assert (answer["error"], answer["needed"]) == ("missing_scope", "users:read.email")
     fake.add_user("U0KARI", name="Kari")
     assert client.users_info(user="U0KARI")["ok"]  # users:read is there
 
