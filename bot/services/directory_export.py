@@ -48,8 +48,8 @@ def _key(person: Person) -> str:
     return person.slack_user_id or person.email or ""
 
 
-def person_entry(s: Session, person: Person, unit_codes: dict[int, str],
-                 unit_areas: dict[int, str]) -> dict[str, Any]:
+def person_entry(person: Person, unit_codes: dict[int, str], unit_areas: dict[int, str],
+                 training_records: list[Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": person.name}
     if person.slack_user_id:
         entry["slack_id"] = person.slack_user_id
@@ -67,7 +67,7 @@ def person_entry(s: Session, person: Person, unit_codes: dict[int, str],
     if roles:
         entry["roles"] = [_role(r, person) for r in roles]
     training = []
-    for rec in training_repo.records_of(s, person.id):
+    for rec in training_records:
         item: dict[str, Any] = {"level": rec.level}
         if rec.topic:
             item["topic"] = rec.topic
@@ -86,10 +86,13 @@ def export_model(s: Session) -> dict[str, Any]:
     unit_areas = {u.id: u.area_code for u in units}
     people = repo.active_people(s)
     active = {p.id: p for p in people}
+    training: dict[int, list[Any]] = {}
+    for rec in training_repo.all_records(s):  # one query, not one a person
+        training.setdefault(rec.person_id, []).append(rec)
     data: dict[str, Any] = {
         "areas": [{"code": a.code, "name": a.name} for a in repo.all_areas(s)],
         "units": [{"code": u.code, "name": u.name, "area": u.area_code} for u in units],
-        "people": [person_entry(s, p, unit_codes, unit_areas) for p in people],
+        "people": [person_entry(p, unit_codes, unit_areas, training.get(p.id, [])) for p in people],
     }
     acting = []
     for row in repo.acting_rows(s):

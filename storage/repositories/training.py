@@ -23,6 +23,6 @@ def upsert_record(s: Session, person_id: int, level: int, topic: str, on: date |
     return "unchanged"
 
 
-def records_of(s: Session, person_id: int) -> list[TrainingRecord]:
-    return list(s.scalars(select(TrainingRecord).where(TrainingRecord.person_id == person_id)
-                          .order_by(TrainingRecord.level, TrainingRecord.topic)))
+def all_records(s: Session) -> list[TrainingRecord]:
+    return list(s.scalars(select(TrainingRecord).order_by(TrainingRecord.person_id, TrainingRecord.level,
+                                                          TrainingRecord.topic)))
