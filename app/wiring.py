@@ -13,25 +13,31 @@ from sqlalchemy import Engine
 
 from app.health import OperatorEndpoints, Readiness
 from app.slack_client import InstrumentedWebClient, instrument_context_client
+from app.slack_directory import SlackDirectoryClient
 from app.slack_notifier import SlackNotifier
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.feedback_criteria import CriteriaCatalog, load_criteria
 from bot.metrics import DatabaseCollector
 from bot.routing_types import WorkingHours
+from bot.services.acting import ActingService
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
+from bot.services.directory_admin import DirectoryAdminService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.dispatch import ThreadDispatcher
 from bot.services.group_sessions import GroupSessionService
+from bot.services.handover import HandoverService
 from bot.services.home import HomeService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
+from bot.services.orientation import OrientationService
 from bot.services.outbox import OutboxService
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.production import ProductionService
+from bot.services.reachability import ReachabilityService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
@@ -39,12 +45,15 @@ from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers import fallback
+from handlers.acting import ActingHandlers
 from handlers.app import build_app
 from handlers.availability import AvailabilityHandlers
+from handlers.directory import DirectoryHandlers
 from handlers.group_sessions import GroupSessionHandlers
 from handlers.home import HomeHandlers, HomePublisher
 from handlers.line_issues import LineIssueHandlers
 from handlers.meetings import MeetingHandlers
+from handlers.orientation import OrientationHandlers
 from handlers.prelude import Edge
 from handlers.production import ProductionHandlers
 from handlers.requests import RequestHandlers
@@ -102,6 +111,11 @@ class Services:
     directory_cache: DirectoryCache
     timeline: TimelineService
     home: HomeService
+    handover: HandoverService
+    reachability: ReachabilityService
+    acting: ActingService
+    orientation: OrientationService
+    directory_admin: DirectoryAdminService
     dispatcher: ThreadDispatcher | None = None
 
     def close(self) -> None:
@@ -146,8 +160,17 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     production = ProductionService(sessions, clock, calendar, delivery)
     reports = ReportService(sessions, clock, calendar, settings, delivery)
     training = TrainingService(sessions, clock, calendar, delivery)
+    # Leaving and reachability (issue 12): work moves on when someone is switched off or
+    # Slack refuses them for good; the directory is linked to Slack every working morning.
+    handover = HandoverService(sessions, clock, settings, calendar, delivery, directory_cache)
+    reachability = ReachabilityService(sessions, clock, directory_cache, handover,
+                                       SlackDirectoryClient(outbox_client))
+    delivery.on_unreachable(reachability.on_outbox_unreachable)
+    maintenance.add("link_directory", reachability.queue_link_job)
+    directory_admin = DirectoryAdminService(sessions, clock, calendar, directory_cache, handover)
     sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
-              production.fire_due, reports.fire_due, training.fire_due)
+              production.fire_due, reports.fire_due, training.fire_due, handover.fire_due,
+              reachability.fire_due)
     return Services(
         settings=settings,
         engine=engine,
@@ -173,7 +196,12 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         training=training,
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
-        home=HomeService(sessions, clock, settings.tz),
+        home=HomeService(sessions, clock, settings.tz, admin=directory_admin),
+        handover=handover,
+        reachability=reachability,
+        acting=ActingService(sessions, clock, calendar, delivery, directory_cache),
+        orientation=OrientationService(sessions, clock, calendar, directory_cache),
+        directory_admin=directory_admin,
         dispatcher=dispatcher,
     )
 
@@ -194,6 +222,9 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
         ProductionHandlers(edge, sv.production),
         TrainingHandlers(edge, sv.training, sv.group_sessions, groups),
         HomeHandlers(edge, sv.home, publisher),
+        DirectoryHandlers(edge, sv.directory_admin, sv.settings.tz),
+        ActingHandlers(edge, sv.acting),
+        OrientationHandlers(sv.orientation),
     ]
 
 

@@ -13,8 +13,10 @@ Rules (SPEC §2–§4):
   and IFR; never anyone in ``excluded_person_ids`` (the requester's own leaders).
 * Role holdings count only on days they are valid (Europe/Oslo date of ``now``)
   and only for active people.
-* An absent holder is skipped; a substitute designated for them for today stands
-  in, in the same tier (not for a picked person: the requester chose *them*).
+* A substitute designated for a holder for today stands in, in the same tier:
+  for an absent holder (who is skipped), and beside a present one at a time of
+  increased need (memo §3, "ved økt behov"), sharing by workload. Not for a
+  picked person: the requester chose *them*.
 * Skipped and recorded: the requester, absent, away, busy, outside working
   hours (except ``live`` with an explicit, unexpired "available" status),
   excluded, and anyone already placed earlier in the chain.
@@ -137,7 +139,7 @@ def unavailability(
     if person is None or not person.active:
         return Reason.SKIP_INACTIVE, {}
     if not person.reachable:
-        return Reason.SKIP_UNREACHABLE, {}
+        return Reason.SKIP_UNREACHABLE, {"why": person.unreachable_why} if person.unreachable_why else {}
     today = cal.local_date(now)
     end = absence_end(world.absences.get(person_id, ()), today)
     if end is not None:
@@ -274,8 +276,7 @@ class _Router:
             candidates.append(_Candidate(slot.person_id, slot.reason, slot.params))
             if tier is Tier.PREFERRED or slot.person_id in self.facts.excluded_person_ids:
                 continue
-            if absence_end(self.world.absences.get(slot.person_id, ()), self.today) is not None:
-                candidates.extend(self._substitutes_for(slot))
+            candidates.extend(self._substitutes_for(slot))  # absent, or at a time of increased need
         return candidates
 
     def _load_key(self, person_id: int) -> tuple[int, datetime, int]:

@@ -43,7 +43,7 @@ class Reason(StrEnum):
     SKIP_DUPLICATE = "skip_duplicate"
     SKIP_INACTIVE = "skip_inactive"
     SKIP_EXCLUDED = "skip_excluded"  # support: requester's own leaders
-    SKIP_UNREACHABLE = "skip_unreachable"  # no Slack account, deactivated in Slack, refuses DMs
+    SKIP_UNREACHABLE = "skip_unreachable"  # params: why (no_slack_account, deactivated_in_slack, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,7 @@ class PersonInfo:
     roles: tuple[RoleHolding, ...]
     active: bool = True
     reachable: bool = True  # a message can reach them in Slack (SPEC §1)
+    unreachable_why: str = ""  # why not: no_slack_account, deactivated_in_slack, cannot_dm_bot, …
 
 
 @dataclass(frozen=True, slots=True)

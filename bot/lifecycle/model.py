@@ -174,8 +174,17 @@ class PurgeNote:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """``person_id`` can no longer do their part (deactivated, or Slack cannot
+    reach them): ``why`` is ``deactivated`` or ``unreachable``."""
+
+    person_id: int
+    why: str
+
+
 Event = (Submit | StartOffering | Accept | Decline | TimeOut | Cancel | Complete | DeliverFeedback
-         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote)
+         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote | HandOver)
 
 
 # ------------------------------------------------------------------- transition

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import singledispatch
 
 from bot.domain.requests import CANCELLABLE, FINAL_STATES, OfferState, RequestState, RequestType
-from bot.lifecycle import escalation, followup
+from bot.lifecycle import escalation, followup, handover
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     Accept,
@@ -25,6 +25,7 @@ from bot.lifecycle.model import (
     Event,
     FireTimer,
     GroupIntro,
+    HandOver,
     Outcome,
     PickTime,
     ProposeTimes,
@@ -265,3 +266,8 @@ def _fire(event: FireTimer, b: Builder) -> Transition:
 @_step.register
 def _purge(event: PurgeNote, b: Builder) -> Transition:
     return followup.purge_note(b)
+
+
+@_step.register
+def _hand_over(event: HandOver, b: Builder) -> Transition:
+    return handover.hand_over(b, event)

@@ -87,6 +87,10 @@ def _history(snap: RequestSnapshot, lang: Lang) -> str | None:
             parts.append(t(lang, "req.history.declined", name=offer.person.name))
         elif offer.state == "timed_out":
             parts.append(t(lang, "req.history.timed_out", name=offer.person.name))
+    names = {o.person.id: o.person.name for o in snap.offers}
+    for handed in snap.details.get("handovers", []):  # someone left or cannot be reached (issue 12)
+        parts.append(t(lang, "req.history.handed_over", name=names.get(handed["person_id"], "–"),
+                       why=t(lang, f"handover.why.{handed['why']}")))
     return " · ".join(parts) or None
 
 

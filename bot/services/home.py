@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.messages.snapshots import RequestSnapshot
 from bot.services.availability import END_OF_DAY, coordinator_roles
+from bot.services.directory_admin import DirectoryAdminService, Overview
 from bot.services.people import OSLO
 from bot.services.production import WeekStatus, iso_week, week_status
 from bot.services.snapshots import load_snapshot
@@ -30,13 +31,16 @@ class HomeData:
     status: AvailabilityStatus | None
     status_until: datetime | None
     production: WeekStatus | None = None  # this week's goal, for the IFKs and the BFK
+    admin: Overview | None = None  # the directory, for admins (bot.services.directory_admin)
 
 
 class HomeService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, tz: ZoneInfo = OSLO) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, tz: ZoneInfo = OSLO,
+                 admin: DirectoryAdminService | None = None) -> None:
         self._sessions = sessions
         self._clock = clock
         self._tz = tz
+        self._admin = admin
 
     def load(self, person_id: int) -> HomeData:
         now = self._clock.now()
@@ -58,7 +62,8 @@ class HomeService:
         status, until = None, None
         if row is not None and (row.until is None or row.until > now):
             status, until = AvailabilityStatus(row.status), row.until
-        return HomeData(mine, offered, tasks, status, until, production)
+        admin = self._admin.overview(person_id) if self._admin is not None else None
+        return HomeData(mine, offered, tasks, status, until, production, admin)
 
     def set_status(self, person_id: int, status: AvailabilityStatus, until: datetime | None = None) -> None:
         """The Home-tab toggle: the status lasts for the rest of the local day

@@ -221,7 +221,9 @@ class MeetingService:
                      date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz))
             queued += self._to_network(s, text, None, now,
                                        f"mtg-cancel:{occ.id}:{int(occ.starts_at.timestamp())}")
-            return Reply(True, t(lang, "mtg.cancelled_one", id=occ.id))
+            told = self._settings.ifn_network_channel  # the confirmation says only what happened
+            return Reply(True, t(lang, "mtg.cancelled_one" if told else "mtg.cancelled_one_no_channel",
+                                 id=occ.id))
 
     def edit_form(self, actor_id: int, meeting_id: int, lang: Lang) -> MeetingForm | Reply:
         """The series as the form shows it, for ``/ifn møte endre``."""

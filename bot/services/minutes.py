@@ -131,7 +131,7 @@ class MinutesService:
             s.add(row)
             s.flush()
             queued += self._queue_posts(s, row, now)
-            return Reply(True, t(lang, "min.submitted"))
+            return Reply(True, self._posted_where(lang, network=True))
 
     def _written_by(self, s: Session, lang: Lang, before: one_decision.Decided) -> str:
         who = s.get(Person, before.actor_id) if before.actor_id else None
@@ -153,7 +153,21 @@ class MinutesService:
             s.add(row)
             s.flush()
             queued += self._queue_posts(s, row, now, network=False)
-            return Reply(True, t(lang, "min.plan_submitted"))
+            return Reply(True, self._posted_where(lang, network=False))
+
+    def _posted_where(self, lang: Lang, network: bool) -> str:
+        """The confirmation says only what happened: a channel that is not set up
+        got nothing (issue 12), and the admin is the one to ask."""
+        net, mgmt = self._settings.ifn_network_channel, self._settings.ifn_management_channel
+        if not network:
+            return t(lang, "min.plan_submitted" if mgmt else "min.plan_submitted_nowhere")
+        if net and mgmt:
+            return t(lang, "min.submitted")
+        if net or mgmt:
+            posted = t(lang, "channel.network" if net else "channel.management")
+            missing = t(lang, "channel.management" if net else "channel.network")
+            return t(lang, "min.submitted_only", posted=posted, missing=missing[:1].upper() + missing[1:])
+        return t(lang, "min.submitted_nowhere")
 
     def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[str]:
         targets = [("network", self._settings.ifn_network_channel)] if network else []

@@ -41,7 +41,7 @@ from bot.services import decisions, outbox
 from bot.services.availability import coordinator_roles
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, next_timers_due, run_periodic
-from bot.services.role_holders import holders, holdings
+from bot.services.role_holders import holders, holdings, leads
 from storage.models import Exemption, Person, ProductionLog
 from storage.repositories import directory as directory_repo
 
@@ -295,8 +295,7 @@ class ProductionService:
             areas = {area for _role, area in coordinator_roles(coordinator, today)}
             held = holdings(s.get(Person, actor_id), today)
             allowed = actor_id != ex.person_id and (
-                any(role is Role.ADMIN for role, _ in held)
-                or any(role is Role.AREA_LEADER and area in areas for role, area in held))
+                any(role is Role.ADMIN for role, _ in held) or bool(areas & leads(s, actor_id, today)))
             if not allowed:
                 return Reply(False, t(lang, "prod.exemption.not_allowed"))
             state = "approved" if approve else "rejected"

@@ -28,6 +28,19 @@ def can_see_timeline(s: Session, request: Request, person_id: int) -> bool:
         RoleAssignment.person_id == person_id, RoleAssignment.role == Role.ADMIN.value).limit(1)))
 
 
+#: Skips the timeline does not list: the same person in a later tier, the requester.
+QUIET_SKIPS = frozenset({"skip_duplicate", "skip_requester"})
+
+
+def skip_reason(lang: Lang, reason: str | None, params: dict | None) -> str:
+    """``route.<reason>``, with why Slack cannot reach someone when that is known."""
+    if not reason:
+        return ""
+    text = t(lang, f"route.{reason}")
+    why = (params or {}).get("why")
+    return f"{text}: {t(lang, f'reach.why.{why}')}" if why else text
+
+
 class TimelineService:
     def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo) -> None:
         self._sessions = sessions
@@ -58,10 +71,17 @@ class TimelineService:
                 elif ev.kind == "routed":
                     chain = ", ".join(name(int(c["person_id"])) for c in ev.data.get("chain", [])) or "–"
                     lines.append(t(lang, "req.log.routed", time=when, chain=chain))
+                    for skip in ev.data.get("skipped", []):  # left out of the chain, and why
+                        if skip.get("reason") not in QUIET_SKIPS:
+                            lines.append(t(lang, "req.log.skipped", time=when,
+                                           subject=name(int(skip["person_id"])),
+                                           reason=skip_reason(lang, skip.get("reason"), skip.get("params"))))
                 elif ev.kind == "skipped":
-                    reason = t(lang, f"route.{ev.data.get('reason')}") if ev.data.get("reason") else ""
                     lines.append(t(lang, "req.log.skipped", time=when, subject=name(ev.subject_id),
-                                   reason=reason))
+                                   reason=skip_reason(lang, ev.data.get("reason"), ev.data.get("params"))))
+                elif ev.kind == "handed_over":
+                    lines.append(t(lang, "req.log.handed_over", time=when, subject=name(ev.subject_id),
+                                   why=t(lang, f"handover.why.{ev.data.get('why')}")))
                 else:
                     lines.append(t(lang, f"req.log.{ev.kind}", time=when, actor=name(ev.actor_id),
                                    subject=name(ev.subject_id)))

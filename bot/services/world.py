@@ -15,7 +15,6 @@ from bot.calendar import WorkingCalendar
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
 from bot.lifecycle.model import StepWorld, Timeout
-from bot.routing import absence_end
 from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
@@ -28,7 +27,8 @@ ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
 
 def person_info(p: PersonRecord) -> PersonInfo:
     return PersonInfo(id=p.id, name=p.name, area=p.area, unit_id=p.unit_id, roles=p.roles, active=p.active,
-                      reachable=bool(p.slack_user_id))
+                      reachable=p.reachable,
+                      unreachable_why=p.unreachable or ("" if p.reachable else "no_slack_user"))
 
 
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
@@ -40,10 +40,9 @@ def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
     absences = _absences(s, list(people), today)
-    # Substitutes stand in only for the absent: most days there is nobody to look up.
-    away = [pid for pid, periods in absences.items() if absence_end(periods, today) is not None]
+    # Substitutes stand in for the absent and, named "ved økt behov", beside those present.
     subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
-                 for x in avail_repo.substitutes_standing_in(s, away, today)) if away else ()
+                 for x in avail_repo.substitutes_standing_in(s, list(people), today))
     newcomers = []
     for sub in subs:  # a substitute may be a caseworker: they count too
         found = view.person(sub.substitute_person_id)

@@ -28,6 +28,7 @@ from bot.messages.text import escape, quote
 from bot.services.home import HomeData
 from bot.services.people import Actor
 from bot.services.production import status_line as production_line
+from handlers.views.home_admin import admin_section
 
 STATUS_ACTION_PREFIX = "home_status_"
 
@@ -69,6 +70,8 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
     if data.production is not None:
         blocks += [SectionBlock(text=_md(production_line(lang, data.production))),
                    ContextBlock(elements=[_md(t(lang, "prod.usage"))])]
+    if data.admin is not None:
+        blocks += admin_section(lang, data.admin, tz)
 
     if has_status(actor) or data.offered_to_me or data.my_tasks:
         blocks += [DividerBlock(), HeaderBlock(text=t(lang, "home.offered_to_me"))]

@@ -203,16 +203,22 @@ def test_substitute_also_stands_in_among_other_ifks():
     )
 
 
-def test_substitute_only_stands_in_while_the_original_is_absent():
+def test_substitute_for_increased_need_shares_the_tier_with_the_present_holder():
+    """Memo §3: a substitute also for a time of increased need, without any absence."""
     subs = (SubstituteInfo(IFK_A, CW_SUB, date(2025, 6, 9), date(2025, 6, 20)),)
     chain = route(facts(RequestType.FEEDBACK, "A", requester=CW_A), world(substitutes=subs), NOW)
-    assert ids(chain) == [IFK_A, IFK_B, IFK_C, IFR1, IFR2]
-    # Away is not absent: the original is skipped, the substitute does not step in.
+    assert ids(chain) == [IFK_A, CW_SUB, IFK_B, IFK_C, IFR1, IFR2]
+    assert chain.entries[1] == ChainEntry(CW_SUB, Tier.AREA_IFK, Reason.SUBSTITUTE_FOR,
+                                          {"name": "Anna IFK A", "area": "A"})
+    # Shared by workload: the IFK with more open work comes after the substitute.
+    busy_ifk = world(substitutes=subs, open_assignments={IFK_A: 2})
+    assert ids(route(facts(RequestType.FEEDBACK, "A", requester=CW_A), busy_ifk, NOW))[:2] == [CW_SUB, IFK_A]
+    # The holder away (not absent): the substitute designated for the period still takes it.
     away = {IFK_A: StatusInfo(AvailabilityStatus.AWAY)}
     chain = route(
         facts(RequestType.FEEDBACK, "A", requester=CW_A), world(substitutes=subs, statuses=away), NOW
     )
-    assert ids(chain) == [IFK_B, IFK_C, IFR1, IFR2]
+    assert ids(chain) == [CW_SUB, IFK_B, IFK_C, IFR1, IFR2]
 
 
 def test_substitute_outside_their_period_does_not_stand_in():

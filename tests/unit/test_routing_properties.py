@@ -207,14 +207,13 @@ def relevant_holders(s: Scenario) -> set[int]:
 
 
 def standing_in(s: Scenario) -> set[int]:
-    """Substitutes for absent relevant holders today (not for excluded people)."""
+    """Substitutes for relevant holders today, absent or not (increased need; not for excluded people)."""
     return {
         sub.substitute_person_id
         for sub in s.world.substitutes
         if sub.starts_on <= s.today <= sub.ends_on
         and sub.absent_person_id in relevant_holders(s)
         and sub.absent_person_id not in s.facts.excluded_person_ids
-        and is_absent(s, sub.absent_person_id)
     }
 
 
