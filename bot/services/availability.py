@@ -27,7 +27,7 @@ from bot.domain.absence import Span
 from bot.domain.language import Lang
 from bot.domain.requests import AvailabilityStatus
 from bot.domain.roles import BFK_HOME_AREA, STATUS_ROLES, Role
-from bot.i18n import t
+from bot.i18n import plural, t
 from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
 from bot.services import decisions, outbox
@@ -208,7 +208,8 @@ class AvailabilityService:
             coordinator = bool(coordinator_roles(person, today))
         lines = [t(lang, "avail.absence.added", period=period)]
         if merged.absorbed:
-            lines.append(t(lang, "avail.absence.merged", count=len(merged.absorbed)))
+            lines.append(t(lang, "avail.absence.merged",
+                           periods=plural(lang, "avail.absence.periods", len(merged.absorbed))))
         if coordinator and rules.is_long(span):
             lines.append(t(lang, "avail.absence.substitute_note"))
         return Reply(True, "\n".join(lines))

@@ -80,7 +80,7 @@ def test_reminders_go_out_at_their_times_with_agenda_and_minute_taker(org):
     org.clock.set(utc(2026, 11, 26, 7, 0))
     org.services.ticker.tick()
     [post] = network_posts(org)
-    assert "Påminnelse" in post and "30.11.2026 kl. 10:00" in post
+    assert "Påminnelse" in post and "mandag 30.11 kl. 10:00" in post
     assert "https://wiki.example/ifn/agenda" in post and f"<@{IFK_A}>" in post
 
     org.clock.set(utc(2026, 11, 27, 7, 0))  # Friday 08:00: the minute-taker's DM
@@ -90,7 +90,8 @@ def test_reminders_go_out_at_their_times_with_agenda_and_minute_taker(org):
 
     org.clock.set(utc(2026, 11, 30, 8, 0))  # Monday 09:00, one hour before
     org.services.ticker.tick()
-    assert "Om en time" in network_posts(org)[-1]
+    assert "Snart: nettverksmøtet" in network_posts(org)[-1]
+    assert "begynner mandag 30.11 kl. 10:00" in network_posts(org)[-1]  # the true day
     org.services.ticker.tick()
     assert len(network_posts(org)) == 2
 
@@ -308,5 +309,5 @@ def test_editing_a_series_moves_its_upcoming_meetings_and_keeps_the_rotation_goi
     assert not [p for p in network_posts(org) if "7.12.2026" in p or "07.12.2026" in p]
     org.clock.set(utc(2026, 12, 8, 11, 0))
     org.services.ticker.tick()
-    assert "Om en time" in network_posts(org)[-1] and "13:00" in network_posts(org)[-1]
+    assert "begynner tirsdag 08.12 kl. 13:00" in network_posts(org)[-1]
     assert "Bare intervjufaglige" in org.slack.slash_command(CW_B, f"møte endre {meeting_id}").json()["text"]

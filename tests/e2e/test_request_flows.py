@@ -195,7 +195,7 @@ def test_supervision_hour_end_to_end_with_reminders(org):
     assert "Monday 30.11: supervision hour at 13:00" in last_dm_text(org.fake, IFK_C)
     org.clock.set(datetime(2026, 11, 30, 11, 45, tzinfo=UTC))  # Monday 12:45 Oslo
     assert org.services.ticker.tick().timers == 1
-    assert "Om 15 minutter" in last_dm_text(org.fake, CW_B)
+    assert "Snart: veiledningstime med Siri Johansen mandag 30.11 kl. 13:00" in last_dm_text(org.fake, CW_B)
 
 
 def test_national_id_in_free_text_is_refused_and_nothing_is_stored(org):
@@ -285,7 +285,7 @@ def test_exhausted_chain_through_clicks(org):
         assert click(org, user, offer_msg(org, user), "request_decline").status == 200
     assert only_request(org).state == "unassigned"
     status = text_of(dms(org.fake, CW_B)[0])
-    assert "Ingen i nettverket er tilgjengelige akkurat nå" in status
+    assert "Ingen i nettverket er tilgjengelig akkurat nå" in status
     assert "Områdelederen din er varslet" in status
     assert "Ingen i nettverket kunne ta en forespørsel om *Veiledningstime* fra Emil Strand" in \
         last_dm_text(org.fake, "U0ALEADB01")

@@ -97,7 +97,7 @@ def feedback_values(**overrides: dict[str, Any] | None) -> dict[str, dict[str, A
 def hour_values(**overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     fields = common(
         **{
-            FormBlock.PREFERRED_PERSON: state_static_select(ANYONE, "Hvem som helst"),
+            FormBlock.PREFERRED_PERSON: state_static_select(ANYONE, "Første ledige"),
             FormBlock.PREFERRED_TIMES: state_plain_text("Tirsdag eller torsdag formiddag"),
         }
     )

@@ -96,7 +96,7 @@ def test_the_first_timeout_of_live_offers_everyone_left_at_once_and_the_last_one
     assert nothing_changed(early), "not due yet"
     tr = store.do(TimeOut(first.id), T0 + timedelta(seconds=180))
     assert tr.change["widened"] is True
-    assert sorted(o.person_id for o in tr.new_offers) == sorted({IFK_A, IFK_C, IFR_1, IFR_2})
+    assert sorted(o.person_id for o in tr.new_offers) == sorted({IFK_A, IFK_C, BFK, IFR_1, IFR_2})
     late = T0 + timedelta(seconds=400)
     for offer in list(store.snap.open_offers):
         last = store.do(TimeOut(offer.id), late)

@@ -303,7 +303,7 @@ def test_hour_modal_person_select_offers_anyone_first():
     element = person["element"]
     assert element["type"] == "static_select"
     assert [(o["value"], o["text"]["text"]) for o in element["options"]] == [
-        (ANYONE, "Hvem som helst"),
+        (ANYONE, "Første ledige"),
         ("12", "Kari Nordmann (IFK, område A)"),
         ("13", "Ola Nordmann (IFR)"),
     ]
@@ -323,7 +323,7 @@ def test_hour_modal_person_select_offers_anyone_first():
 
 def test_hour_modal_in_english():
     blocks = inputs(hour_modal(Lang.EN, "C", PEOPLE))
-    assert blocks[FormBlock.PREFERRED_PERSON]["element"]["options"][0]["text"]["text"] == "Anyone"
+    assert blocks[FormBlock.PREFERRED_PERSON]["element"]["options"][0]["text"]["text"] == "First available"
     assert blocks[FormBlock.PREFERRED_TIMES]["label"]["text"] == "When suits you?"
 
 
