@@ -168,7 +168,7 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         training=training,
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
-        home=HomeService(sessions, clock, settings.tz),
+        home=HomeService(sessions, clock, calendar, delivery),
         dispatcher=dispatcher,
     )
 

@@ -37,7 +37,7 @@ class RequestRow:
 
 @dataclass(frozen=True, slots=True)
 class GoalRow:
-    """One coordinator's result in one week: met | exempted | pending | missed."""
+    """One coordinator's result in one week: met | exempted | absent | pending | missed."""
 
     area: str
     outcome: str
@@ -68,6 +68,7 @@ class GoalFigures:
     met: int
     exempted: int
     missed: int  # includes exemptions never decided
+    absent: int = 0  # weeks away on every working day: neither met nor missed
 
     @property
     def attainment(self) -> float | None:
@@ -125,7 +126,7 @@ def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Itera
     goal_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for g in goals:
         goal_counts[g.area][g.outcome] += 1
-    goal_figures = [GoalFigures(area, c["met"], c["exempted"], c["missed"] + c["pending"])
+    goal_figures = [GoalFigures(area, c["met"], c["exempted"], c["missed"] + c["pending"], c["absent"])
                     for area, c in sorted(goal_counts.items())]
     train_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for tr in training:
@@ -157,8 +158,9 @@ def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[st
            _minutes(f.p90_minutes), _pct(f.fallback_share), _pct(f.unanswered_share)]
           for f in report.requests]),
         (t(lang, "report.section.goals"),
-         [t(lang, f"report.col.{c}") for c in ("area", "met", "exempted", "missed", "attainment")],
-         [[g.area, str(g.met), str(g.exempted), str(g.missed), _pct(g.attainment)] for g in report.goals]),
+         [t(lang, f"report.col.{c}") for c in ("area", "met", "exempted", "absent", "missed", "attainment")],
+         [[g.area, str(g.met), str(g.exempted), str(g.absent), str(g.missed), _pct(g.attainment)]
+          for g in report.goals]),
         (t(lang, "report.section.training"),
          [t(lang, f"report.col.{c}") for c in ("area", "caseworkers", "trinn1", "coverage")],
          [[tr.area, str(tr.caseworkers), str(tr.with_trinn1), _pct(tr.coverage)] for tr in report.training]),

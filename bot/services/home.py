@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.messages.snapshots import RequestSnapshot
 from bot.services.availability import END_OF_DAY, coordinator_roles
-from bot.services.people import OSLO
+from bot.services.outbox import OutboxService
 from bot.services.production import WeekStatus, iso_week, week_status
 from bot.services.snapshots import load_snapshot
 from storage.models import Person
@@ -33,10 +34,13 @@ class HomeData:
 
 
 class HomeService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, tz: ZoneInfo = OSLO) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 delivery: OutboxService) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._tz = tz
+        self._calendar = calendar
+        self._delivery = delivery
+        self._tz: ZoneInfo = calendar.tz
 
     def load(self, person_id: int) -> HomeData:
         now = self._clock.now()
@@ -54,7 +58,7 @@ class HomeService:
             today = now.astimezone(self._tz).date()
             production = None
             if coordinator_roles(s.get(Person, person_id), today):
-                production = week_status(s, person_id, iso_week(today))
+                production = week_status(s, self._calendar, person_id, iso_week(today))
         status, until = None, None
         if row is not None and (row.until is None or row.until > now):
             status, until = AvailabilityStatus(row.status), row.until

@@ -72,7 +72,7 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date) -
     while monday <= end:
         friday = monday + timedelta(days=4)
         if start <= friday <= end:
-            goals += [GoalRow(a.area, a.status.outcome) for a in attainment(s, iso_week(friday))]
+            goals += [GoalRow(a.area, a.status.outcome) for a in attainment(s, calendar, iso_week(friday))]
         monday += timedelta(days=7)
     training = [TrainingRow(area, has_trinn1(s, p.id)) for p, area in caseworkers(s, end)]
     return reports.compute(start, end, rows, goals, training, support_count)

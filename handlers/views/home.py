@@ -23,6 +23,7 @@ from bot.domain.roles import STATUS_ROLES
 from bot.i18n import t
 from bot.i18n.format import fmt_when
 from bot.messages.actions import RequestAction
+from bot.messages.production import ProductionAction
 from bot.messages.requests import status_line, task_blocks, title
 from bot.services.home import HomeData
 from bot.services.people import Actor
@@ -66,7 +67,9 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
     if has_status(actor):
         blocks += _status_blocks(lang, data, tz, now)
     if data.production is not None:
+        period = _button(lang, "prod.button.period", ProductionAction.OPEN_PERIOD.value, "period")
         blocks += [SectionBlock(text=_md(production_line(lang, data.production))),
+                   ActionsBlock(elements=[period]),
                    ContextBlock(elements=[_md(t(lang, "prod.usage"))])]
 
     if has_status(actor) or data.offered_to_me or data.my_tasks:

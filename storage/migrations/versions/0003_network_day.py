@@ -1,0 +1,31 @@
+"""Exemptions from the production goal for a period of weeks, asked in advance.
+
+Revision ID: 0003_network_day
+Revises: 0002_one_message_per_key
+Create Date: 2026-12-01
+
+``exemptions.last_week`` is the last ISO week an exemption covers; rows from
+before hold one week and keep it empty (read as ``week``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003_network_day"
+down_revision: str | None = "0002_one_message_per_key"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("exemptions") as batch:
+        batch.add_column(sa.Column("last_week", sa.String(length=8), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("exemptions") as batch:
+        batch.drop_column("last_week")
