@@ -21,6 +21,7 @@ from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.dispatch import ThreadDispatcher
+from bot.services.duty_post import DutyPostService
 from bot.services.group_sessions import GroupSessionService
 from bot.services.home import HomeService
 from bot.services.line_issues import LineIssueService
@@ -97,6 +98,7 @@ class Services:
     directory_cache: DirectoryCache
     timeline: TimelineService
     home: HomeService
+    duty_post: DutyPostService
     dispatcher: ThreadDispatcher | None = None
 
     def close(self) -> None:
@@ -127,9 +129,13 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         delivery.set_dispatcher(dispatcher)
     directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
     requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)
-    availability = AvailabilityService(sessions, clock, calendar, delivery)
+    duty_post = DutyPostService(sessions, clock, calendar, settings, delivery, directory_cache)
+    availability = AvailabilityService(sessions, clock, calendar, delivery, duty_post)
     daily = DailyJobs(sessions, clock, calendar, delivery)
     daily.add("substitute_reminder", availability.queue_substitute_reminders)
+    # The network's own morning: the duty post, on a schedule apart from the DMs to people.
+    network_day = DailyJobs(sessions, clock, calendar, delivery)
+    network_day.add("duty_post", duty_post.queue_today)
     # Maintenance runs on its own morning schedule, apart from the jobs that message people.
     maintenance = DailyJobs(sessions, clock, calendar, delivery)
     maintenance.add("support_purge", requests.purge_support_notes)
@@ -142,7 +148,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     reports = ReportService(sessions, clock, calendar, settings, delivery)
     training = TrainingService(sessions, clock, calendar, delivery)
     sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
-              production.fire_due, reports.fire_due, training.fire_due)
+              production.fire_due, reports.fire_due, training.fire_due, network_day.run_due,
+              duty_post.fire_due)
     return Services(
         settings=settings,
         engine=engine,
@@ -168,7 +175,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         training=training,
         directory_cache=directory_cache,
         timeline=TimelineService(sessions, settings.tz),
-        home=HomeService(sessions, clock, calendar, delivery),
+        home=HomeService(sessions, clock, calendar, delivery, duty_post),
+        duty_post=duty_post,
         dispatcher=dispatcher,
     )
 

@@ -12,7 +12,7 @@ from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.messages.snapshots import RequestSnapshot
-from bot.services.availability import END_OF_DAY, coordinator_roles
+from bot.services.availability import END_OF_DAY, DutyFollower, coordinator_roles
 from bot.services.outbox import OutboxService
 from bot.services.production import WeekStatus, iso_week, week_status
 from bot.services.snapshots import load_snapshot
@@ -35,7 +35,8 @@ class HomeData:
 
 class HomeService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
-                 delivery: OutboxService) -> None:
+                 delivery: OutboxService, duty: DutyFollower | None = None) -> None:
+        self._duty = duty
         self._sessions = sessions
         self._clock = clock
         self._calendar = calendar
@@ -71,5 +72,7 @@ class HomeService:
         if until is None:
             local_now = now.astimezone(self._tz)
             until = datetime.combine(local_now.date(), END_OF_DAY, tzinfo=self._tz)
-        with self._sessions.begin() as s:
+        with self._delivery.unit_of_work() as (s, now, _queued):
             avail_repo.set_status(s, person_id, status.value, until, now)
+            if self._duty is not None:
+                self._duty.requeue(s, now, person_id, until)

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.reports import render_table
 from bot.domain.language import Lang
+from bot.reports import render_table
+from bot.services.directory_cache import bump
 from sandbox.slack_requests import state_datepicker, state_plain_text, state_values
-from storage.models import Exemption
+from storage.models import Exemption, Person, RoleAssignment
 from tests.e2e.test_home_tab import open_home
 from tests.e2e.test_production import IFK_A, IFK_B, IFK_C, LEADER_B, LEADER_C, ifn, production_dms
 from tests.flows import buttons, click, dms, last_dm_text, person_id, replies, submit, text_of
@@ -132,9 +133,6 @@ def test_the_bfk_asks_area_a_and_a_coordinator_without_an_area_leader_is_told(or
     assert "Maria Haugen" in text_of(dms(org.fake, "U0ALEADA01")[-1])
     assert not [m for m in dms(org.fake, LEADER_B) if "Maria Haugen" in text_of(m)]
     # area C loses its leader: Siri's request is refused with a clear message, nothing is stored
-    from storage.models import Person, RoleAssignment
-
-    from bot.services.directory_cache import bump
     with org.services.sessions.begin() as s:
         leader = s.scalar(select(Person).where(Person.slack_user_id == LEADER_C))
         for ra in list(s.scalars(select(RoleAssignment).where(RoleAssignment.person_id == leader.id))):

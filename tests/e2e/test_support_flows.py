@@ -42,8 +42,10 @@ def ask_for_support(bot, user: str = CW_B, **values) -> Request:
 
 
 def channel_posts(bot) -> list[dict]:
-    """Every message in a non-DM conversation (DMs are D…, group DMs G…)."""
-    return [m for m in bot.fake.messages() if not m["channel"].startswith(("D", "G"))]
+    """Every message in a non-DM conversation (DMs are D…, group DMs G…), but the
+    morning duty posts the days passing bring."""
+    return [m for m in bot.fake.messages() if not m["channel"].startswith(("D", "G"))
+            and not text_of(m).startswith("Hvem er på vakt")]
 
 
 def open_home(bot, user: str) -> str:

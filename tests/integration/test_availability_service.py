@@ -345,7 +345,8 @@ def test_a_week_or_less_needs_no_substitute(org):
         assert s.scalar(select(func.count()).select_from(OutboxMessage).where(
             ~OutboxMessage.key.contains("production_"),
             ~OutboxMessage.key.contains("quality_report:"),
-            ~OutboxMessage.key.contains("trinn1_"))) == 0
+            ~OutboxMessage.key.contains("trinn1_"),
+            ~OutboxMessage.key.startswith("duty_post:"))) == 0
 
 
 def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
