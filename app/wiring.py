@@ -38,6 +38,7 @@ from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers.app import build_app
 from handlers.availability import AvailabilityHandlers
+from handlers.check_in import CheckInHandlers
 from handlers.group_sessions import GroupSessionHandlers
 from handlers.home import HomeHandlers, HomePublisher
 from handlers.line_issues import LineIssueHandlers
@@ -194,6 +195,7 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
     return [
         RequestHandlers(edge, sv.requests, sv.timeline, sv.directory_reader, sv.criteria, sv.settings,
                         sv.calendar),
+        CheckInHandlers(edge, sv.requests),
         AvailabilityHandlers(edge, sv.availability),
         SupportHandlers(edge, sv.requests, sv.directory_reader, sv.directory_cache, sv.calendar,
                         sv.settings.ifn_support_retention_days),

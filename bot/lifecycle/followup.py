@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.requests import RequestState, RequestType
+from bot.lifecycle import check_in
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     DeliverFeedback,
@@ -51,6 +52,7 @@ def deliver_feedback(b: Builder, event: DeliverFeedback) -> Transition:
                             "labels": {k: dict(v) for k, v in event.labels.items() if k in event.ratings}})
     b.touched.add(event.person_id)
     b.cancel_timers()
+    check_in.settle(b)
     b.note("feedback_delivered", actor_id=event.person_id)
     b.decide(f"request:{b.snap.id}:end", "feedback_delivered", event.person_id)
     b.send(FeedbackLetter())
@@ -104,6 +106,7 @@ def pick_time(b: Builder, event: PickTime) -> Transition:
     day_before = cal.at_local(cal.working_days_before(local_day, 1), _start_of_working_day(b))
     b.timer(HOUR_REMINDER_DAY, day_before, stale_after=agreed)
     b.timer(HOUR_REMINDER_SOON, agreed - timedelta(minutes=15), stale_after=agreed)
+    check_in.arm_after_pick(b, agreed)
     b.send(SyncProposal(current))
     return b.freeze()
 

@@ -252,6 +252,11 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
             _button(lang, "req.button.decline", RequestAction.DECLINE, value),
         ]))
         text = f"{header} (#{snap.id}) – {snap.requester.name}"
+    elif offer.state == "accepted" and (snap.assignee is None or snap.assignee.id != offer.person.id):
+        # Taken, then offered again after the requester said the help did not come.
+        outcome = t(lang, "checkin.offer.moved_on", name=snap.requester.name)
+        blocks.append(SectionBlock(text=_md(outcome)))
+        text = f"{header} (#{snap.id}): {outcome}"
     elif offer.state == "accepted":
         if snap.state == "completed":
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.completed"))))

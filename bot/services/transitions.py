@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.requests import OfferState, RequestState, RequestType
 from bot.lifecycle.model import (
+    AskHelp,
     CancelTimers,
     FeedbackLetter,
     GroupIntro,
@@ -26,6 +27,7 @@ from bot.lifecycle.model import (
 )
 from bot.routing_types import ChainEntry, Reason, Tier
 from bot.services import outbox
+from bot.services.check_in_messages import HELP_QUESTION
 from bot.services.request_messages import FEEDBACK_LETTER, HOUR_PROPOSAL, NOTICE, SUPPORT_INTRO
 from storage.models import Decision, Offer, Request
 from storage.repositories import requests as repo
@@ -110,4 +112,7 @@ def _queue(s: Session, rid: int, offers: list[Offer], tr: Transition, now: datet
             outbox.queue(s, FEEDBACK_LETTER, f"{FEEDBACK_LETTER}:{rid}", {"request_id": rid}, now, "once")
         elif isinstance(message, SyncProposal):
             outbox.queue(s, HOUR_PROPOSAL, f"{HOUR_PROPOSAL}:{rid}:{message.round}",
+                         {"request_id": rid, "round": message.round}, now)
+        elif isinstance(message, AskHelp):
+            outbox.queue(s, HELP_QUESTION, f"{HELP_QUESTION}:{rid}:{message.round}",
                          {"request_id": rid, "round": message.round}, now)
