@@ -24,6 +24,7 @@ from bot.services.dispatch import ThreadDispatcher
 from bot.services.duty_post import DutyPostService
 from bot.services.group_sessions import GroupSessionService
 from bot.services.home import HomeService
+from bot.services.home_leader import LeaderHomeService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
@@ -41,6 +42,7 @@ from handlers.availability import AvailabilityHandlers
 from handlers.check_in import CheckInHandlers
 from handlers.group_sessions import GroupSessionHandlers
 from handlers.home import HomeHandlers, HomePublisher
+from handlers.home_leader import LeaderHomeHandlers
 from handlers.line_issues import LineIssueHandlers
 from handlers.meetings import MeetingHandlers
 from handlers.prelude import Edge
@@ -100,6 +102,7 @@ class Services:
     timeline: TimelineService
     home: HomeService
     duty_post: DutyPostService
+    home_leader: LeaderHomeService
     dispatcher: ThreadDispatcher | None = None
 
     def close(self) -> None:
@@ -175,7 +178,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         reports=reports,
         training=training,
         directory_cache=directory_cache,
-        timeline=TimelineService(sessions, settings.tz),
+        timeline=TimelineService(sessions, settings.tz, clock),
+        home_leader=LeaderHomeService(sessions, clock, calendar, settings, directory_cache),
         home=HomeService(sessions, clock, calendar, delivery, duty_post),
         duty_post=duty_post,
         dispatcher=dispatcher,
@@ -205,13 +209,14 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
         ProductionHandlers(edge, sv.production),
         TrainingHandlers(edge, sv.training, sv.group_sessions, groups),
         HomeHandlers(edge, sv.home, publisher),
+        LeaderHomeHandlers(edge, sv.timeline),
     ]
 
 
 def build_slack_app(services: Services, *, listener_executor: Executor | None = None) -> App:
     """The Bolt app with every listener, on the services' WebClient."""
     sv = services
-    publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz)
+    publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz, sv.home_leader)
     edge = Edge(sv.people, sv.clock, sv.settings.tz, publisher.publish, sv.delivery.send_dm)
     return build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
                      build_features(sv, edge, publisher), listener_executor=listener_executor)

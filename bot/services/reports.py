@@ -1,6 +1,7 @@
 """The quality report (memo §8.4): loads plain rows for a period and hands them
 to the pure ``bot.reports``; sends it monthly (first working day, 08:00-ish:
-the start of working hours) to the IFRs by DM and to the management channel.
+the start of working hours) to the IFRs by DM and to the management channel —
+or, when none is set, to the department management by DM.
 
 Support conversations are confidential: only their count leaves this module.
 """
@@ -151,6 +152,12 @@ class ReportService:
             text = slack_text(Lang.NB, report)
             queue(lambda: outbox.queue_post(s, channel, text, None, now,
                                             dedupe_key=f"quality_report:{month}:channel"), month)
+        else:  # no management channel: management gets it by DM (memo §2: available to them)
+            for leader in holders(s, Role.MANAGEMENT, today):
+                lang = Lang.parse(leader.language)
+                text = slack_text(lang, report)
+                queue(lambda p=leader, text=text: outbox.queue_dm(
+                    s, p.id, text, None, now, dedupe_key=f"quality_report:{month}:{p.id}"), month)
         return queued
 
 

@@ -26,8 +26,10 @@ from bot.messages.actions import RequestAction
 from bot.messages.production import ProductionAction
 from bot.messages.requests import status_line, task_blocks, title
 from bot.services.home import HomeData
+from bot.services.home_leader import LeaderHome
 from bot.services.people import Actor
 from bot.services.production import status_line as production_line
+from handlers.views.home_leader import leader_blocks
 
 STATUS_ACTION_PREFIX = "home_status_"
 
@@ -52,7 +54,8 @@ def has_status(actor: Actor) -> bool:
     return any(r.role in STATUS_ROLES for r in actor.roles)
 
 
-def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneInfo, now: datetime) -> dict:
+def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneInfo, now: datetime,
+              leader: LeaderHome | None = None) -> dict:
     blocks: list[Block] = [HeaderBlock(text=t(lang, "home.title"))]
     if actor is None or data is None:
         blocks.append(SectionBlock(text=_md(t(lang, "home.welcome_unknown"))))
@@ -99,6 +102,8 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
             text=_md(f"*{title(snap, lang)}*\n{status_line(snap, lang, tz, now)}"),
             accessory=_button(lang, "req.button.cancel", RequestAction.CANCEL.value, str(snap.id), "danger"),
         ))
+    if leader is not None:
+        blocks += leader_blocks(lang, leader, tz, now)
     blocks.append(ContextBlock(elements=[_md(t(lang, "home.help_hint"))]))
     return View(type="home", blocks=blocks[:MAX_BLOCKS]).to_dict()
 
