@@ -149,7 +149,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     line_issues = LineIssueService(sessions, clock, settings, calendar, delivery)
     group_sessions = GroupSessionService(sessions, clock, settings, calendar, delivery)
     production = ProductionService(sessions, clock, calendar, delivery)
-    reports = ReportService(sessions, clock, calendar, settings, delivery)
+    criteria = load_criteria(settings.ifn_feedback_criteria_file)
+    reports = ReportService(sessions, clock, calendar, settings, delivery, criteria.ids)
     training = TrainingService(sessions, clock, calendar, delivery)
     sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
               production.fire_due, reports.fire_due, training.fire_due, network_day.run_due,
@@ -164,7 +165,7 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         people=PeopleService(sessions, clock, directory_cache, settings.tz),
         directory=DirectoryService(sessions, clock),
         directory_reader=DirectoryReader(directory_cache, clock, settings.tz),
-        criteria=load_criteria(settings.ifn_feedback_criteria_file),
+        criteria=criteria,
         delivery=delivery,
         requests=requests,
         ticker=Ticker(requests, delivery, daily, sweeps=sweeps),

@@ -35,6 +35,17 @@ def _start_of_working_day(b: Builder) -> time:
     return b.world.routing.hours.start
 
 
+def tell_author(b: Builder) -> None:
+    """Feedback asked by a leader on a caseworker's report (memo 8.2.2): the
+    caseworker who wrote it hears of it now, and gets the feedback too."""
+    author = b.snap.details.get("author_id")
+    if b.snap.type is RequestType.FEEDBACK and author and int(author) != b.snap.requester_id:
+        d = b.snap.details
+        params = {"name_person": b.snap.requester_id, "id": b.snap.id, "case_ref": d.get("case_ref", "–"),
+                  "deadline_day": d.get("deadline")}
+        b.send(Notice(int(author), "req.feedback.author_told", params, once=f"author:{b.snap.id}"))
+
+
 def arm_feedback_reminder(b: Builder) -> None:
     """One working day before the deadline, at the start of the working day."""
     deadline = b.snap.details.get("deadline")

@@ -70,6 +70,7 @@ def _submit(event: Submit, b: Builder) -> Transition:
     chain = route(facts, b.world.routing, cal.next_working_start(b.now) if deferred else b.now)
     b.change["chain"] = chain.entries
     b.note("created", actor_id=facts.requester_id)
+    followup.tell_author(b)
     b.note("routed", data={
         "chain": [_entry_json(e) for e in chain.entries],
         "skipped": [_entry_json(s) for s in chain.skipped],

@@ -69,6 +69,8 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         fields.append(t(lang, "req.field.case_ref", case_ref=d["case_ref"]))
     if d.get("report_location"):
         fields.append(t(lang, "req.field.report", location=d["report_location"]))
+    if d.get("author_name"):
+        fields.append(t(lang, "req.field.author", name=d["author_name"]))
     if d.get("deadline"):
         fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
     if d.get("focus_labels"):
@@ -279,6 +281,9 @@ def feedback_letter(snap: RequestSnapshot, lang: Lang) -> Rendered:
     labels = feedback.get("labels") or {}
     lines = [f"*{t(lang, 'req.feedback.delivered_header', id=snap.id)}*",
              t(lang, "req.feedback.from", name=snap.assignee.name if snap.assignee else "–")]
+    if snap.details.get("author_name"):
+        lines.append(t(lang, "req.feedback.asked_by", name=snap.requester.name,
+                       author=snap.details["author_name"]))
     for cid, rating in (feedback.get("ratings") or {}).items():
         label = (labels.get(cid) or {}).get(lang.value, cid)
         lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")

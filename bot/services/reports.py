@@ -108,7 +108,8 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date,
 
 class ReportService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
-                 settings: Settings, delivery: OutboxService) -> None:
+                 settings: Settings, delivery: OutboxService, criteria_order: Sequence[str] = ()) -> None:
+        self._criteria_order = tuple(criteria_order)  # the feedback catalog's order, for its section
         self._sessions = sessions
         self._clock = clock
         self._calendar = calendar
@@ -117,7 +118,7 @@ class ReportService:
 
     def report(self, start: date, end: date) -> QualityReport:
         with self._sessions() as s:
-            return load_report(s, self._calendar, start, end)
+            return load_report(s, self._calendar, start, end, self._criteria_order)
 
     # ----------------------------------------------------------- monthly job
 
@@ -131,7 +132,7 @@ class ReportService:
     def queue_monthly_report(self, s: Session, now: datetime, month: str) -> list[str]:
         today = self._calendar.local_date(now)
         start, end = previous_month(today)
-        report = load_report(s, self._calendar, start, end)
+        report = load_report(s, self._calendar, start, end, self._criteria_order)
         queued: list[str] = []
 
         def queue(send, key: str) -> None:

@@ -37,6 +37,7 @@ from sandbox.slack_requests import (
     state_radio_buttons,
     state_static_select,
     state_timepicker,
+    state_users_select,
     state_values,
 )
 
@@ -44,7 +45,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=OSLO)
 PATTERN = r"^\d{2}/\d{5}(-\d{1,3})?$"
-CRITERIA = load_criteria()
+CRITERIA = load_criteria("interview")  # the interview catalog: these tests name its criteria
 # A valid fødselsnummer (01.01.90, individual number 124) and a D-number.
 FNR = "01019012480"
 DNR = "41019012393"
@@ -253,6 +254,15 @@ def test_an_unexpected_element_type_is_a_bug_not_a_user_error():
 
 
 # --------------------------------------------------------------- feedback
+
+
+def test_whose_report_it_is_is_optional_and_must_be_a_slack_user():
+    own = feedback(feedback_values(**{FormBlock.REPORT_AUTHOR: state_users_select(None)}))
+    assert isinstance(own, FeedbackForm) and own.report_author is None
+    theirs = feedback(feedback_values(**{FormBlock.REPORT_AUTHOR: state_users_select("U0CWB10001")}))
+    assert isinstance(theirs, FeedbackForm) and theirs.report_author == "U0CWB10001"
+    errors = feedback(feedback_values(**{FormBlock.REPORT_AUTHOR: state_users_select("not a user")}))
+    assert set(errors) == {FormBlock.REPORT_AUTHOR}
 
 
 def test_a_valid_feedback_form_parses_to_the_model():
@@ -535,7 +545,18 @@ def test_error_keys_are_plain_strings_ready_for_slack():
 # --------------------------------------------------------- criteria catalog
 
 
-def test_the_packaged_criteria_catalog_loads():
+def test_the_default_catalog_grades_the_report_after_udi_2013_011():
+    report = load_criteria()
+    assert report == load_criteria("report")
+    assert [g.id for g in report.groups] == ["readers", "content", "language", "structure"]
+    assert len(report.ids) == len(set(report.ids)) == 11
+    wording = report.get("applicant_wording")
+    assert wording is not None and "så nært søkerens egen måte å formulere seg på" in wording.label(Lang.NB)
+    assert report.group_of("headings").label(Lang.EN) == "A clear text"
+    assert report.get("interpreter") is None  # an interview criterion, not the report's
+
+
+def test_the_interview_catalog_stays_available_by_name():
     assert [g.id for g in CRITERIA.groups] == ["preparation", "opening", "gathering", "recording", "closing"]
     assert len(CRITERIA.ids) == len(set(CRITERIA.ids)) == 11
     interpreter = CRITERIA.get("interpreter")

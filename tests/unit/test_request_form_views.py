@@ -37,7 +37,7 @@ from handlers.views.request_forms import (
     request_menu_text,
 )
 
-CRITERIA = load_criteria()
+CRITERIA = load_criteria("interview")  # the tests name its criteria
 TODAY = date(2026, 3, 10)
 PEOPLE = [("12", "Kari Nordmann (IFK, område A)"), ("13", "Ola Nordmann (IFR)")]
 
@@ -240,14 +240,18 @@ def test_private_metadata_is_passed_through():
 def test_feedback_modal_fields():
     view = feedback_modal(Lang.NB, "A", CRITERIA, TODAY)
     blocks = inputs(view)
-    assert list(blocks)[:6] == [
+    assert list(blocks)[:7] == [
         FormBlock.CASE_REF,
         FormBlock.REPORT_LOCATION,
         FormBlock.DEADLINE,
+        FormBlock.REPORT_AUTHOR,
         FormBlock.DESCRIPTION,
         FormBlock.CHILD,
         FormBlock.AREA,
     ]
+    author = blocks[FormBlock.REPORT_AUTHOR]  # whose report it is: optional, a person in Slack
+    assert author["optional"] is True and author["element"]["type"] == "users_select"
+    assert author["label"]["text"] == "Hvem skrev rapporten?"
     assert blocks[FormBlock.CASE_REF]["label"]["text"] == "Saksnummer"
     assert blocks[FormBlock.CASE_REF]["element"]["placeholder"]["text"] == "F.eks. 26/01234"
     assert blocks[FormBlock.REPORT_LOCATION]["element"]["max_length"] == 300
