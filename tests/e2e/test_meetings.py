@@ -86,7 +86,9 @@ def test_reminders_go_out_at_their_times_with_agenda_and_minute_taker(org):
 
     org.clock.set(utc(2026, 11, 27, 7, 0))  # Friday 08:00: the minute-taker's DM
     org.services.ticker.tick()
-    assert "referent" in text_of(dms(org.fake, IFK_A)[-1])
+    taker_dm = text_of(dms(org.fake, IFK_A)[-1])
+    assert "referent" in taker_dm
+    assert "mandag 30.11 kl. 10:00" in taker_dm and "i morgen" not in taker_dm  # Friday before a Monday
     assert not dms(org.fake, IFK_B)
 
     org.clock.set(utc(2026, 11, 30, 8, 0))  # Monday 09:00, one hour before
@@ -215,6 +217,22 @@ def test_restart_fires_a_missed_reminder_once_when_still_meaningful(org, engine,
     [post] = network_posts(org)
     assert "Påminnelse" in post
     assert len(dms(org.fake, IFK_A)) == 1
+    assert "mandag 30.11 kl. 10:00" in text_of(dms(org.fake, IFK_A)[0])  # caught up on Friday: the true day
+
+
+def test_a_minute_taker_dm_caught_up_on_the_meeting_day_names_that_day(org, engine, fake_slack, db_url):
+    from tests.harness import BotServer, make_settings
+
+    create_meeting(org, freq="once")
+    org.clock.set(utc(2026, 11, 30, 7, 30))  # down since Wednesday; Monday 08:30, the meeting at 10:00
+    restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
+    try:
+        restarted.services.ticker.tick()
+    finally:
+        restarted.stop()
+    [dm] = dms(org.fake, IFK_A)
+    assert "nettverksmøtet *IFN-møte* mandag 30.11 kl. 10:00" in text_of(dm)
+    assert "i morgen" not in text_of(dm)
 
 
 def test_a_reminder_during_a_slack_outage_is_delivered_once_after(org):
