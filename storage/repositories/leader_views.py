@@ -16,10 +16,13 @@ OPEN_STATES = ("new", "offered", "accepted")
 def open_requests(session: Session, area: str, limit: int = 10) -> tuple[int, list[Request]]:
     """How many requests of ``area`` are open, and the oldest ``limit`` of them.
     Support conversations are confidential: never here (SPEC §7)."""
-    where = (Request.area_code == area, Request.state.in_(OPEN_STATES), Request.type != "support")
-    count = session.scalar(select(func.count()).select_from(Request).where(*where)) or 0
-    rows = list(session.scalars(select(Request).where(*where).order_by(Request.created_at).limit(limit)))
-    return count, rows
+    # One pass over the (area, state) index; sorting the few open ones here keeps a
+    # planner from walking the area's whole history in created order instead.
+    found = session.execute(select(Request.id, Request.created_at).where(
+        Request.area_code == area, Request.state.in_(OPEN_STATES), Request.type != "support")).all()
+    oldest = [row.id for row in sorted(found, key=lambda r: (r.created_at, r.id))[:limit]]
+    rows = {r.id: r for r in session.scalars(select(Request).where(Request.id.in_(oldest)))} if oldest else {}
+    return len(found), [rows[i] for i in oldest]
 
 
 def open_issues(session: Session, area: str | None = None, limit: int = 10) -> tuple[int, list[LineIssue]]:

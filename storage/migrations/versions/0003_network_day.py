@@ -1,4 +1,5 @@
-"""Exemptions from the production goal for a period of weeks, asked in advance.
+"""Exemptions from the production goal for a period of weeks, asked in advance;
+an index for an area's open requests (the area leader's Home tab).
 
 Revision ID: 0003_network_day
 Revises: 0002_one_message_per_key
@@ -6,6 +7,8 @@ Create Date: 2026-12-01
 
 ``exemptions.last_week`` is the last ISO week an exemption covers; rows from
 before hold one week and keep it empty (read as ``week``).
+``ix_requests_area_state`` lets a leader's view count and list the open
+requests of an area without reading the area's whole history.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("exemptions") as batch:
         batch.add_column(sa.Column("last_week", sa.String(length=8), nullable=True))
+    op.create_index("ix_requests_area_state", "requests", ["area_code", "state", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_requests_area_state", table_name="requests")
     with op.batch_alter_table("exemptions") as batch:
         batch.drop_column("last_week")
