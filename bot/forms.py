@@ -60,6 +60,7 @@ class FormBlock(StrEnum):
     CASE_REF = "case_ref"
     REPORT_LOCATION = "report_location"
     DEADLINE = "deadline"
+    REPORT_AUTHOR = "report_author"  # whose report it is (a Slack user); empty: the requester's own
     FOCUS = "focus"  # prefix: one checkbox group per criteria group, see focus_block()
     # hour
     PREFERRED_PERSON = "preferred_person"
@@ -180,6 +181,9 @@ class FeedbackForm(RequestForm):
     report_location: ReportLocationText
     deadline: date
     focus: tuple[str, ...] = ()
+    #: The Slack user who wrote the report, when it is not the requester (memo 8.2.2:
+    #: a unit or area leader may ask for feedback on a caseworker's report).
+    report_author: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,30}$")] | None = None
 
     def details(self, criteria: CriteriaCatalog | None = None) -> dict[str, Any]:
         out = {
@@ -339,7 +343,8 @@ def parse_feedback(
     areas: Collection[str] = DEFAULT_AREAS,
 ) -> FeedbackForm | FormErrors:
     raw, extra = _common(values, lang, areas)
-    raw |= collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE])
+    raw |= collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE,
+                             FormBlock.REPORT_AUTHOR])
 
     chosen: set[str] = set()
     for group in criteria.groups:

@@ -9,6 +9,8 @@ Rules (SPEC §2–§4):
 
 * live / feedback / hour: area IFK -> other IFKs -> IFRs; with a child involved
   the BFK comes first. ``hour`` puts the person the requester picked first.
+  Live supervision without a child has the BFK after the IFKs, before the IFRs:
+  memo 8.2.1 lets "andre koordinatorer" stand in when the area's IFK cannot.
 * support: the picked person first (if any), then a pool of every other IFK, BFK
   and IFR; never anyone in ``excluded_person_ids`` (the requester's own leaders).
 * Role holdings count only on days they are valid (Europe/Oslo date of ``now``)
@@ -54,7 +56,7 @@ COORDINATOR_ROLES = frozenset({Role.IFK, Role.BFK, Role.IFR})
 
 #: Tier order per request type; every chain's tiers are non-decreasing in it.
 TIER_SEQUENCE: dict[RequestType, tuple[Tier, ...]] = {
-    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR, Tier.IFR),
     RequestType.FEEDBACK: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
     RequestType.HOUR: (Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
     RequestType.SUPPORT: (Tier.PREFERRED, Tier.POOL),
@@ -217,9 +219,9 @@ class _Router:
                 slots.append(_Slot(pid, reason, {"area": area or ""}, area))
         return slots
 
-    def _bfk_slots(self) -> list[_Slot]:
+    def _bfk_slots(self, reason: Reason = Reason.BFK_CHILD) -> list[_Slot]:
         return [
-            _Slot(p.id, Reason.BFK_CHILD, {}, _holding_area(h, p) or BFK_HOME_AREA)
+            _Slot(p.id, reason, {}, _holding_area(h, p) or BFK_HOME_AREA)
             for p, h in self._holders(Role.BFK)
         ]
 
@@ -254,6 +256,8 @@ class _Router:
             yield Tier.BFK, self._bfk_slots()
         yield Tier.AREA_IFK, self._ifk_slots(own_area=True)
         yield Tier.OTHER_IFK, self._ifk_slots(own_area=False)
+        if facts.type is RequestType.LIVE and not facts.child_involved:
+            yield Tier.OTHER_COORDINATOR, self._bfk_slots(Reason.BFK_FALLBACK)
         yield Tier.IFR, self._ifr_slots()
 
     # substitution ----------------------------------------------------------------

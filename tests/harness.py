@@ -60,7 +60,8 @@ class Bot:
 
 
 def make_settings(fake: FakeSlack, db_url: str, **overrides: Any) -> Settings:
-    defaults: dict[str, Any] = {
+    """The tests' settings; ``overrides`` win (e.g. ``ifn_management_channel=""``)."""
+    values: dict[str, Any] = {
         "slack_bot_token": "xoxb-test",
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": fake.base_url,
@@ -69,7 +70,7 @@ def make_settings(fake: FakeSlack, db_url: str, **overrides: Any) -> Settings:
         "ifn_management_channel": "CMGMT00001",
         "ifn_directory_cache_seconds": 0,
     }
-    return load_settings(Settings, **{**defaults, **overrides})
+    return load_settings(Settings, **{**values, **overrides})
 
 
 class BotServer:

@@ -246,6 +246,7 @@ MODALS: tuple[Modal, ...] = (
     Modal("minutes", IFR_1, _minutes),
     Modal("work plan", IFR_1, _command(IFR_1, "referat plan")),
     Modal("exemption", IFK_A, _exemption),
+    Modal("exemption period", IFK_B, _command(IFK_B, "produksjon unntak")),
     Modal("directory person", IFR_1,
           lambda driver: open_by_button(driver, IFR_1, "directory_add_person", "")),
 )

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,7 +27,7 @@ from bot.domain.absence import Span
 from bot.domain.language import Lang
 from bot.domain.requests import AvailabilityStatus
 from bot.domain.roles import BFK_HOME_AREA, STATUS_ROLES, Role
-from bot.i18n import t
+from bot.i18n import plural, t
 from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
 from bot.services import decisions, outbox
@@ -43,6 +43,13 @@ COORDINATOR_ROLES = (Role.IFK, Role.BFK)
 
 #: When a status set without 'til HH:MM' lapses (local time).
 END_OF_DAY = time(23, 59, 59)
+
+
+class DutyFollower(Protocol):
+    """Today's duty post (``bot.services.duty_post``), told of a change."""
+
+    def requeue(self, s: Session, now: datetime, person_id: int, until: datetime | None = None) -> str | None:
+        ...
 
 
 class Field(StrEnum):
@@ -101,11 +108,16 @@ def coordinator_roles(person: Person | None, day: date) -> list[tuple[Role, str]
 
 class AvailabilityService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
-                 delivery: OutboxService) -> None:
+                 delivery: OutboxService, duty: DutyFollower | None = None) -> None:
         self._sessions = sessions
         self._clock = clock
         self._calendar = calendar
         self._delivery = delivery
+        self._duty = duty  # today's duty post follows status and absence changes
+
+    def _follow(self, s: Session, now: datetime, person_id: int, until: datetime | None = None) -> None:
+        if self._duty is not None:
+            self._duty.requeue(s, now, person_id, until)
 
     def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
@@ -134,6 +146,7 @@ class AvailabilityService:
                 return Reply(False, t(lang, "avail.status.until_passed", time=until.strftime("%H:%M"),
                                       now=now.astimezone(tz).strftime("%H:%M")))
             repo.set_status(s, person_id, status.value, until_utc, now)
+            self._follow(s, now, person_id, until_utc)
         text = t(lang, "avail.status.set", status=t(lang, f"home.status.{status.value}"))
         if until_utc is not None:
             text += t(lang, "home.status_until", time=fmt_when(until_utc, now, tz)) + "."
@@ -233,10 +246,12 @@ class AvailabilityService:
             return Reply(False, text, Field.END)
         repo.delete_absences(s, person.id, list(merged.absorbed))
         repo.add_absence(s, person.id, span.start, span.end, now)
+        self._follow(s, now, person.id)
         coordinator = bool(coordinator_roles(person, today))
         lines = [t(lang, "avail.absence.added", period=period)]
         if merged.absorbed:
-            lines.append(t(lang, "avail.absence.merged", count=len(merged.absorbed)))
+            lines.append(t(lang, "avail.absence.merged",
+                           periods=plural(lang, "avail.absence.periods", len(merged.absorbed))))
         if coordinator and rules.is_long(span):
             lines.append(t(lang, "avail.absence.substitute_note"))
         return Reply(True, "\n".join(lines))
@@ -273,6 +288,7 @@ class AvailabilityService:
             row = rows[number - 1]
             start, end = row.starts_on, row.ends_on
             repo.delete_absences(s, person_id, [row.id])
+            self._follow(s, now, person_id)
         return Reply(True, t(lang, "avail.absence.deleted", period=period_text(start, end)))
 
     # -------------------------------------------------------------- substitutes
@@ -383,6 +399,7 @@ class AvailabilityService:
                 role=target.role.value, area_code=target.area, starts_on=start, ends_on=end,
                 designated_by_id=actor_id, now=now,
             )
+            self._follow(s, now, coordinator.id)
             leader = s.get(Person, actor_id)
             for who, key in ((substitute, "avail.substitute.dm_substitute"),
                              (coordinator, "avail.substitute.dm_coordinator")):

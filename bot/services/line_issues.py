@@ -1,4 +1,4 @@
-"""Line handling (memo §7): an IFK or IFR raises a professional issue; case- and
+"""Line handling (memo §7): an IFK, the BFK or an IFR raises a professional issue; case- and
 country-specific issues go to the area leader of the area concerned, general and
 cross-area issues to the fagsjef. The recipient acknowledges (**Mottatt**) and
 replies; the raiser's status DM follows every step in place. Unacknowledged
@@ -70,7 +70,8 @@ class NewIssue:
 
 
 def may_raise(s: Session, person_id: int, day: date) -> bool:
-    return holds_any(s.get(Person, person_id), (Role.IFK, Role.IFR), day)
+    """The IFKs, the BFK (memo §4: quality work for every area) and the IFRs."""
+    return holds_any(s.get(Person, person_id), (Role.IFK, Role.BFK, Role.IFR), day)
 
 
 def recipients_for(s: Session, kind: IssueKind, area: str | None, day: date) -> list[int]:

@@ -1,8 +1,9 @@
 """Minutes of network meetings and work/strategy plans (memo §2: available to
 department management). Submitted minutes are archived (``Minutes``) and posted
-to the network channel and the management channel through the outbox; the
-posts' timestamps are stored on the row when Slack has them, so the archive
-links to the posted messages."""
+to the network channel and the management channel through the outbox (with no
+management channel set, each member of management gets them by DM); the posts'
+timestamps are stored on the row when Slack has them, so the archive links to
+the posted messages."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.language import Lang
+from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_day, fmt_time
 from bot.messages.text import escape
@@ -23,7 +25,8 @@ from bot.notifier import MessageRef
 from bot.services import decisions as one_decision
 from bot.services import outbox
 from bot.services.meetings import may_organise, minutes_key
-from bot.services.outbox import OutboxService, Rendered, ToChannel
+from bot.services.outbox import OutboxService, Rendered, ToChannel, ToPerson
+from bot.services.role_holders import holders
 from bot.settings import Settings
 from storage.models import MeetingOccurrence, Minutes, Person
 from storage.repositories import meetings as repo
@@ -172,9 +175,16 @@ class MinutesService:
     def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[str]:
         targets = [("network", self._settings.ifn_network_channel)] if network else []
         targets.append(("management", self._settings.ifn_management_channel))
-        return [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:{target}",
+        keys = [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:{target}",
                              {"minutes_id": row.id, "target": target, "channel": ch}, now, "once")
                 for target, ch in targets if ch]
+        if not self._settings.ifn_management_channel:  # memo §2: available to management all the same
+            today = self._calendar.local_date(now)
+            keys += [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:management:{p.id}",
+                                  {"minutes_id": row.id, "target": "management_dm", "person_id": p.id}, now,
+                                  "once")
+                     for p in holders(s, Role.MANAGEMENT, today)]
+        return keys
 
     def render(self, row: Minutes, lang: Lang = Lang.NB) -> str:
         if row.kind == "plan":
@@ -192,6 +202,8 @@ class MinutesService:
         row = s.get(Minutes, int(payload["minutes_id"]))
         if row is None:
             raise LookupError(f"minutes {payload['minutes_id']} not found")
+        if payload.get("person_id"):
+            return Rendered(ToPerson(int(payload["person_id"])), self.render(row))
         return Rendered(ToChannel(payload["channel"]), self.render(row))
 
     @staticmethod
@@ -201,7 +213,7 @@ class MinutesService:
             return
         if payload["target"] == "network":
             row.network_ts = ref.ts
-        else:
+        elif payload["target"] == "management":
             row.management_ts = ref.ts
 
     # ------------------------------------------------------------------ the archive

@@ -115,6 +115,14 @@ class DirectoryReader:
         """The directory's areas; A, B and C before a directory is loaded."""
         return list(self._cache.view().areas)
 
+    def leads_people(self, person_id: int) -> bool:
+        """A unit or area leader today (as the directory's holders say: acting ones
+        too), who may ask for feedback on a caseworker's report (memo 8.2.2)."""
+        today = self._clock.now().astimezone(self._tz).date()
+        view = self._cache.view()
+        return any(p.id == person_id for role in (Role.UNIT_LEADER, Role.AREA_LEADER)
+                   for p in view.holders(role, today))
+
     def supervisors(self) -> list[Supervisor]:
         """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""
         today = self._clock.now().astimezone(self._tz).date()

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.requests import RequestType
 from bot.domain.results import Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_datetime
+from bot.services.role_holders import holders
 from storage.models import Person, Request, RoleAssignment
 from storage.repositories import requests as repo
 
 
-def can_see_timeline(s: Session, request: Request, person_id: int) -> bool:
-    """The requester, the people it was offered to and admins; a support
-    conversation only the two people in it (not admins)."""
+def can_see_timeline(s: Session, request: Request, person_id: int, today: date | None = None) -> bool:
+    """The requester, the people it was offered to, the area's leader (as
+    ``role_holders`` names them ``today``) and admins; a support conversation
+    only the two people in it (never a leader, not admins)."""
     if request.type == RequestType.SUPPORT:
         return person_id in (request.requester_id, request.assignee_id)
     if person_id == request.requester_id or repo.was_offered(s, request.id, person_id):
+        return True
+    if today is not None and any(p.id == person_id
+                                 for p in holders(s, Role.AREA_LEADER, today, request.area_code)):
         return True
     return bool(s.scalar(select(RoleAssignment.id).where(
         RoleAssignment.person_id == person_id, RoleAssignment.role == Role.ADMIN.value).limit(1)))
@@ -42,16 +49,18 @@ def skip_reason(lang: Lang, reason: str | None, params: dict | None) -> str:
 
 
 class TimelineService:
-    def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo) -> None:
+    def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Clock | None = None) -> None:
         self._sessions = sessions
         self._tz = tz
+        self._clock = clock
 
     def timeline(self, request_id: int, person_id: int, lang: Lang) -> Result:
         with self._sessions() as s:
             request = repo.get(s, request_id)
             if request is None:
                 return Result(Outcome.NOT_FOUND, "req.notice.not_found", {"id": request_id})
-            if not can_see_timeline(s, request, person_id):
+            today = self._clock.now().astimezone(self._tz).date() if self._clock is not None else None
+            if not can_see_timeline(s, request, person_id, today):
                 return Result(Outcome.NOT_REQUESTER, "req.log.forbidden", {"id": request_id})
             names: dict[int, str] = {}
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.calendar import WorkingCalendar
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
-from bot.lifecycle.model import StepWorld, Timeout
+from bot.lifecycle.model import FollowUp, StepWorld, Timeout
 from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
@@ -34,6 +34,13 @@ def person_info(p: PersonRecord) -> PersonInfo:
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
     return {t: Timeout(float(settings.offer_timeout(t.value)), t is not RequestType.LIVE)
             for t in (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)}
+
+
+def followup(settings: CoreSettings) -> FollowUp:
+    return FollowUp(live_minutes=settings.ifn_followup_live_minutes,
+                    hour_propose_seconds=settings.ifn_followup_hour_propose_seconds,
+                    hour_done_minutes=settings.ifn_followup_hour_done_minutes,
+                    ask_seconds=settings.ifn_followup_ask_seconds)
 
 
 def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar) -> World:
@@ -88,7 +95,7 @@ def load_step_world(s: Session, view: DirectoryView, now: datetime, calendar: Wo
     by_area, fallback = leaders(view, calendar.local_date(now))
     return StepWorld(routing=load_routing_world(s, view, now, calendar), calendar=calendar,
                      timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
-                     external_support=tuple(settings.external_support_lines))
+                     external_support=tuple(settings.external_support_lines), followup=followup(settings))
 
 
 def quiet_world(view: DirectoryView, now: datetime, calendar: WorkingCalendar,
@@ -97,7 +104,7 @@ def quiet_world(view: DirectoryView, now: datetime, calendar: WorkingCalendar,
     by_area, fallback = leaders(view, calendar.local_date(now))
     return StepWorld(routing=World(people={}, hours=calendar.hours), calendar=calendar,
                      timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
-                     external_support=tuple(settings.external_support_lines))
+                     external_support=tuple(settings.external_support_lines), followup=followup(settings))
 
 
 def own_leaders(view: DirectoryView, person_id: int, today: date) -> frozenset[int]:
