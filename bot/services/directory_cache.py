@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -71,6 +71,8 @@ class DirectoryView:
     by_slack: dict[str, int]
     areas: tuple[str, ...]
     unit_areas: dict[int, str]
+    #: Answers worked out once per view (the view never changes; a directory change makes a new one).
+    _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def person(self, person_id: int) -> PersonRecord | None:
         return self.people.get(person_id)
@@ -103,8 +105,14 @@ class DirectoryView:
         return self._holding(Role.FAGSJEF, day, None) or self._holding(Role.ADMIN, day, None)
 
     def with_roles(self, roles: Iterable[Role]) -> list[PersonRecord]:
-        wanted = set(roles)
-        return [p for p in self.people.values() if any(h.role in wanted for h in p.roles)]
+        """Everyone who holds (or once held) any of ``roles``: asked on every
+        routing decision, so worked out once per view."""
+        wanted = frozenset(roles)
+        found = self._memo.get(wanted)
+        if found is None:
+            found = tuple(p for p in self.people.values() if any(h.role in wanted for h in p.roles))
+            self._memo[wanted] = found
+        return list(found)  # type: ignore[arg-type]
 
     def area_of(self, person: PersonRecord) -> str | None:
         if person.area is not None:

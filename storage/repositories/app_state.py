@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AppState
 
+#: Built once: the directory cache asks it every few seconds in every process.
+_GET = select(AppState.value).where(AppState.name == bindparam("name"))
+
 
 def get(session: Session, name: str) -> int:
-    return session.scalar(select(AppState.value).where(AppState.name == name)) or 0
+    return session.scalar(_GET, {"name": name}) or 0
 
 
 def bump(session: Session, name: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Absence, AvailabilityStatus, Substitute
@@ -37,14 +37,25 @@ def absences_covering(session: Session, day: date) -> list[Absence]:
     return list(session.scalars(select(Absence).where(Absence.starts_on <= day, Absence.ends_on >= day)))
 
 
-def absences_from(session: Session, person_ids: list[int], day: date) -> list[Absence]:
+# Built once: these two run on every routing decision, and building a statement
+# costs more than SQLite takes to answer it.
+_ABSENCES_FROM = (select(Absence.person_id, Absence.starts_on, Absence.ends_on)
+                  .where(Absence.person_id.in_(bindparam("ids", expanding=True)),
+                         Absence.ends_on >= bindparam("day")))
+_STANDING_IN = (select(Substitute.absent_person_id, Substitute.substitute_person_id, Substitute.starts_on,
+                       Substitute.ends_on)
+                .where(Substitute.absent_person_id.in_(bindparam("ids", expanding=True)),
+                       Substitute.ends_on >= bindparam("day"), Substitute.starts_on <= bindparam("day")))
+
+
+def absences_from(session: Session, person_ids: list[int], day: date) -> list[Row]:
     """These people's absences not over by ``day`` (on the (person, ends_on) index;
-    later periods are included so back-to-back periods can be joined)."""
+    later periods are included so back-to-back periods can be joined): rows of
+    ``person_id, starts_on, ends_on`` (columns, not entities: this is on the
+    routing path)."""
     if not person_ids:
         return []
-    return list(session.scalars(
-        select(Absence).where(Absence.person_id.in_(person_ids), Absence.ends_on >= day)
-    ))
+    return list(session.execute(_ABSENCES_FROM, {"ids": person_ids, "day": day}))
 
 
 def substitutes_covering(session: Session, day: date) -> list[Substitute]:
@@ -53,14 +64,12 @@ def substitutes_covering(session: Session, day: date) -> list[Substitute]:
     ))
 
 
-def substitutes_standing_in(session: Session, absent_ids: list[int], day: date) -> list[Substitute]:
-    """Designations on ``day`` for any of ``absent_ids`` (on the (absent, ends_on) index)."""
+def substitutes_standing_in(session: Session, absent_ids: list[int], day: date) -> list[Row]:
+    """Designations on ``day`` for any of ``absent_ids`` (on the (absent, ends_on)
+    index): rows of ``absent_person_id, substitute_person_id, starts_on, ends_on``."""
     if not absent_ids:
         return []
-    return list(session.scalars(
-        select(Substitute).where(Substitute.absent_person_id.in_(absent_ids), Substitute.ends_on >= day,
-                                 Substitute.starts_on <= day)
-    ))
+    return list(session.execute(_STANDING_IN, {"ids": absent_ids, "day": day}))
 
 
 # --- absences ---------------------------------------------------------------------
