@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.language import Lang
 from bot.messages.snapshots import OfferSnapshot, PersonRef, RequestSnapshot
+from bot.services.directory_cache import DirectoryView
 from storage.models import Person
 from storage.repositories import requests as repo
 
@@ -25,6 +26,16 @@ def load_person_ref(session: Session, person_id: int) -> PersonRef:
 
 _PEOPLE = "ifn_person_refs"
 _SNAPSHOTS = "ifn_snapshots"
+_VIEW = "ifn_directory_view"
+
+
+def use_directory(session: Session, view: DirectoryView) -> None:
+    """Let ``load_people`` in this session answer from the process's copy of the
+    directory (refreshed within seconds of any change, see ``DirectoryCache``):
+    rendering a message then reads no person from the database. Someone the copy
+    knows without a Slack id is still read from the database — they may have been
+    linked by e-mail a moment ago in another process."""
+    session.info[_VIEW] = view
 
 
 def load_people(session: Session, ids: set[int]) -> dict[int, PersonRef]:
@@ -32,6 +43,13 @@ def load_people(session: Session, ids: set[int]) -> dict[int, PersonRef]:
     the session, so the messages rendered in one batch ask once)."""
     known: dict[int, PersonRef] = session.info.setdefault(_PEOPLE, {})
     missing = [pid for pid in ids if pid not in known]
+    view: DirectoryView | None = session.info.get(_VIEW)
+    if missing and view is not None:
+        for pid in missing:
+            record = view.person(pid)
+            if record is not None and record.slack_user_id:
+                known[pid] = PersonRef(pid, record.name, record.slack_user_id, record.lang, record.active)
+        missing = [pid for pid in missing if pid not in known]
     if missing:
         rows = session.execute(select(Person.id, Person.name, Person.slack_user_id, Person.language,
                                       Person.active).where(Person.id.in_(missing)))
