@@ -26,7 +26,7 @@ import logging
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -583,22 +583,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         logger.debug("fakeslack: " + format, *args)
-
-
-def iter_blocks_text(blocks: list[dict[str, Any]] | None) -> Iterator[str]:
-    """Every text string inside Block Kit blocks, for 'message mentions X' asserts."""
-
-    def walk(node: Any) -> Iterator[str]:
-        if isinstance(node, dict):
-            if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
-                yield node["text"]
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    yield from walk(blocks or [])
 
 
 #: Methods called with the app-level token (xapp-…) instead of the bot token.
