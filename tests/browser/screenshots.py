@@ -66,14 +66,15 @@ def home_coordinator(slack: Slack) -> None:
 
 
 def home_leader(slack: Slack) -> None:
-    slack.clock("next-working-day")
+    slack.submit(_live_form(slack))  # an open request of the area, with its timeline button
     slack.be(LEADER_B)
-    slack.home()
+    slack.home().get_by_text("som områdeleder").first.wait_for()
 
 
 def duty_post(slack: Slack) -> None:
     slack.clock("next-working-day")
     slack.go("network")
+    slack.message("Hvem er på vakt")
 
 
 def support_group_dm(slack: Slack) -> None:
@@ -136,10 +137,8 @@ MOMENTS = [
     Moment("offer", "The offer in the IFK's DM, with Godta / Avslå", offer),
     Moment("status-message", "The requester's status message, updated in place", status_message),
     Moment("home-coordinator", "A coordinator's Home tab", home_coordinator),
-    Moment("home-leader", "An area leader's Home tab", home_leader,
-           pending="the leader views of the Home tab are being built (issue 13)"),
-    Moment("duty-post", "The morning duty post in the network channel", duty_post,
-           pending="the morning duty post is being built (issue 13)"),
+    Moment("home-leader", "An area leader's Home tab", home_leader),
+    Moment("duty-post", "The morning duty post in the network channel", duty_post),
     Moment("support-group-dm", "A support conversation in the group DM the two are given", support_group_dm),
     Moment("minutes-network", "Minutes in the network channel", minutes_network),
     Moment("minutes-management", "… and the same minutes in the management channel", minutes_management),
