@@ -75,7 +75,8 @@ def main() -> int:
         now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
         with engine.begin() as conn:
             conn.execute(OutboxMessage.__table__.insert(), [
-                {"method": "dm", "payload": {}, "state": "pending" if i % 10 else "delivered", "attempts": 0,
+                {"key": f"notice:bench-{i}", "kind": "notice", "payload": {},
+                 "state": "pending" if i % 10 else "done", "attempts": 0,
                  "next_attempt_at": now, "created_at": now} for i in range(args.outbox)])
         registry = metrics_registry(metrics.DatabaseCollector(make_session_factory(engine), lambda: now))
         render(registry)
