@@ -20,7 +20,7 @@ Two parts, in one run:
   errors. Rounds alternate concurrency 8 and 32 (8 32 32 8 …).
 
     .venv/bin/python benchmarks/submission_bench.py
-    .venv/bin/python benchmarks/submission_bench.py --database-url postgresql+psycopg://ifn@127.0.0.1:55432/bench1
+    .venv/bin/python benchmarks/submission_bench.py --database-url postgresql+psycopg://ifn@127.0.0.1:PORT/bench1
 
 With ``--database-url`` the database is dropped and re-created first (``public``
 schema): use a throw-away one. Reports numbers; asserts nothing.
