@@ -106,3 +106,5 @@ class ThreadDispatcher:
             self._queue.put(_STOP)
         for thread in self._threads:
             thread.join(timeout=1.0)
+        if self._keeper.is_alive():
+            self._keeper.join(timeout=1.0)
