@@ -39,6 +39,7 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _cmd_directory_import(args: argparse.Namespace) -> int:
+    from app.directory_cli import import_report, link_after_import
     from bot.services.directory import DirectoryService
     from storage.db import make_engine, make_session_factory
     from storage.migrate import upgrade
@@ -52,16 +53,41 @@ def _cmd_directory_import(args: argparse.Namespace) -> int:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        service = DirectoryService(make_session_factory(engine), SystemClock())
-        result = service.import_directory(data, args.file)
+        sessions = make_session_factory(engine)
+        service = DirectoryService(sessions, SystemClock())
+        result = service.import_directory(data, args.file, prune=args.prune, dry_run=args.dry_run)
+        print(import_report(args.file, result))
+        if not args.dry_run:
+            print(link_after_import(sessions))
     except DirectoryFileError as exc:
         return _fail(f"refused {exc}; nothing was written", EXIT_REFUSED)
     finally:
         engine.dispose()
-    print(
-        f"directory {args.file}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.deactivated} deactivated"
-    )
+    return EXIT_OK
+
+
+def _cmd_directory_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.services.directory import DirectoryService
+    from storage.db import make_engine, make_session_factory
+
+    settings = load_settings(CoreSettings)
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    engine = make_engine(settings.database_url)
+    try:
+        text = DirectoryService(make_session_factory(engine), SystemClock()).export()
+    finally:
+        engine.dispose()
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc.strerror}", EXIT_REFUSED)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -92,6 +118,15 @@ def _schema_in_a_child(settings: CoreSettings) -> str | None:
     return None
 
 
+def _warnings_from_a_child() -> None:
+    """The start-up checks (``ifn-bot doctor --at-start``) in a child process that
+    logs one warning per problem while the server starts: the master stays lean
+    and a slow Slack does not delay serving."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "app.cli", "doctor", "--at-start"])
+
+
 def _cmd_db_check(args: argparse.Namespace) -> int:
     settings = load_settings(CoreSettings)
     if not args.upgrade_sqlite and settings.database_url.startswith("sqlite"):
@@ -102,6 +137,21 @@ def _cmd_db_check(args: argparse.Namespace) -> int:
                                         "run `ifn-bot db upgrade`", EXIT_CONFIG)
     problem = _ensure_schema(settings)
     return _fail(problem, EXIT_CONFIG) if problem else EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from app.doctor_cli import run_doctor, warn_at_start
+
+    settings = load_settings(Settings)
+    if args.at_start:  # the schema is ifn-bot run's to check
+        warn_at_start(settings)
+        return EXIT_OK
+    problem = _ensure_schema(settings)
+    if problem:
+        return _fail(problem, EXIT_CONFIG)
+    return run_doctor(settings)
+
+
 def _clock(args: argparse.Namespace) -> Clock | str:
     """The system clock, or with ``--start`` a clock that read that moment at
     ``--started-at`` (a Unix time; default now) and runs on in real time. Every
@@ -133,6 +183,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _fail(problem, EXIT_CONFIG)
     if settings.ifn_metrics and args.no_scheduler and not settings.socket_mode:
         _multiprocess_metrics()
+    _warnings_from_a_child()
     from app.server import serve
 
     return serve(settings, clock, port=args.port, workers=args.workers,
@@ -251,6 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     _clock_options(run)
     run.set_defaults(func=_cmd_run)
 
+    doctor = sub.add_parser("doctor", help="check the token, scopes, channels and who Slack cannot reach")
+    doctor.add_argument("--at-start", action="store_true",
+                        help="log one warning per problem and exit 0 (what `ifn-bot run` does at start)")
+    doctor.set_defaults(func=_cmd_doctor)
+
     sched = sub.add_parser("scheduler", help="run the scheduler: timeouts, reminders, outbox retries")
     sched.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
     _clock_options(sched)
@@ -285,7 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
     dir_sub = directory.add_subparsers(dest="directory_command", required=True)
     imp = dir_sub.add_parser("import", help="load areas, units, people and roles from YAML")
     imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    imp.add_argument("--prune", action="store_true",
+                     help="deactivate people missing from the file (without it they are listed and kept)")
     imp.set_defaults(func=_cmd_directory_import)
+    exp = dir_sub.add_parser("export", help="write the directory in the import format")
+    exp.add_argument("--output", "-o", default=None, help="file to write (default: standard output)")
+    exp.set_defaults(func=_cmd_directory_export)
     return parser
 
 

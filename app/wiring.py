@@ -13,25 +13,33 @@ from sqlalchemy import Engine
 
 from app.health import OperatorEndpoints, Readiness
 from app.slack_client import InstrumentedWebClient, instrument_context_client
+from app.slack_directory import SlackDirectoryClient
 from app.slack_notifier import SlackNotifier
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.feedback_criteria import CriteriaCatalog, load_criteria
 from bot.metrics import DatabaseCollector
 from bot.routing_types import WorkingHours
+from bot.services.acting import ActingService
 from bot.services.availability import AvailabilityService
 from bot.services.daily import DailyJobs
 from bot.services.directory import DirectoryService
+from bot.services.directory_admin import DirectoryAdminService
 from bot.services.directory_cache import DirectoryCache
 from bot.services.dispatch import ThreadDispatcher
+from bot.services.duty_post import DutyPostService
 from bot.services.group_sessions import GroupSessionService
+from bot.services.handover import HandoverService
 from bot.services.home import HomeService
+from bot.services.home_leader import LeaderHomeService
 from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
+from bot.services.orientation import OrientationService
 from bot.services.outbox import KEEP_EVERY, OutboxService
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.production import ProductionService
+from bot.services.reachability import ReachabilityService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.ticker import Ticker
@@ -39,12 +47,17 @@ from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
 from bot.settings import Settings
 from handlers import fallback
+from handlers.acting import ActingHandlers
 from handlers.app import build_app
 from handlers.availability import AvailabilityHandlers
+from handlers.check_in import CheckInHandlers
+from handlers.directory import DirectoryHandlers
 from handlers.group_sessions import GroupSessionHandlers
 from handlers.home import HomeHandlers, HomePublisher
+from handlers.home_leader import LeaderHomeHandlers
 from handlers.line_issues import LineIssueHandlers
 from handlers.meetings import MeetingHandlers
+from handlers.orientation import OrientationHandlers
 from handlers.prelude import Edge
 from handlers.production import ProductionHandlers
 from handlers.requests import RequestHandlers
@@ -102,6 +115,13 @@ class Services:
     directory_cache: DirectoryCache
     timeline: TimelineService
     home: HomeService
+    handover: HandoverService
+    reachability: ReachabilityService
+    acting: ActingService
+    orientation: OrientationService
+    directory_admin: DirectoryAdminService
+    duty_post: DutyPostService
+    home_leader: LeaderHomeService
     dispatcher: ThreadDispatcher | None = None
 
     def close(self) -> None:
@@ -132,9 +152,13 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         delivery.set_dispatcher(dispatcher)
     directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
     requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)
-    availability = AvailabilityService(sessions, clock, calendar, delivery)
+    duty_post = DutyPostService(sessions, clock, calendar, settings, delivery, directory_cache)
+    availability = AvailabilityService(sessions, clock, calendar, delivery, duty_post)
     daily = DailyJobs(sessions, clock, calendar, delivery)
     daily.add("substitute_reminder", availability.queue_substitute_reminders)
+    # The network's own morning: the duty post, on a schedule apart from the DMs to people.
+    network_day = DailyJobs(sessions, clock, calendar, delivery)
+    network_day.add("duty_post", duty_post.queue_today)
     # Maintenance runs on its own morning schedule, apart from the jobs that message people.
     maintenance = DailyJobs(sessions, clock, calendar, delivery)
     maintenance.add("support_purge", requests.purge_support_notes)
@@ -144,10 +168,20 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     line_issues = LineIssueService(sessions, clock, settings, calendar, delivery)
     group_sessions = GroupSessionService(sessions, clock, settings, calendar, delivery)
     production = ProductionService(sessions, clock, calendar, delivery)
-    reports = ReportService(sessions, clock, calendar, settings, delivery)
+    criteria = load_criteria(settings.ifn_feedback_criteria_file)
+    reports = ReportService(sessions, clock, calendar, settings, delivery, criteria.ids)
     training = TrainingService(sessions, clock, calendar, delivery)
+    # Leaving and reachability (issue 12): work moves on when someone is switched off or
+    # Slack refuses them for good; the directory is linked to Slack every working morning.
+    handover = HandoverService(sessions, clock, settings, calendar, delivery, directory_cache)
+    reachability = ReachabilityService(sessions, clock, directory_cache, handover,
+                                       SlackDirectoryClient(outbox_client))
+    delivery.on_unreachable(reachability.on_outbox_unreachable)
+    maintenance.add("link_directory", reachability.queue_link_job)
+    directory_admin = DirectoryAdminService(sessions, clock, calendar, directory_cache, handover)
     sweeps = (maintenance.run_due, line_issues.fire_due, group_sessions.fire_due, meetings.fire_due,
-              production.fire_due, reports.fire_due, training.fire_due)
+              production.fire_due, reports.fire_due, training.fire_due, handover.fire_due,
+              reachability.fire_due, network_day.run_due, duty_post.fire_due)
     return Services(
         settings=settings,
         engine=engine,
@@ -158,7 +192,7 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         people=PeopleService(sessions, clock, directory_cache, settings.tz),
         directory=DirectoryService(sessions, clock),
         directory_reader=DirectoryReader(directory_cache, clock, settings.tz),
-        criteria=load_criteria(settings.ifn_feedback_criteria_file),
+        criteria=criteria,
         delivery=delivery,
         requests=requests,
         ticker=Ticker(requests, delivery, daily, sweeps=sweeps),
@@ -172,8 +206,15 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         reports=reports,
         training=training,
         directory_cache=directory_cache,
-        timeline=TimelineService(sessions, settings.tz),
-        home=HomeService(sessions, clock, settings.tz),
+        timeline=TimelineService(sessions, settings.tz, clock),
+        home_leader=LeaderHomeService(sessions, clock, calendar, settings, directory_cache),
+        home=HomeService(sessions, clock, calendar, delivery, duty_post, admin=directory_admin),
+        duty_post=duty_post,
+        handover=handover,
+        reachability=reachability,
+        acting=ActingService(sessions, clock, calendar, delivery, directory_cache),
+        orientation=OrientationService(sessions, clock, calendar, directory_cache),
+        directory_admin=directory_admin,
         dispatcher=dispatcher,
     )
 
@@ -185,6 +226,7 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
     return [
         RequestHandlers(edge, sv.requests, sv.timeline, sv.directory_reader, sv.criteria, sv.settings,
                         sv.calendar),
+        CheckInHandlers(edge, sv.requests),
         AvailabilityHandlers(edge, sv.availability),
         SupportHandlers(edge, sv.requests, sv.directory_reader, sv.directory_cache, sv.calendar,
                         sv.settings.ifn_support_retention_days),
@@ -194,6 +236,10 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
         ProductionHandlers(edge, sv.production),
         TrainingHandlers(edge, sv.training, sv.group_sessions, groups),
         HomeHandlers(edge, sv.home, publisher),
+        DirectoryHandlers(edge, sv.directory_admin, sv.settings.tz),
+        ActingHandlers(edge, sv.acting),
+        OrientationHandlers(sv.orientation),
+        LeaderHomeHandlers(edge, sv.timeline),
     ]
 
 
@@ -201,7 +247,7 @@ def build_slack_app(services: Services, *, listener_executor: Executor | None = 
     """The Bolt app with every listener, on the services' WebClient; the
     fallback listeners come last, so they take only what no other listener does."""
     sv = services
-    publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz)
+    publisher = HomePublisher(sv.home, sv.people, sv.clock, sv.settings.tz, sv.home_leader)
     edge = Edge(sv.people, sv.clock, sv.settings.tz, publisher.publish, sv.delivery.send_dm)
     app = build_app(sv.client, sv.settings.slack_signing_secret.get_secret_value(), edge,
                     build_features(sv, edge, publisher), listener_executor=listener_executor)

@@ -43,10 +43,12 @@ if str(REPO_ROOT) not in sys.path:
 from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
+from bot.calendar import WorkingCalendar  # noqa: E402
 from bot.domain.requests import RequestType  # noqa: E402
 from bot.routing import route  # noqa: E402
 from bot.routing_types import RequestFacts, WorkingHours  # noqa: E402
-from bot.services.world import load_world  # noqa: E402
+from bot.services.directory_cache import load_view  # noqa: E402
+from bot.services.world import load_routing_world  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -67,6 +69,13 @@ HOURS = WorkingHours(datetime.strptime("08:00", "%H:%M").time(), datetime.strpti
 AREAS = ("A", "B", "C")
 UNITS_PER_AREA = 5
 ROUTED = (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR)
+
+
+def load_world(session, now: datetime, hours: WorkingHours):
+    """The router's world as ``bot.services.world`` loads it for a step: the
+    directory (a process keeps it cached; here it is read each time, the worst
+    case) and, from the database, statuses, loads, absences and substitutes."""
+    return load_routing_world(session, load_view(session, 0), now, WorkingCalendar(hours))
 
 
 # ----------------------------------------------------------------- seeding

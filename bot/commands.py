@@ -28,6 +28,10 @@ class Subcommand(StrEnum):
     MINUTES = "referat"
     TRAINING = "opplaering"
     LOG = "logg"
+    LANGUAGE = "sprak"
+    WHO = "hvem"
+    DIRECTORY = "katalog"
+    ACTING = "fungerende"
     UNKNOWN = "unknown"
 
 
@@ -66,12 +70,22 @@ ALIASES: dict[str, Subcommand] = {
     "training": Subcommand.TRAINING,
     "logg": Subcommand.LOG,
     "log": Subcommand.LOG,
+    "sprak": Subcommand.LANGUAGE,
+    "språk": Subcommand.LANGUAGE,
+    "language": Subcommand.LANGUAGE,
+    "hvem": Subcommand.WHO,
+    "who": Subcommand.WHO,
+    "katalog": Subcommand.DIRECTORY,
+    "directory": Subcommand.DIRECTORY,
+    "fungerende": Subcommand.ACTING,
+    "acting": Subcommand.ACTING,
 }
 
 #: Words that hint at the user's language when they type a command.
 ENGLISH_WORDS = frozenset(
     {"help", "live", "feedback", "hour", "group", "support", "issue", "absence",
-     "substitute", "production", "meeting", "minutes", "training", "log"}
+     "substitute", "production", "meeting", "minutes", "training", "log", "language", "who", "directory",
+     "acting"}
 )
 
 

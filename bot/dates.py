@@ -165,6 +165,7 @@ class ListAbsences:
 @dataclass(frozen=True, slots=True)
 class AddAbsence:
     period: Period
+    for_user: str | None = None  # Slack user id after "for": a leader registers their IFK's absence
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +186,21 @@ def parse_absence(args: list[str] | tuple[str, ...]) -> AbsenceCommand | ParseEr
         if not number.isdigit() or int(number) < 1:
             return ParseError("avail.absence.delete_usage")
         return DeleteAbsence(int(number))
-    period = parse_period(list(args), "avail.absence.usage")
+    words = list(args)
+    for_user: str | None = None
+    for i, word in enumerate(words):
+        if _norm(word) in _FOR_WORDS:
+            if i + 1 >= len(words):
+                return ParseError("avail.absence.usage")
+            for_user = parse_mention(words[i + 1])
+            if for_user is None:
+                return ParseError("avail.substitute.bad_mention", {"text": words[i + 1]})
+            words = words[:i] + words[i + 2:]
+            break
+    period = parse_period(words, "avail.absence.usage")
     if isinstance(period, ParseError):
         return period
-    return AddAbsence(period)
+    return AddAbsence(period, for_user)
 
 
 # --- /ifn stedfortreder ---------------------------------------------------------------

@@ -1,34 +1,55 @@
 """Reading and validating the directory YAML file (SPEC §1), without touching
 the database. ``load_directory_file`` returns a validated ``DirectoryFile`` or
-raises ``DirectoryFileError`` naming the file, the entry and the reason."""
+raises ``DirectoryFileError`` naming the file, the entry and the reason.
+
+The file's shape is the pydantic models below (``DirectoryModel``); the rules
+that tie entries together (areas and units exist, one IFK per area and period,
+…) live in ``bot.directory_rules`` and are the same for a file and for an edit
+an admin makes in Slack, which builds a ``DirectoryModel`` of the whole
+directory with the edit applied and validates it the same way.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.domain.roles import (
-    AREA_ROLES,
-    BFK_HOME_AREA,
-    DEFAULT_AREAS,
-    SINGLE_HOLDER_ROLES,
-    Role,
-)
-from bot.domain.training import LEVELS, parse_topic
+from bot.domain.language import Lang
+from bot.domain.roles import Role
+from bot.i18n import t
 
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class DirectoryFileError(Exception):
-    def __init__(self, file: str, entry: str, reason: str) -> None:
+    """A refused directory (file or edit). ``reason`` is English (the CLI's
+    language); ``key``/``params`` say the same through the catalogs, for an
+    admin in Slack, and ``field`` names what the refusal is about (``roles``,
+    ``unit``, ``email``, …) so a form can put it on the right input."""
+
+    def __init__(self, file: str, entry: str, reason: str, *, key: str | None = None,
+                 params: dict[str, Any] | None = None, field: str | None = None) -> None:
         super().__init__(f"{file}: {entry}: {reason}")
         self.file, self.entry, self.reason = file, entry, reason
+        self.key, self.params, self.field = key, dict(params or {}), field
+
+    def text(self, lang: Lang) -> str:
+        """The reason in ``lang`` (the English reason when it has no catalog key)."""
+        return t(lang, self.key, **self.params) if self.key else self.reason
+
+
+def rule_error(file: str, entry: str, key: str, field: str | None = None,
+               **params: Any) -> DirectoryFileError:
+    """A refusal whose reason comes from the catalog (``dir.rule.*``)."""
+    return DirectoryFileError(file, entry, t(Lang.EN, key, **params), key=key, params=params, field=field)
 
 
 class AreaEntry(BaseModel):
@@ -66,11 +87,21 @@ class PersonEntry(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     slack_id: str | None = None
     email: str | None = None
-    language: str = "nb"
+    #: Absent: the person keeps the language they have (chosen by themselves, or
+    #: seeded from their Slack locale); nb for someone new until Slack says otherwise.
+    language: str | None = None
     area: str | None = None
     unit: str | None = None
     roles: list[RoleEntry | str] = Field(default_factory=list)
     training: list[TrainingEntry] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        # A name is put into messages as it is: < and > would make a mention or a link of it.
+        if any(ch in "<>" or unicodedata.category(ch) == "Cc" for ch in v):
+            raise ValueError(f"name {v!r} may not hold < or > or control characters")
+        return v
 
     @field_validator("slack_id")
     @classmethod
@@ -91,10 +122,22 @@ class PersonEntry(BaseModel):
 
     @field_validator("language")
     @classmethod
-    def _language(cls, v: str) -> str:
-        if v not in ("nb", "en"):
+    def _language(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("nb", "en"):
             raise ValueError(f"language {v!r} must be nb or en")
         return v
+
+
+class ActingEntry(BaseModel):
+    """An acting area leader (fungerende områdeleder) for a period: ``person`` and
+    ``by`` are the Slack id or e-mail of people in the file."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    area: str
+    person: str
+    valid_from: date = Field(alias="from")
+    valid_to: date = Field(alias="to")
+    by: str | None = None
 
 
 class DirectoryModel(BaseModel):
@@ -102,6 +145,9 @@ class DirectoryModel(BaseModel):
     areas: list[AreaEntry] | None = None
     units: list[UnitEntry] = Field(default_factory=list)
     people: list[PersonEntry] = Field(default_factory=list)
+    #: Absent: acting leaders designated in Slack are kept as they are; a list
+    #: (also an empty one) is the whole set.
+    acting: list[ActingEntry] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +170,7 @@ class PersonSpec:
     name: str
     slack_id: str | None
     email: str | None
-    language: str
+    language: str | None  # None: not set by the directory
     area: str | None
     unit: str | None
     roles: tuple[RoleSpec, ...]
@@ -134,16 +180,27 @@ class PersonSpec:
     def label(self) -> str:
         return f"person {self.name!r} ({self.slack_id or self.email})"
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """How other entries refer to this person: Slack id and e-mail."""
+        return tuple(k for k in (self.slack_id, self.email) if k)
+
+
+@dataclass(frozen=True, slots=True)
+class ActingSpec:
+    area: str
+    person: str  # a key of a PersonSpec
+    valid_from: date
+    valid_to: date
+    by: str | None = None
+
 
 @dataclass(frozen=True, slots=True)
 class DirectoryFile:
     areas: tuple[AreaEntry, ...]
     units: tuple[UnitEntry, ...]
     people: tuple[PersonSpec, ...]
-
-
-def _default_areas() -> list[AreaEntry]:
-    return [AreaEntry(code=c, name=f"Område {c}") for c in DEFAULT_AREAS]
+    acting: tuple[ActingSpec, ...] | None = None  # None: the file says nothing about acting leaders
 
 
 def _entry_label(loc: tuple, raw: dict) -> str:
@@ -158,23 +215,12 @@ def _entry_label(loc: tuple, raw: dict) -> str:
     return ".".join(str(p) for p in loc) or "file"
 
 
-def _ranges_overlap(a: RoleSpec, b: RoleSpec) -> bool:
-    a_from, a_to = a.valid_from or date.min, a.valid_to or date.max
-    b_from, b_to = b.valid_from or date.min, b.valid_to or date.max
-    return a_from <= b_to and b_from <= a_to
-
-
-def parse_directory(text: str, file: str = "<directory>") -> DirectoryFile:
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        raise DirectoryFileError(file, where, f"not valid YAML: {exc}") from None
+def validate_model(raw: Any, file: str = "<directory>") -> DirectoryModel:
+    """The file's shape, or the first problem with it."""
     if not isinstance(raw, dict):
-        raise DirectoryFileError(file, "file", "must be a mapping with areas, units and people")
+        raise rule_error(file, "file", "dir.rule.not_a_mapping")
     try:
-        model = DirectoryModel.model_validate(raw)
+        return DirectoryModel.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         reason = err["msg"].removeprefix("Value error, ")
@@ -184,124 +230,17 @@ def parse_directory(text: str, file: str = "<directory>") -> DirectoryFile:
             reason = f"unknown field {err['loc'][-1]!r}"
         raise DirectoryFileError(file, _entry_label(err["loc"], raw), reason) from None
 
-    areas = model.areas if model.areas is not None else _default_areas()
-    area_codes = {a.code for a in areas}
-    if len(area_codes) != len(areas):
-        raise DirectoryFileError(file, "areas", "an area code appears twice")
-    if model.areas is None:
-        allowed = set(DEFAULT_AREAS)
-    else:
-        allowed = area_codes
 
-    unit_codes: dict[str, str] = {}
-    for i, unit in enumerate(model.units):
-        label = f"units[{i}] ({unit.code})"
-        if unit.area not in allowed:
-            raise DirectoryFileError(file, label, f"area {unit.area!r} is not one of {sorted(allowed)}")
-        if unit.code in unit_codes:
-            raise DirectoryFileError(file, label, "unit code appears twice")
-        unit_codes[unit.code] = unit.area
+def parse_directory(text: str, file: str = "<directory>") -> DirectoryFile:
+    from bot.directory_rules import build_directory
 
-    people: list[PersonSpec] = []
-    seen_ids: dict[str, str] = {}
-    for i, entry in enumerate(model.people):
-        label = f"people[{i}] ({entry.name})"
-        if not entry.slack_id and not entry.email:
-            raise DirectoryFileError(file, label, "needs a slack_id or an email")
-        for key in (entry.slack_id, entry.email):
-            if key and key in seen_ids:
-                raise DirectoryFileError(file, label, f"{key} is already used by {seen_ids[key]}")
-            if key:
-                seen_ids[key] = entry.name
-        area = entry.area
-        if entry.unit is not None:
-            if entry.unit not in unit_codes:
-                raise DirectoryFileError(file, label, f"unit {entry.unit!r} is not in units")
-            area = area or unit_codes[entry.unit]
-            if unit_codes[entry.unit] != area:
-                raise DirectoryFileError(
-                    file, label, f"unit {entry.unit!r} belongs to area {unit_codes[entry.unit]}, not {area}"
-                )
-        if area is not None and area not in allowed:
-            raise DirectoryFileError(file, label, f"area {area!r} is not one of {sorted(allowed)}")
-        roles: list[RoleSpec] = []
-        for r in entry.roles:
-            r = RoleEntry(role=r) if isinstance(r, str) else r
-            try:
-                role = Role(r.role)
-            except ValueError:
-                known = ", ".join(x.value for x in Role)
-                raise DirectoryFileError(file, label, f"unknown role {r.role!r} (known: {known})") from None
-            role_area = r.area
-            if role in AREA_ROLES:
-                role_area = role_area or area
-                if role_area is None:
-                    raise DirectoryFileError(file, label, f"role {role.value} needs an area")
-            elif role is Role.BFK:
-                role_area = role_area or BFK_HOME_AREA
-            elif role_area is not None and role not in AREA_ROLES:
-                raise DirectoryFileError(file, label, f"role {role.value} is not tied to an area")
-            if role_area is not None and role_area not in allowed:
-                raise DirectoryFileError(file, label, f"area {role_area!r} is not one of {sorted(allowed)}")
-            if r.valid_from and r.valid_to and r.valid_to < r.valid_from:
-                raise DirectoryFileError(file, label, f"role {role.value}: 'to' is before 'from'")
-            spec = RoleSpec(role, role_area, r.valid_from, r.valid_to)
-            if spec in roles:
-                raise DirectoryFileError(file, label, f"role {role.value} is listed twice")
-            roles.append(spec)
-        people.append(
-            PersonSpec(
-                entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles),
-                _training(file, label, entry.training),
-            )
-        )
-
-    _check_single_holders(file, people)
-    return DirectoryFile(tuple(areas), tuple(model.units), tuple(people))
-
-
-def _training(file: str, label: str, entries: list[TrainingEntry]) -> tuple[TrainingSpec, ...]:
-    out: list[TrainingSpec] = []
-    for e in entries:
-        if e.level not in LEVELS:
-            raise DirectoryFileError(file, label, f"training level {e.level} must be 1, 2 or 3")
-        topic = ""
-        if e.level == 2:
-            found = parse_topic(e.topic or "")
-            if found is None:
-                raise DirectoryFileError(
-                    file, label, f"training level 2 needs a topic (credibility, vulnerable, culture, "
-                                 f"interview_method), not {e.topic!r}")
-            topic = found
-        elif e.topic:
-            raise DirectoryFileError(file, label, f"training level {e.level} has no topic")
-        spec = TrainingSpec(e.level, topic, e.completed)
-        if any((s.level, s.topic) == (spec.level, spec.topic) for s in out):
-            what = f"training level {e.level} {topic}".rstrip()
-            raise DirectoryFileError(file, label, f"{what} is listed twice")
-        out.append(spec)
-    return tuple(out)
-
-
-def _check_single_holders(file: str, people: list[PersonSpec]) -> None:
-    """One IFK and one area leader per area, one BFK — unless their date ranges
-    do not overlap (a planned hand-over or a substitute period)."""
-    held: dict[tuple[Role, str | None], list[tuple[PersonSpec, RoleSpec]]] = {}
-    for person in people:
-        for spec in person.roles:
-            if spec.role not in SINGLE_HOLDER_ROLES:
-                continue
-            scope = None if spec.role is Role.BFK else spec.area
-            for other_person, other in held.get((spec.role, scope), []):
-                if _ranges_overlap(spec, other):
-                    where = "" if scope is None else f" for area {scope}"
-                    raise DirectoryFileError(
-                        file,
-                        f"person {person.name!r}",
-                        f"a second {spec.role.value}{where} (already {other_person.name!r}) "
-                        "needs a from/to date range that does not overlap",
-                    )
-            held.setdefault((spec.role, scope), []).append((person, spec))
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        raise rule_error(file, where, "dir.rule.yaml", detail=str(exc)) from None
+    return build_directory(validate_model(raw, file), file)
 
 
 def load_directory_file(path: str | Path) -> DirectoryFile:

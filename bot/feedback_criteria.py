@@ -1,9 +1,13 @@
 """The catalog of quality criteria for written feedback (SPEC §3, memo 8.2.2).
 
-The default catalog ships with the package (``bot/data/feedback-criteria.yaml``,
-grouped by the phases of the interview as in the quality standard); an admin
-may point the bot at another file with the same shape. The file is validated
-when loaded, so a bad catalog stops startup instead of breaking a modal later.
+Two catalogs ship with the package: the default grades the interview *report*
+(``bot/data/report-criteria.yaml``, built from the public guideline UDI
+2013-011V3 "Hvordan skrive asylintervjurapporten": memo 8.2.2 says feedback on
+the report follows the report's quality standard); the alternative grades the
+*interview* (``bot/data/interview-criteria.yaml``, UDI 2019-015), selected with
+``IFN_FEEDBACK_CRITERIA_FILE=interview``. An admin may point the setting at a
+file of the same shape instead. The file is validated when loaded, so a bad
+catalog stops startup instead of breaking a modal later.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 #: one group per criteria group.
 MAX_CRITERIA_PER_GROUP = 10
 
-DEFAULT_RESOURCE = "data/feedback-criteria.yaml"
+#: The packaged catalogs, by the name ``IFN_FEEDBACK_CRITERIA_FILE`` may give instead of a path.
+PACKAGED = {"report": "data/report-criteria.yaml", "interview": "data/interview-criteria.yaml"}
+DEFAULT_RESOURCE = PACKAGED["report"]
 
 
 class Rating(StrEnum):
@@ -112,10 +118,12 @@ def parse_criteria(data: object, source: str = "criteria") -> CriteriaCatalog:
 
 
 def load_criteria(path: str | Path | None = None) -> CriteriaCatalog:
-    """The catalog from ``path``, or the packaged default when ``path`` is None."""
-    if path is None:
-        text = resources.files("bot").joinpath(DEFAULT_RESOURCE).read_text("utf-8")
-        source = f"bot/{DEFAULT_RESOURCE}"
+    """The catalog from ``path``; a packaged one by name (``report``,
+    ``interview``); the packaged default (the report's) when ``path`` is None."""
+    packaged = DEFAULT_RESOURCE if path is None else PACKAGED.get(str(path))
+    if packaged is not None:
+        text = resources.files("bot").joinpath(packaged).read_text("utf-8")
+        source = f"bot/{packaged}"
     else:
         source = str(path)
         try:

@@ -16,29 +16,34 @@ input element's ``action_id`` equals its block id.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
 )
-from pydantic_core import PydanticCustomError
 
 from bot.calendar import WorkingCalendar
 from bot.domain.language import Lang
 from bot.domain.requests import RequestType
 from bot.domain.roles import DEFAULT_AREAS
 from bot.feedback_criteria import CriteriaCatalog, Rating
+from bot.form_reading import (
+    Form,
+    FormErrors,
+    NoNationalId,
+    StateValues,
+    collect,
+    finish,
+    limits,
+    validate,
+    value_of,
+)
 from bot.i18n import t
 from bot.i18n.format import fmt_date
-from bot.pii import find_national_id
 
 
 class FormBlock(StrEnum):
@@ -55,6 +60,7 @@ class FormBlock(StrEnum):
     CASE_REF = "case_ref"
     REPORT_LOCATION = "report_location"
     DEADLINE = "deadline"
+    REPORT_AUTHOR = "report_author"  # whose report it is (a Slack user); empty: the requester's own
     FOCUS = "focus"  # prefix: one checkbox group per criteria group, see focus_block()
     # hour
     PREFERRED_PERSON = "preferred_person"
@@ -127,44 +133,20 @@ PREFERRED_TIMES_MAX = 500
 OVERALL_MAX = 3000
 DEADLINE_MAX_DAYS = 90
 
-FormErrors = dict[str, str]
-M = TypeVar("M", bound="_Form")
-StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
 
 # ------------------------------------------------------------------ models
 
 
-def _refuse_national_id(value: object) -> object:
-    if isinstance(value, str) and find_national_id(value):
-        # The message must not repeat the number: errors end up in logs.
-        raise PydanticCustomError("national_id", "the text contains a national identity number")
-    return value
+Description = Annotated[str, limits(DESCRIPTION_MAX, DESCRIPTION_MIN), NoNationalId]
+RoomText = Annotated[str, limits(ROOM_MAX), NoNationalId]
+CaseRefText = Annotated[str, limits(CASE_REF_MAX), NoNationalId]
+ReportLocationText = Annotated[str, limits(REPORT_LOCATION_MAX), NoNationalId]
+PreferredTimesText = Annotated[str, limits(PREFERRED_TIMES_MAX), NoNationalId]
+OverallText = Annotated[str, limits(OVERALL_MAX), NoNationalId]
 
 
-#: Screens a free-text field; listed last so it runs before strip and length.
-_NoNationalId = BeforeValidator(_refuse_national_id)
-
-
-def _limits(max_length: int, min_length: int = 1) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-
-
-Description = Annotated[str, _limits(DESCRIPTION_MAX, DESCRIPTION_MIN), _NoNationalId]
-RoomText = Annotated[str, _limits(ROOM_MAX), _NoNationalId]
-CaseRefText = Annotated[str, _limits(CASE_REF_MAX), _NoNationalId]
-ReportLocationText = Annotated[str, _limits(REPORT_LOCATION_MAX), _NoNationalId]
-PreferredTimesText = Annotated[str, _limits(PREFERRED_TIMES_MAX), _NoNationalId]
-OverallText = Annotated[str, _limits(OVERALL_MAX), _NoNationalId]
-
-
-class _Form(BaseModel):
-    # hide_input_in_errors: a refused text may hold a national identity number
-    # and must not reach a log through str(ValidationError).
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-
-
-class RequestForm(_Form):
+class RequestForm(Form):
     """What every request captures besides the requester (SPEC §2)."""
 
     request_type: ClassVar[RequestType]
@@ -199,6 +181,9 @@ class FeedbackForm(RequestForm):
     report_location: ReportLocationText
     deadline: date
     focus: tuple[str, ...] = ()
+    #: The Slack user who wrote the report, when it is not the requester (memo 8.2.2:
+    #: a unit or area leader may ask for feedback on a caseworker's report).
+    report_author: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,30}$")] | None = None
 
     def details(self, criteria: CriteriaCatalog | None = None) -> dict[str, Any]:
         out = {
@@ -236,10 +221,10 @@ class Urgency(StrEnum):
 
 
 SUPPORT_NOTE_MAX = 500
-SupportNoteText = Annotated[str, _limits(SUPPORT_NOTE_MAX, 0), _NoNationalId]
+SupportNoteText = Annotated[str, limits(SUPPORT_NOTE_MAX, 0), NoNationalId]
 
 
-class SupportForm(_Form):
+class SupportForm(Form):
     """Støttesamtale (memo 8.3): whom, how soon, and an optional short note."""
 
     preferred_person: str | None = None  # a person id from the offered options; None: anyone
@@ -253,11 +238,11 @@ class SupportForm(_Form):
 ISSUE_KINDS = ("case", "country", "general", "cross_area")
 ISSUE_TITLE_MAX = 150
 ISSUE_TEXT_MAX = 3000
-IssueTitleText = Annotated[str, _limits(ISSUE_TITLE_MAX, 3), _NoNationalId]
-IssueText = Annotated[str, _limits(ISSUE_TEXT_MAX, DESCRIPTION_MIN), _NoNationalId]
+IssueTitleText = Annotated[str, limits(ISSUE_TITLE_MAX, 3), NoNationalId]
+IssueText = Annotated[str, limits(ISSUE_TEXT_MAX, DESCRIPTION_MIN), NoNationalId]
 
 
-class IssueForm(_Form):
+class IssueForm(Form):
     """Faglig problemstilling (memo §7): which kind, the area it concerns, title, text."""
 
     issue_kind: str
@@ -269,11 +254,11 @@ class IssueForm(_Form):
 GROUP_TITLE_MAX = 150
 GROUP_PLACE_MAX = 200
 GROUP_CAPACITY_MAX = 100
-GroupTitleText = Annotated[str, _limits(GROUP_TITLE_MAX, 3), _NoNationalId]
-GroupPlaceText = Annotated[str, _limits(GROUP_PLACE_MAX), _NoNationalId]
+GroupTitleText = Annotated[str, limits(GROUP_TITLE_MAX, 3), NoNationalId]
+GroupPlaceText = Annotated[str, limits(GROUP_PLACE_MAX), NoNationalId]
 
 
-class GroupForm(_Form):
+class GroupForm(Form):
     """Veiledning i grupper (memo 8.2.4): a session people sign up for."""
 
     group_title: GroupTitleText
@@ -283,11 +268,11 @@ class GroupForm(_Form):
     group_co_organiser: str | None = None
 
 
-class IssueReply(_Form):
+class IssueReply(Form):
     issue_reply: IssueText
 
 
-class FeedbackResponse(_Form):
+class FeedbackResponse(Form):
     """The assignee's structured feedback: a rating per criterion (each optional)
     and an overall text."""
 
@@ -295,103 +280,13 @@ class FeedbackResponse(_Form):
     overall: OverallText
 
 
-# ------------------------------------------------------ reading Slack state
-
-
-def _element(values: StateValues, block: str) -> Mapping[str, Any] | None:
-    actions = values.get(block) or {}
-    element = actions.get(block)
-    if element is None and len(actions) == 1:
-        element = next(iter(actions.values()))
-    return element
-
-
-def _value(values: StateValues, block: str) -> Any:
-    """The submitted value of the input in ``block``: a stripped string (None
-    when empty), a list of option values for checkboxes, or None."""
-    element = _element(values, block)
-    if element is None:
-        return None
-    kind = element.get("type")
-    if kind in ("plain_text_input", "url_text_input", "email_text_input", "number_input"):
-        text = element.get("value")
-        return (text.strip() or None) if isinstance(text, str) else None
-    if kind in ("static_select", "radio_buttons", "external_select"):
-        option = element.get("selected_option")
-        return option.get("value") if option else None
-    if kind in ("checkboxes", "multi_static_select"):
-        return [o["value"] for o in element.get("selected_options") or []]
-    if kind == "datepicker":
-        return element.get("selected_date")
-    if kind == "timepicker":
-        return element.get("selected_time")
-    if kind == "users_select":
-        return element.get("selected_user")
-    raise ValueError(f"block {block!r}: unsupported element type {kind!r}")
-
-
-def _collect(values: StateValues, blocks: Sequence[str]) -> dict[str, Any]:
-    raw = {str(b): _value(values, b) for b in blocks}
-    return {k: v for k, v in raw.items() if v is not None}
-
-
-# --------------------------------------------------------------- messages
-
-
-def _message(err: Mapping[str, Any], lang: Lang, given: object) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "national_id":
-        return t(lang, "form.error.pii")
-    if kind == "missing":
-        return t(lang, "form.error.required")
-    if kind == "string_too_short":
-        minimum = int(ctx.get("min_length", 1))
-        return (
-            t(lang, "form.error.required") if minimum <= 1 else t(lang, "form.error.too_short", min=minimum)
-        )
-    if kind == "string_too_long":
-        length = len(given.strip()) if isinstance(given, str) else 0
-        return t(lang, "form.error.too_long", max=int(ctx.get("max_length", 0)), length=length)
-    return t(lang, "form.error.invalid")
-
-
-def _validate(
-    model: type[M],
-    raw: Mapping[str, Any],
-    lang: Lang,
-    block_of: Callable[[tuple[int | str, ...]], str],
-) -> tuple[M | None, FormErrors]:
-    try:
-        return model.model_validate(raw), {}
-    except ValidationError as exc:
-        errors: FormErrors = {}
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            given: object = raw
-            for part in loc:
-                given = given.get(part) if isinstance(given, Mapping) else None
-            errors.setdefault(block_of(loc), _message(err, lang, given))
-        return None, errors
-
-
 def _field_block(loc: tuple[int | str, ...]) -> str:
     return str(loc[0]) if loc else FormBlock.DESCRIPTION.value
 
 
-def _finish(model: M | None, errors: FormErrors, extra: FormErrors) -> M | FormErrors:
-    """Model errors win over context checks (e.g. "contains a national id" over
-    "wrong case reference format"): one message per field, the most important."""
-    for block, message in extra.items():
-        errors.setdefault(block, message)
-    if errors or model is None:
-        return {str(block): message for block, message in errors.items()}
-    return model
-
-
 def _common(values: StateValues, lang: Lang, areas: Collection[str]) -> tuple[dict[str, Any], FormErrors]:
-    raw = _collect(values, [FormBlock.AREA, FormBlock.DESCRIPTION])
-    raw["child"] = _value(values, FormBlock.CHILD) or []
+    raw = collect(values, [FormBlock.AREA, FormBlock.DESCRIPTION])
+    raw["child"] = value_of(values, FormBlock.CHILD) or []
     extra: FormErrors = {}
     if "area" in raw and raw["area"] not in areas:
         extra[FormBlock.AREA] = t(lang, "form.error.invalid_choice")
@@ -408,9 +303,9 @@ def parse_live(
     values: StateValues, lang: Lang, *, areas: Collection[str] = DEFAULT_AREAS
 ) -> LiveForm | FormErrors:
     raw, extra = _common(values, lang, areas)
-    raw |= _collect(values, [FormBlock.ROOM, FormBlock.START_TIME])
-    model, errors = _validate(LiveForm, raw, lang, _field_block)
-    return _finish(model, errors, extra)
+    raw |= collect(values, [FormBlock.ROOM, FormBlock.START_TIME])
+    model, errors = validate(LiveForm, raw, lang, _field_block)
+    return finish(model, errors, extra)
 
 
 def case_ref_error(lang: Lang, pattern: str, example: str = DEFAULT_CASE_REF_EXAMPLE) -> str:
@@ -448,12 +343,13 @@ def parse_feedback(
     areas: Collection[str] = DEFAULT_AREAS,
 ) -> FeedbackForm | FormErrors:
     raw, extra = _common(values, lang, areas)
-    raw |= _collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE])
+    raw |= collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE,
+                             FormBlock.REPORT_AUTHOR])
 
     chosen: set[str] = set()
     for group in criteria.groups:
         block = focus_block(group.id)
-        picked = _value(values, block) or []
+        picked = value_of(values, block) or []
         allowed = {c.id for c in group.criteria}
         if any(v not in allowed for v in picked):
             extra[block] = t(lang, "form.error.invalid_choice")
@@ -470,8 +366,8 @@ def parse_feedback(
     def block_of(loc: tuple[int | str, ...]) -> str:
         return first_focus if loc and loc[0] == "focus" else _field_block(loc)
 
-    model, errors = _validate(FeedbackForm, raw, lang, block_of)
-    return _finish(model, errors, extra)
+    model, errors = validate(FeedbackForm, raw, lang, block_of)
+    return finish(model, errors, extra)
 
 
 def parse_hour(
@@ -484,20 +380,20 @@ def parse_hour(
     """``people_ids``: who may be picked (the options the modal offered); None
     leaves that check to the caller."""
     raw, extra = _common(values, lang, areas)
-    raw |= _collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.PREFERRED_TIMES])
+    raw |= collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.PREFERRED_TIMES])
     person = raw.pop("preferred_person", None)
     if person is not None and person != ANYONE:
         if people_ids is not None and person not in people_ids:
             extra[FormBlock.PREFERRED_PERSON] = t(lang, "form.error.person_unavailable")
         raw["preferred_person"] = person
-    model, errors = _validate(HourForm, raw, lang, _field_block)
-    return _finish(model, errors, extra)
+    model, errors = validate(HourForm, raw, lang, _field_block)
+    return finish(model, errors, extra)
 
 
 def parse_support(
     values: StateValues, lang: Lang, people_ids: Collection[str] | None = None
 ) -> SupportForm | FormErrors:
-    raw = _collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.URGENCY, FormBlock.NOTE])
+    raw = collect(values, [FormBlock.PREFERRED_PERSON, FormBlock.URGENCY, FormBlock.NOTE])
     extra: FormErrors = {}
     person = raw.pop("preferred_person", None)
     if person is not None and person != ANYONE:
@@ -507,12 +403,12 @@ def parse_support(
     if raw.get("urgency") is not None and raw["urgency"] not in {u.value for u in Urgency}:
         extra[FormBlock.URGENCY] = t(lang, "form.error.invalid_choice")
         raw.pop("urgency")
-    model, errors = _validate(SupportForm, raw, lang, _field_block)
-    return _finish(model, errors, extra)
+    model, errors = validate(SupportForm, raw, lang, _field_block)
+    return finish(model, errors, extra)
 
 
 def parse_issue(values: StateValues, lang: Lang, areas: Collection[str]) -> IssueForm | FormErrors:
-    raw = _collect(values, [FormBlock.ISSUE_KIND, FormBlock.AREA, FormBlock.ISSUE_TITLE,
+    raw = collect(values, [FormBlock.ISSUE_KIND, FormBlock.AREA, FormBlock.ISSUE_TITLE,
                             FormBlock.ISSUE_TEXT])
     extra: FormErrors = {}
     if raw.get("issue_kind") is not None and raw["issue_kind"] not in ISSUE_KINDS:
@@ -521,15 +417,15 @@ def parse_issue(values: StateValues, lang: Lang, areas: Collection[str]) -> Issu
         extra[FormBlock.AREA] = t(lang, "form.error.invalid_choice")
     if raw.get("issue_kind") in ("case", "country") and raw.get("area") is None:
         extra[FormBlock.AREA] = t(lang, "form.error.required")
-    model, errors = _validate(IssueForm, raw, lang, _field_block)
-    return _finish(model, errors, extra)
+    model, errors = validate(IssueForm, raw, lang, _field_block)
+    return finish(model, errors, extra)
 
 
 def parse_group(values: StateValues, lang: Lang, now_local: datetime,
                 people_ids: Collection[str] | None = None) -> GroupForm | FormErrors:
     """The start must lie in the future (in the zone of ``now_local``); the
     co-organiser, if any, must be one of the offered people."""
-    raw = _collect(values, [FormBlock.GROUP_TITLE, FormBlock.GROUP_PLACE, FormBlock.GROUP_CAPACITY,
+    raw = collect(values, [FormBlock.GROUP_TITLE, FormBlock.GROUP_PLACE, FormBlock.GROUP_CAPACITY,
                             FormBlock.GROUP_CO_ORGANISER])
     extra: FormErrors = {}
     co = raw.get("group_co_organiser")
@@ -537,7 +433,7 @@ def parse_group(values: StateValues, lang: Lang, now_local: datetime,
         if co != ANYONE:
             extra[FormBlock.GROUP_CO_ORGANISER] = t(lang, "form.error.person_unavailable")
         raw.pop("group_co_organiser")
-    day_raw, time_raw = _value(values, FormBlock.GROUP_DATE), _value(values, FormBlock.GROUP_TIME)
+    day_raw, time_raw = value_of(values, FormBlock.GROUP_DATE), value_of(values, FormBlock.GROUP_TIME)
     if day_raw is None:
         extra[FormBlock.GROUP_DATE] = t(lang, "form.error.required")
     if time_raw is None:
@@ -557,17 +453,17 @@ def parse_group(values: StateValues, lang: Lang, now_local: datetime,
     if isinstance(raw.get("group_capacity"), str) and not raw["group_capacity"].isdigit():
         extra[FormBlock.GROUP_CAPACITY] = t(lang, "form.error.invalid")
         raw["group_capacity"] = 1
-    model, errors = _validate(GroupForm, raw, lang, _field_block)
+    model, errors = validate(GroupForm, raw, lang, _field_block)
     if errors.pop("starts_at", None):
         extra.setdefault(FormBlock.GROUP_DATE, t(lang, "form.error.invalid"))
     if "group_capacity" in errors:
         errors["group_capacity"] = t(lang, "group.error.capacity", max=GROUP_CAPACITY_MAX)
-    return _finish(model, errors, extra)
+    return finish(model, errors, extra)
 
 
 def parse_issue_reply(values: StateValues, lang: Lang) -> IssueReply | FormErrors:
-    model, errors = _validate(IssueReply, _collect(values, [FormBlock.ISSUE_REPLY]), lang, _field_block)
-    return _finish(model, errors, {})
+    model, errors = validate(IssueReply, collect(values, [FormBlock.ISSUE_REPLY]), lang, _field_block)
+    return finish(model, errors, {})
 
 
 def parse_feedback_response(
@@ -577,22 +473,22 @@ def parse_feedback_response(
     extra: FormErrors = {}
     for criterion in criteria.criteria:
         block = criterion_block(criterion.id)
-        picked = _value(values, block)
+        picked = value_of(values, block)
         if picked is None:
             continue
         if picked not in _RATING_VALUES:
             extra[block] = t(lang, "form.error.invalid_choice")
             continue
         ratings[criterion.id] = picked
-    raw: dict[str, Any] = {"ratings": ratings, **_collect(values, [FormBlock.OVERALL])}
+    raw: dict[str, Any] = {"ratings": ratings, **collect(values, [FormBlock.OVERALL])}
 
     def block_of(loc: tuple[int | str, ...]) -> str:
         if len(loc) >= 2 and loc[0] == "ratings":
             return criterion_block(str(loc[1]))
         return _field_block(loc)
 
-    model, errors = _validate(FeedbackResponse, raw, lang, block_of)
-    return _finish(model, errors, extra)
+    model, errors = validate(FeedbackResponse, raw, lang, block_of)
+    return finish(model, errors, extra)
 
 
 def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime,
@@ -604,7 +500,7 @@ def parse_hour_proposal(values: StateValues, lang: Lang, now_local: datetime,
     errors: FormErrors = {}
     proposed: list[datetime] = []
     for index, (date_block, time_block) in enumerate(PROPOSAL_SLOTS):
-        day_raw, time_raw = _value(values, date_block), _value(values, time_block)
+        day_raw, time_raw = value_of(values, date_block), value_of(values, time_block)
         if day_raw is None and time_raw is None:
             if index == 0:
                 errors[date_block] = errors[time_block] = t(lang, "form.error.required")

@@ -14,7 +14,7 @@ import io
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,7 +37,7 @@ class RequestRow:
 
 @dataclass(frozen=True, slots=True)
 class GoalRow:
-    """One coordinator's result in one week: met | exempted | pending | missed."""
+    """One coordinator's result in one week: met | exempted | absent | pending | missed."""
 
     area: str
     outcome: str
@@ -49,6 +49,26 @@ class TrainingRow:
 
     area: str
     has_trinn1: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRow:
+    """One answer to "Fikk du hjelpen du trengte?" (``bot.lifecycle.check_in``)."""
+
+    type: str
+    area: str
+    came: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRow:
+    """One criterion's rating in one delivered feedback on an interview report
+    (memo 8.2.2). Only type, area and criterion: never who gave or got it."""
+
+    criterion: str
+    labels: Mapping[str, str]  # lang -> label, as the feedback was given
+    area: str
+    rating: str  # good | improve | not_relevant
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +88,7 @@ class GoalFigures:
     met: int
     exempted: int
     missed: int  # includes exemptions never decided
+    absent: int = 0  # weeks away on every working day: neither met nor missed
 
     @property
     def attainment(self) -> float | None:
@@ -87,6 +108,24 @@ class TrainingFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class HelpFigures:
+    type: str
+    area: str
+    yes: int
+    no: int
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFigures:
+    criterion: str
+    labels: Mapping[str, str]
+    area: str
+    good: int
+    improve: int
+    not_relevant: int
+
+
+@dataclass(frozen=True, slots=True)
 class QualityReport:
     start: date
     end: date
@@ -94,6 +133,8 @@ class QualityReport:
     goals: tuple[GoalFigures, ...]
     training: tuple[TrainingFigures, ...]
     support_count: int
+    help_answers: tuple[HelpFigures, ...] = ()
+    ratings: tuple[RatingFigures, ...] = ()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -105,7 +146,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Iterable[GoalRow],
-            training: Iterable[TrainingRow], support_count: int) -> QualityReport:
+            training: Iterable[TrainingRow], support_count: int, help_rows: Iterable[HelpRow] = (),
+            ratings: Iterable[RatingRow] = (), criteria_order: Sequence[str] = ()) -> QualityReport:
     by_key: dict[tuple[str, str], list[RequestRow]] = defaultdict(list)
     for row in requests:
         by_key[(row.type, row.area)].append(row)
@@ -125,15 +167,37 @@ def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Itera
     goal_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for g in goals:
         goal_counts[g.area][g.outcome] += 1
-    goal_figures = [GoalFigures(area, c["met"], c["exempted"], c["missed"] + c["pending"])
+    goal_figures = [GoalFigures(area, c["met"], c["exempted"], c["missed"] + c["pending"], c["absent"])
                     for area, c in sorted(goal_counts.items())]
     train_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for tr in training:
         train_counts[tr.area][0] += 1
         train_counts[tr.area][1] += int(tr.has_trinn1)
     training_figures = [TrainingFigures(area, n, k) for area, (n, k) in sorted(train_counts.items())]
+    help_counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for h in help_rows:
+        help_counts[(h.type, h.area)][0 if h.came else 1] += 1
+    help_figures = [HelpFigures(kind, area, yes, no)
+                    for (kind, area), (yes, no) in sorted(help_counts.items())]
     return QualityReport(start, end, tuple(request_figures), tuple(goal_figures), tuple(training_figures),
-                         support_count)
+                         support_count, tuple(help_figures), _ratings(ratings, criteria_order))
+
+
+def _ratings(rows: Iterable[RatingRow], order: Sequence[str]) -> tuple[RatingFigures, ...]:
+    """Per criterion and area, in the catalog's order (criteria it no longer
+    has come last): how often it was rated good, can improve, not relevant."""
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    labels: dict[str, Mapping[str, str]] = {}
+    for r in rows:
+        counts[(r.criterion, r.area)][r.rating] += 1
+        labels.setdefault(r.criterion, r.labels)
+    position = {cid: i for i, cid in enumerate(order)}
+
+    def key(item: tuple[str, str]) -> tuple[int, str, str]:
+        return (position.get(item[0], len(position)), item[0], item[1])
+
+    return tuple(RatingFigures(cid, labels[cid], area, c["good"], c["improve"], c["not_relevant"])
+                 for (cid, area), c in sorted(counts.items(), key=lambda kv: key(kv[0])))
 
 
 # ------------------------------------------------------------------- rendering
@@ -141,6 +205,14 @@ def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Itera
 
 def _pct(share: float | None) -> str:
     return "–" if share is None else f"{round(share * 100)} %"
+
+
+def _short(label: str, limit: int = 40) -> str:
+    """A criterion's label as a table cell: cut at a word, with an ellipsis."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;–-")
+    return cut + "…"
 
 
 def _minutes(value: float | None) -> str:
@@ -157,11 +229,19 @@ def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[st
            _minutes(f.p90_minutes), _pct(f.fallback_share), _pct(f.unanswered_share)]
           for f in report.requests]),
         (t(lang, "report.section.goals"),
-         [t(lang, f"report.col.{c}") for c in ("area", "met", "exempted", "missed", "attainment")],
-         [[g.area, str(g.met), str(g.exempted), str(g.missed), _pct(g.attainment)] for g in report.goals]),
+         [t(lang, f"report.col.{c}") for c in ("area", "met", "exempted", "absent", "missed", "attainment")],
+         [[g.area, str(g.met), str(g.exempted), str(g.absent), str(g.missed), _pct(g.attainment)]
+          for g in report.goals]),
         (t(lang, "report.section.training"),
          [t(lang, f"report.col.{c}") for c in ("area", "caseworkers", "trinn1", "coverage")],
          [[tr.area, str(tr.caseworkers), str(tr.with_trinn1), _pct(tr.coverage)] for tr in report.training]),
+        (t(lang, "report.section.help"),
+         [t(lang, f"report.col.{c}") for c in ("type", "area", "help_yes", "help_no")],
+         [[t(lang, f"req.type.{h.type}"), h.area, str(h.yes), str(h.no)] for h in report.help_answers]),
+        (t(lang, "report.section.ratings"),
+         [t(lang, f"report.col.{c}") for c in ("criterion", "area", "good", "improve", "not_relevant")],
+         [[_short(r.labels.get(lang.value) or r.labels.get("nb") or r.criterion), r.area, str(r.good),
+           str(r.improve), str(r.not_relevant)] for r in report.ratings]),
         (t(lang, "report.section.support"), [t(lang, "report.col.count")], [[str(report.support_count)]]),
     ]
     return sections

@@ -9,12 +9,16 @@ Rules (SPEC §2–§4):
 
 * live / feedback / hour: area IFK -> other IFKs -> IFRs; with a child involved
   the BFK comes first. ``hour`` puts the person the requester picked first.
+  Live supervision without a child has the BFK after the IFKs, before the IFRs:
+  memo 8.2.1 lets "andre koordinatorer" stand in when the area's IFK cannot.
 * support: the picked person first (if any), then a pool of every other IFK, BFK
   and IFR; never anyone in ``excluded_person_ids`` (the requester's own leaders).
 * Role holdings count only on days they are valid (Europe/Oslo date of ``now``)
   and only for active people.
-* An absent holder is skipped; a substitute designated for them for today stands
-  in, in the same tier (not for a picked person: the requester chose *them*).
+* A substitute designated for a holder for today stands in, in the same tier:
+  for an absent holder (who is skipped), and beside a present one at a time of
+  increased need (memo §3, "ved økt behov"), sharing by workload. Not for a
+  picked person: the requester chose *them*.
 * Skipped and recorded: the requester, absent, away, busy, outside working
   hours (except ``live`` with an explicit, unexpired "available" status),
   excluded, and anyone already placed earlier in the chain.
@@ -52,7 +56,7 @@ COORDINATOR_ROLES = frozenset({Role.IFK, Role.BFK, Role.IFR})
 
 #: Tier order per request type; every chain's tiers are non-decreasing in it.
 TIER_SEQUENCE: dict[RequestType, tuple[Tier, ...]] = {
-    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR, Tier.IFR),
     RequestType.FEEDBACK: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
     RequestType.HOUR: (Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
     RequestType.SUPPORT: (Tier.PREFERRED, Tier.POOL),
@@ -137,7 +141,7 @@ def unavailability(
     if person is None or not person.active:
         return Reason.SKIP_INACTIVE, {}
     if not person.reachable:
-        return Reason.SKIP_UNREACHABLE, {}
+        return Reason.SKIP_UNREACHABLE, {"why": person.unreachable_why} if person.unreachable_why else {}
     today = cal.local_date(now)
     end = absence_end(world.absences.get(person_id, ()), today)
     if end is not None:
@@ -215,9 +219,9 @@ class _Router:
                 slots.append(_Slot(pid, reason, {"area": area or ""}, area))
         return slots
 
-    def _bfk_slots(self) -> list[_Slot]:
+    def _bfk_slots(self, reason: Reason = Reason.BFK_CHILD) -> list[_Slot]:
         return [
-            _Slot(p.id, Reason.BFK_CHILD, {}, _holding_area(h, p) or BFK_HOME_AREA)
+            _Slot(p.id, reason, {}, _holding_area(h, p) or BFK_HOME_AREA)
             for p, h in self._holders(Role.BFK)
         ]
 
@@ -252,6 +256,8 @@ class _Router:
             yield Tier.BFK, self._bfk_slots()
         yield Tier.AREA_IFK, self._ifk_slots(own_area=True)
         yield Tier.OTHER_IFK, self._ifk_slots(own_area=False)
+        if facts.type is RequestType.LIVE and not facts.child_involved:
+            yield Tier.OTHER_COORDINATOR, self._bfk_slots(Reason.BFK_FALLBACK)
         yield Tier.IFR, self._ifr_slots()
 
     # substitution ----------------------------------------------------------------
@@ -274,8 +280,7 @@ class _Router:
             candidates.append(_Candidate(slot.person_id, slot.reason, slot.params))
             if tier is Tier.PREFERRED or slot.person_id in self.facts.excluded_person_ids:
                 continue
-            if absence_end(self.world.absences.get(slot.person_id, ()), self.today) is not None:
-                candidates.extend(self._substitutes_for(slot))
+            candidates.extend(self._substitutes_for(slot))  # absent, or at a time of increased need
         return candidates
 
     def _load_key(self, person_id: int) -> tuple[int, datetime, int]:

@@ -19,6 +19,7 @@ class Tier(StrEnum):
     BFK = "bfk"  # child involved: the BFK first
     AREA_IFK = "area_ifk"  # the IFK of the request's area
     OTHER_IFK = "other_ifk"  # the other areas' IFKs
+    OTHER_COORDINATOR = "other_coordinator"  # live, no child: the BFK after the IFKs (memo 8.2.1)
     IFR = "ifr"  # the advisers, last line
     POOL = "pool"  # support: any other IFK/BFK/IFR
 
@@ -30,6 +31,7 @@ class Reason(StrEnum):
     AREA_IFK = "area_ifk"  # params: area
     BFK_CHILD = "bfk_child"
     OTHER_IFK = "other_ifk"  # params: area
+    BFK_FALLBACK = "bfk_fallback"  # live without a child: "andre koordinatorer" (memo 8.2.1)
     IFR = "ifr"
     PREFERRED = "preferred"
     POOL = "pool"
@@ -43,7 +45,7 @@ class Reason(StrEnum):
     SKIP_DUPLICATE = "skip_duplicate"
     SKIP_INACTIVE = "skip_inactive"
     SKIP_EXCLUDED = "skip_excluded"  # support: requester's own leaders
-    SKIP_UNREACHABLE = "skip_unreachable"  # no Slack account, deactivated in Slack, refuses DMs
+    SKIP_UNREACHABLE = "skip_unreachable"  # params: why (no_slack_account, deactivated_in_slack, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class PersonInfo:
     roles: tuple[RoleHolding, ...]
     active: bool = True
     reachable: bool = True  # a message can reach them in Slack (SPEC §1)
+    unreachable_why: str = ""  # why not: no_slack_account, deactivated_in_slack, cannot_dm_bot, …
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,13 @@ class CoreSettings(BaseSettings):
     ifn_timeout_hour: int = Field(default=27900, gt=0)
     ifn_timeout_support: int = Field(default=2 * 3600, gt=0)
 
+    # Follow-up of accepted work not marked done (SPEC §5): when the assignee is
+    # reminded, and how long after that the requester is asked whether help came
+    ifn_followup_live_minutes: int = Field(default=120, gt=0)  # after the interview started
+    ifn_followup_hour_propose_seconds: int = Field(default=27900, gt=0)  # working time to propose times
+    ifn_followup_hour_done_minutes: int = Field(default=60, gt=0)  # after the agreed hour began
+    ifn_followup_ask_seconds: int = Field(default=27900, gt=0)  # working time, reminder → question
+
     # Support conversations (memo 8.3, SPEC §7): days before a note is purged, and the
     # external services a requester is sent when the assignee refers them (a literal \\n separates lines)
     ifn_support_retention_days: int = Field(default=90, gt=0)

@@ -26,6 +26,7 @@ from bot.dates import (
     parse_date,
     parse_status,
     parse_substitute,
+    tokens,
 )
 from bot.domain.language import Lang
 from bot.i18n import t
@@ -76,7 +77,9 @@ class AvailabilityHandlers:
 
     def absence_command(self, cmd: Command) -> Reply:
         assert cmd.actor is not None
-        parsed, lang, service = parse_absence(cmd.parsed.args), cmd.lang, self.availability
+        # The raw text, not the split words: an escaped mention's name may hold spaces.
+        parsed = parse_absence(tokens(cmd.parsed.raw[len(cmd.parsed.word):]))
+        lang, service = cmd.lang, self.availability
         me = cmd.actor.person_id
         if isinstance(parsed, ParseError):
             return Reply(_error_text(lang, parsed, "avail.absence.usage"))
@@ -84,6 +87,13 @@ class AvailabilityHandlers:
             return Reply(service.list_absences(me, lang).text)
         if isinstance(parsed, DeleteAbsence):
             return Reply(service.delete_absence(me, parsed.number, lang).text)
+        if parsed.for_user is not None:  # a leader registers the absence of their area's IFK
+            other = self.edge.identify(parsed.for_user)
+            if other is None:
+                return Reply(t(lang, "avail.substitute.person_unknown", text=f"<@{parsed.for_user}>"))
+            if other.person_id != me:
+                return Reply(service.add_absence_for(me, other.person_id, parsed.period.start,
+                                                     parsed.period.end, lang).text)
         return Reply(service.add_absence(me, parsed.period.start, parsed.period.end, lang).text)
 
     def substitute_command(self, cmd: Command) -> Reply:

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.i18n import t
 from bot.services.home import HomeService
+from bot.services.home_leader import LeaderHomeService
 from bot.services.people import PeopleService
 from handlers.identity import language_for
 from handlers.prelude import Click, Edge, Reply
@@ -24,17 +25,20 @@ class HomePublisher:
     """Renders and publishes a person's Home tab (after the ack of whatever
     changed it)."""
 
-    def __init__(self, home: HomeService, people: PeopleService, clock: Clock, tz: ZoneInfo) -> None:
+    def __init__(self, home: HomeService, people: PeopleService, clock: Clock, tz: ZoneInfo,
+                 leader: LeaderHomeService | None = None) -> None:
         self.home = home
         self.people = people
         self.clock = clock
         self.tz = tz
+        self.leader = leader
 
     def publish(self, client: WebClient, user_id: str) -> None:
         actor = self.people.identify(user_id)
         data = self.home.load(actor.person_id) if actor is not None else None
-        client.views_publish(user_id=user_id,
-                             view=home_view(actor, language_for(actor), data, self.tz, self.clock.now()))
+        leader = self.leader.load(actor.person_id) if actor is not None and self.leader is not None else None
+        client.views_publish(user_id=user_id, view=home_view(actor, language_for(actor), data, self.tz,
+                                                             self.clock.now(), leader))
 
 
 class HomeHandlers:

@@ -1,7 +1,10 @@
 """What every submitted modal is checked for before a feature reads it (issue 18):
-no control characters (a NUL, a bell, an escape) in any text; no text longer
-than the field's own ``max_length`` (Slack's client enforces it, a forged or
-replayed payload need not); and no choice that the form did not offer.
+no national identity number, however written, in any text; no control
+characters (a NUL, a bell, an escape); no text longer than the field's own
+``max_length`` (Slack's client enforces it, a forged or replayed payload need
+not); and no choice that the form did not offer. The features' own parsers
+check their fields again with their own words; this is the floor every modal
+stands on, also one added tomorrow.
 
 The form a submission answers is the view Slack sends back with it — the one
 the bot built — so each field is judged by its own declaration, for every modal
@@ -15,6 +18,7 @@ from typing import Any
 
 from bot.domain.language import Lang
 from bot.i18n import t
+from bot.pii import find_national_id
 
 #: Control characters a text may keep: line breaks and tabs.
 _ALLOWED_CONTROLS = frozenset("\n\t\r")
@@ -55,7 +59,9 @@ def check(view: dict[str, Any], values: dict[str, Any], lang: Lang) -> dict[str,
             value = state.get("value")
             if not isinstance(value, str):
                 continue
-            if has_control_characters(value):
+            if find_national_id(value):
+                errors[block_id] = t(lang, "form.error.pii")
+            elif has_control_characters(value):
                 errors[block_id] = t(lang, "form.error.control_characters")
             elif element.get("max_length") and len(value) > int(element["max_length"]):
                 errors[block_id] = t(lang, "form.error.too_long", max=int(element["max_length"]),

@@ -20,6 +20,7 @@ from bot.messages.production import (
     ProductionBlock,
     ProductionCallback,
     exemption_modal,
+    period_modal,
 )
 from bot.services.production import ProductionService, iso_week, week_monday, week_text
 from handlers.commands import Sub
@@ -28,6 +29,7 @@ from handlers.prelude import Click, Command, Edge, FieldErrors, Reply, Submissio
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
 KIND_WORDS = {"intervju": "interview", "interview": "interview", "vedtak": "decision", "decision": "decision"}
+EXEMPTION_WORDS = frozenset({"unntak", "exemption"})
 
 
 class ProductionHandlers:
@@ -46,6 +48,8 @@ class ProductionHandlers:
             return Reply(service.status_text(cmd.actor.person_id, lang).text)
         if not service.is_coordinator(cmd.actor.person_id):
             return Reply(t(lang, "prod.not_allowed"))
+        if args[0].lower() in EXEMPTION_WORDS and len(args) == 1:
+            return Reply(view=period_modal(lang, service.today()))
         kind = KIND_WORDS.get(args[0].lower())
         if kind is None or len(args) > 2:
             return Reply(t(lang, "prod.bad_kind", text=" ".join(args)) + "\n" + t(lang, "prod.usage"))
@@ -64,6 +68,9 @@ class ProductionHandlers:
         app.action(ProductionAction.REQUEST_EXEMPTION.value)(edge.click(self._ask_exemption))
         app.view(ProductionCallback.EXEMPTION.value)(
             edge.submission(self._submit_exemption, ProductionBlock.REASON.value))
+        app.action(ProductionAction.OPEN_PERIOD.value)(edge.click(self._open_period))
+        app.view(ProductionCallback.EXEMPTION_PERIOD.value)(
+            edge.submission(self._submit_period, ProductionBlock.START.value))
         app.action(ProductionAction.APPROVE.value)(edge.click(self._decide(True)))
         app.action(ProductionAction.REJECT.value)(edge.click(self._decide(False)))
 
@@ -96,6 +103,29 @@ class ProductionHandlers:
                                                   idempotency_key=f"view:{sub.view_id}")
         if not reply.ok:
             return FieldErrors({block: reply.text})
+        return Reply(reply.text or None, home=bool(reply.text))
+
+    def _open_period(self, click: Click) -> Reply:
+        if not self.production.is_coordinator(click.actor.person_id):
+            return Reply(t(click.lang, "prod.not_allowed"))
+        return Reply(view=period_modal(click.lang, self.production.today()))
+
+    def _submit_period(self, sub: Submission) -> Reply | FieldErrors:
+        fields = {"start": ProductionBlock.START.value, "end": ProductionBlock.END.value,
+                  "reason": ProductionBlock.REASON.value}
+        days = {}
+        for name in ("start", "end"):
+            block = fields[name]
+            value = sub.values.get(block, {}).get(block, {}).get("selected_date")
+            days[name] = parse_date(value or "")
+            if days[name] is None:
+                return FieldErrors({block: t(sub.lang, "form.error.required")})
+        reason = sub.values.get(fields["reason"], {}).get(REASON_ACTION, {}).get("value") or ""
+        reply = self.production.request_exemption_period(
+            sub.actor.person_id, days["start"], days["end"], reason, sub.lang,
+            idempotency_key=f"view:{sub.view_id}")
+        if not reply.ok:
+            return FieldErrors({fields.get(reply.field or "", fields["reason"]): reply.text})
         return Reply(reply.text or None, home=bool(reply.text))
 
     def _decide(self, approve: bool):

@@ -157,10 +157,26 @@ class RequestHandlers:
             form = self._parse(request_type, sub.values, sub.lang)
             if isinstance(form, dict):
                 return FieldErrors(form)
-            self.requests.submit(sub.actor.person_id, self._new_request(request_type, form),
-                                 idempotency_key=f"view:{sub.view_id}")
+            new = self._new_request(request_type, form)
+            if isinstance(form, FeedbackForm) and form.report_author:
+                problem = self._author(sub, form.report_author, new.details)
+                if problem is not None:
+                    return FieldErrors({FormBlock.REPORT_AUTHOR.value: problem})
+            self.requests.submit(sub.actor.person_id, new, idempotency_key=f"view:{sub.view_id}")
             return NOTHING  # the status message (a DM) says what happens
         return run
+
+    def _author(self, sub: Submission, slack_user_id: str, details: dict[str, Any]) -> str | None:
+        """Whose report it is: someone in the directory; someone else's only when
+        a unit or area leader asks. Adds them to the details, or says what is wrong."""
+        author = self.edge.identify(slack_user_id)
+        if author is None:
+            return t(sub.lang, "form.error.author_unknown")
+        if author.person_id != sub.actor.person_id:
+            if not self.directory.leads_people(sub.actor.person_id):
+                return t(sub.lang, "form.error.author_not_leader")
+            details.update(author_id=author.person_id, author_name=author.name)
+        return None
 
     def _decision(self, method):
         def run(click: Click) -> Reply:

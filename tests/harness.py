@@ -60,16 +60,17 @@ class Bot:
 
 
 def make_settings(fake: FakeSlack, db_url: str, **overrides: Any) -> Settings:
-    return load_settings(
-        Settings,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.base_url,
-        database_url=db_url,
-        ifn_network_channel="CNETWORK01",
-        ifn_management_channel="CMGMT00001",
-        **{"ifn_directory_cache_seconds": 0, **overrides},
-    )
+    """The tests' settings; ``overrides`` win (e.g. ``ifn_management_channel=""``)."""
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.base_url,
+        "database_url": db_url,
+        "ifn_network_channel": "CNETWORK01",
+        "ifn_management_channel": "CMGMT00001",
+        "ifn_directory_cache_seconds": 0,
+    }
+    return load_settings(Settings, **{**values, **overrides})
 
 
 class BotServer:

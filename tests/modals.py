@@ -36,7 +36,12 @@ FORM_TIME = "13:00"
 TEXT_KINDS = ("plain_text_input", "url_text_input")
 DEFAULT_TEXT = "Vanlig tekst til prøven"
 #: Valid values where a plain text would be refused.
-SPECIAL_TEXT = {"case_ref": "26/01234", "mtg_agenda": "https://wiki.example/ifn/agenda"}
+SPECIAL_TEXT = {"case_ref": "26/01234", "mtg_agenda": "https://wiki.example/ifn/agenda",
+                "dir_email": "ny.kollega@ifn.example", "dir_roles": "ifr"}
+#: Fields whose text must have a fixed shape (validated by the feature).
+SHAPED = ("case_ref", "mtg_agenda", "dir_email", "dir_roles")
+#: Fields that refuse < and > outright (a person's name is shown as written).
+MARKUP_REFUSED = ("dir_name",)
 
 
 class CallLike(Protocol):
@@ -241,6 +246,9 @@ MODALS: tuple[Modal, ...] = (
     Modal("minutes", IFR_1, _minutes),
     Modal("work plan", IFR_1, _command(IFR_1, "referat plan")),
     Modal("exemption", IFK_A, _exemption),
+    Modal("exemption period", IFK_B, _command(IFK_B, "produksjon unntak")),
+    Modal("directory person", IFR_1,
+          lambda driver: open_by_button(driver, IFR_1, "directory_add_person", "")),
 )
 
 

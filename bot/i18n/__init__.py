@@ -41,3 +41,9 @@ def t(lang: Lang | str | None, key: str, **params: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
     return text.format(**params) if params else text
+
+
+def plural(lang: Lang | str | None, key: str, count: int, **params: object) -> str:
+    """``key.one`` for one, ``key.other`` otherwise ("1 møte", "3 møter"), with
+    ``{count}`` filled in."""
+    return t(lang, f"{key}.one" if count == 1 else f"{key}.other", count=count, **params)

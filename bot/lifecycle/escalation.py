@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.requests import RequestState, RequestType
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import Notice
-from bot.routing import is_available
+from bot.routing import is_available, unavailability
 from bot.routing_types import Reason
 
 #: Timer kinds the lifecycle sets.
@@ -16,6 +16,12 @@ FIRST_OFFER = "first_offer"
 def why_not(b: Builder, person_id: int) -> Reason | None:
     """Why ``person_id`` cannot be offered the request now (None: they can)."""
     return is_available(person_id, b.world.routing, b.now, b.snap.type)
+
+
+def _skip_data(b: Builder, person_id: int, reason: Reason) -> dict:
+    found = unavailability(person_id, b.world.routing, b.now, b.snap.type)
+    params = found[1] if found is not None else {}
+    return {"reason": reason.value, **({"params": params} if params else {})}
 
 
 def offer_next(b: Builder) -> None:
@@ -34,7 +40,7 @@ def offer_next(b: Builder) -> None:
             continue
         reason = why_not(b, entry.person_id)
         if reason is not None:
-            b.note("skipped", subject_id=entry.person_id, data={"reason": reason.value})
+            b.note("skipped", subject_id=entry.person_id, data=_skip_data(b, entry.person_id, reason))
             continue
         b.move(RequestState.OFFERED, cursor=i)
         b.offer(entry)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.requests import RequestState, RequestType
+from bot.lifecycle import check_in
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     DeliverFeedback,
@@ -34,6 +35,17 @@ def _start_of_working_day(b: Builder) -> time:
     return b.world.routing.hours.start
 
 
+def tell_author(b: Builder) -> None:
+    """Feedback asked by a leader on a caseworker's report (memo 8.2.2): the
+    caseworker who wrote it hears of it now, and gets the feedback too."""
+    author = b.snap.details.get("author_id")
+    if b.snap.type is RequestType.FEEDBACK and author and int(author) != b.snap.requester_id:
+        d = b.snap.details
+        params = {"name_person": b.snap.requester_id, "id": b.snap.id, "case_ref": d.get("case_ref", "–"),
+                  "deadline_day": d.get("deadline")}
+        b.send(Notice(int(author), "req.feedback.author_told", params, once=f"author:{b.snap.id}"))
+
+
 def arm_feedback_reminder(b: Builder) -> None:
     """One working day before the deadline, at the start of the working day."""
     deadline = b.snap.details.get("deadline")
@@ -51,6 +63,7 @@ def deliver_feedback(b: Builder, event: DeliverFeedback) -> Transition:
                             "labels": {k: dict(v) for k, v in event.labels.items() if k in event.ratings}})
     b.touched.add(event.person_id)
     b.cancel_timers()
+    check_in.settle(b)
     b.note("feedback_delivered", actor_id=event.person_id)
     b.decide(f"request:{b.snap.id}:end", "feedback_delivered", event.person_id)
     b.send(FeedbackLetter())
@@ -104,6 +117,7 @@ def pick_time(b: Builder, event: PickTime) -> Transition:
     day_before = cal.at_local(cal.working_days_before(local_day, 1), _start_of_working_day(b))
     b.timer(HOUR_REMINDER_DAY, day_before, stale_after=agreed)
     b.timer(HOUR_REMINDER_SOON, agreed - timedelta(minutes=15), stale_after=agreed)
+    check_in.arm_after_pick(b, agreed)
     b.send(SyncProposal(current))
     return b.freeze()
 

@@ -81,6 +81,17 @@ class Timeout:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """When accepted work that is not marked done is followed up (settings
+    ``IFN_FOLLOWUP_*``): the assignee is reminded, then the requester is asked."""
+
+    live_minutes: float = 120  # live: the interview is expected over this long after it started
+    hour_propose_seconds: float = 27900  # hour: working time to propose times in
+    hour_done_minutes: float = 60  # hour: after the agreed start, when it is expected done
+    ask_seconds: float = 27900  # working time from the assignee's reminder to the requester's question
+
+
+@dataclass(frozen=True, slots=True)
 class StepWorld:
     """What a step may look at besides the request: who can be offered it now
     (the router's world), who is told when nobody could take it, the working
@@ -93,6 +104,7 @@ class StepWorld:
     leaders_by_area: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     fallback_leaders: tuple[int, ...] = ()
     external_support: tuple[str, ...] = ()
+    followup: FollowUp = FollowUp()
 
     def leaders_for(self, area: str) -> tuple[int, ...]:
         return self.leaders_by_area.get(area) or self.fallback_leaders
@@ -174,8 +186,26 @@ class PurgeNote:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """``person_id`` can no longer do their part (deactivated, or Slack cannot
+    reach them): ``why`` is ``deactivated`` or ``unreachable``."""
+
+    person_id: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerHelp:
+    """The requester's answer to "Fikk du hjelpen du trengte?" (round ``round``)."""
+
+    person_id: int
+    round: int
+    came: bool
+
+
 Event = (Submit | StartOffering | Accept | Decline | TimeOut | Cancel | Complete | DeliverFeedback
-         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote)
+         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote | HandOver | AnswerHelp)
 
 
 # ------------------------------------------------------------------- transition
@@ -264,7 +294,15 @@ class SyncProposal:
     round: int
 
 
-Message = SyncStatus | SyncOffers | Notice | GroupIntro | FeedbackLetter | SyncProposal
+@dataclass(frozen=True, slots=True)
+class AskHelp:
+    """The requester's question "Fikk du hjelpen du trengte?" of round ``round``
+    (Ja/Nei while it can be answered, then what became of it)."""
+
+    round: int
+
+
+Message = SyncStatus | SyncOffers | Notice | GroupIntro | FeedbackLetter | SyncProposal | AskHelp
 
 
 @dataclass(frozen=True, slots=True)

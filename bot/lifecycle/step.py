@@ -14,10 +14,11 @@ from datetime import datetime
 from functools import singledispatch
 
 from bot.domain.requests import CANCELLABLE, FINAL_STATES, OfferState, RequestState, RequestType
-from bot.lifecycle import escalation, followup
+from bot.lifecycle import check_in, escalation, followup, handover
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     Accept,
+    AnswerHelp,
     Cancel,
     Complete,
     Decline,
@@ -25,6 +26,7 @@ from bot.lifecycle.model import (
     Event,
     FireTimer,
     GroupIntro,
+    HandOver,
     Outcome,
     PickTime,
     ProposeTimes,
@@ -69,6 +71,7 @@ def _submit(event: Submit, b: Builder) -> Transition:
     chain = route(facts, b.world.routing, cal.next_working_start(b.now) if deferred else b.now)
     b.change["chain"] = chain.entries
     b.note("created", actor_id=facts.requester_id)
+    followup.tell_author(b)
     b.note("routed", data={
         "chain": [_entry_json(e) for e in chain.entries],
         "skipped": [_entry_json(s) for s in chain.skipped],
@@ -133,11 +136,12 @@ def _accept(event: Accept, b: Builder) -> Transition:
     b.close(offer, OfferState.ACCEPTED)
     b.close_open(OfferState.WITHDRAWN, except_person=event.person_id)
     b.note("accepted", actor_id=event.person_id)
-    b.decide(f"request:{snap.id}:taken", "accepted", event.person_id)
+    b.decide(check_in.taken_key(b), "accepted", event.person_id)
     if snap.type is RequestType.SUPPORT:
         b.send(GroupIntro())
     if snap.type is RequestType.FEEDBACK:
         followup.arm_feedback_reminder(b)
+    check_in.arm(b)
     return b.freeze()
 
 
@@ -188,6 +192,7 @@ def _cancel(event: Cancel, b: Builder) -> Transition:
     if snap.assignee_id is not None:
         b.touched.add(snap.assignee_id)  # their task message says it was withdrawn
     b.cancel_timers()
+    check_in.settle(b)
     b.note("cancelled", actor_id=event.person_id)
     b.decide(f"request:{snap.id}:end", "cancelled", event.person_id)
     return b.freeze()
@@ -214,6 +219,7 @@ def _complete(event: Complete, b: Builder) -> Transition:
     b.move(RequestState.COMPLETED, completed_at=b.now)
     b.touched.add(event.person_id)
     b.cancel_timers()
+    check_in.settle(b)
     b.note("completed", actor_id=event.person_id)
     b.decide(f"request:{b.snap.id}:end", "completed", event.person_id)
     return b.freeze()
@@ -259,9 +265,21 @@ def _refer(event: ReferExternal, b: Builder) -> Transition:
 def _fire(event: FireTimer, b: Builder) -> Transition:
     if event.kind == escalation.FIRST_OFFER:
         return _start(StartOffering(), b)
+    if event.kind in check_in.KINDS:
+        return check_in.fire(b, event.kind)
     return followup.remind(b, event.kind)
+
+
+@_step.register
+def _answer_help(event: AnswerHelp, b: Builder) -> Transition:
+    return check_in.answer(b, event)
 
 
 @_step.register
 def _purge(event: PurgeNote, b: Builder) -> Transition:
     return followup.purge_note(b)
+
+
+@_step.register
+def _hand_over(event: HandOver, b: Builder) -> Transition:
+    return handover.hand_over(b, event)

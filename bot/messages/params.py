@@ -5,7 +5,11 @@ moment, a catalog key), the message says it in words.
 ``X_person`` → X = the person's name; ``X_key`` → X = that catalog text;
 ``X_at`` → X = date and time; ``X_day`` → X = weekday and date ("mandag 07.12");
 ``X_clock`` → X = time of day; ``X_date`` → X = the date; ``X_when`` → X = the
-time of day when it is today, else date and time."""
+time of day when it is today, else date and time.
+
+Every other text (a room, a case reference, a name) is what someone typed and is
+shown as typed (mrkdwn-escaped); only the parameters in ``MRKDWN`` are already
+mrkdwn (written by the department's configuration, they may hold links)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,10 @@ from zoneinfo import ZoneInfo
 from bot.domain.language import Lang
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_datetime, fmt_day, fmt_time, fmt_when
+from bot.messages.text import escape
+
+#: Parameters that are mrkdwn already: the external support services from settings.
+MRKDWN = frozenset({"services"})
 
 
 def _moment(value: Any) -> datetime | date:
@@ -32,10 +40,10 @@ def words(params: Mapping[str, Any], lang: Lang, tz: ZoneInfo, name_of: Callable
     for key, value in params.items():
         base, _, suffix = key.rpartition("_")
         if not base or value is None:
-            out[key] = value
+            out[key] = _plain(key, value)
             continue
         if suffix == "person":
-            out[base] = name_of(int(value))
+            out[base] = escape(name_of(int(value)))
         elif suffix == "key":
             out[base] = t(lang, str(value))
         elif suffix == "at":
@@ -51,5 +59,9 @@ def words(params: Mapping[str, Any], lang: Lang, tz: ZoneInfo, name_of: Callable
             assert isinstance(moment, datetime)
             out[base] = fmt_when(moment, now, tz) if now is not None else fmt_datetime(moment, tz)
         else:
-            out[key] = value
+            out[key] = _plain(key, value)
     return out
+
+
+def _plain(key: str, value: Any) -> Any:
+    return escape(value) if isinstance(value, str) and key not in MRKDWN else value

@@ -6,6 +6,7 @@ decided by the service from the clicking user, never from the value."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -20,14 +21,18 @@ class ProductionAction(StrEnum):
     REQUEST_EXEMPTION = "production_request_exemption"
     APPROVE = "production_exemption_approve"
     REJECT = "production_exemption_reject"
+    OPEN_PERIOD = "production_exemption_period"  # the Home tab's button: the period form
 
 
 class ProductionCallback(StrEnum):
     EXEMPTION = "production_exemption_form"
+    EXEMPTION_PERIOD = "production_exemption_period_form"
 
 
 class ProductionBlock(StrEnum):
     REASON = "production_reason"
+    START = "production_start"
+    END = "production_end"
 
 
 REASON_ACTION = "production_reason"  # equal to the block id, like every input here
@@ -73,6 +78,32 @@ def exemption_modal(lang: Lang, week: str, week_text: str) -> dict[str, Any]:
         "blocks": [
             {"type": "section",
              "text": {"type": "mrkdwn", "text": t(lang, "prod.modal.intro", week=week_text)}},
+            {"type": "input", "block_id": ProductionBlock.REASON.value,
+             "label": {"type": "plain_text", "text": t(lang, "prod.modal.reason")},
+             "element": {"type": "plain_text_input", "action_id": REASON_ACTION, "multiline": True,
+                         "max_length": 1000}},
+        ],
+    }
+
+
+def period_modal(lang: Lang, today: date) -> dict[str, Any]:
+    """An exemption asked in advance for the weeks from one day to another."""
+    def picker(block: ProductionBlock, label: str) -> dict[str, Any]:
+        return {"type": "input", "block_id": block.value,
+                "label": {"type": "plain_text", "text": t(lang, label)},
+                "element": {"type": "datepicker", "action_id": block.value,
+                            "initial_date": today.isoformat()}}
+
+    return {
+        "type": "modal",
+        "callback_id": ProductionCallback.EXEMPTION_PERIOD.value,
+        "title": {"type": "plain_text", "text": t(lang, "prod.modal.title")},
+        "submit": {"type": "plain_text", "text": t(lang, "prod.modal.submit")},
+        "close": {"type": "plain_text", "text": t(lang, "prod.modal.close")},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": t(lang, "prod.period.intro")}},
+            picker(ProductionBlock.START, "prod.period.start"),
+            picker(ProductionBlock.END, "prod.period.end"),
             {"type": "input", "block_id": ProductionBlock.REASON.value,
              "label": {"type": "plain_text", "text": t(lang, "prod.modal.reason")},
              "element": {"type": "plain_text_input", "action_id": REASON_ACTION, "multiline": True,

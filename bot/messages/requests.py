@@ -69,6 +69,8 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         fields.append(t(lang, "req.field.case_ref", case_ref=escape(d["case_ref"])))
     if d.get("report_location"):
         fields.append(t(lang, "req.field.report", location=escape(d["report_location"])))
+    if d.get("author_name"):
+        fields.append(t(lang, "req.field.author", name=d["author_name"]))
     if d.get("deadline"):
         fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
     if d.get("focus_labels"):
@@ -87,6 +89,10 @@ def _history(snap: RequestSnapshot, lang: Lang) -> str | None:
             parts.append(t(lang, "req.history.declined", name=offer.person.name))
         elif offer.state == "timed_out":
             parts.append(t(lang, "req.history.timed_out", name=offer.person.name))
+    names = {o.person.id: o.person.name for o in snap.offers}
+    for handed in snap.details.get("handovers", []):  # someone left or cannot be reached (issue 12)
+        parts.append(t(lang, "req.history.handed_over", name=names.get(handed["person_id"], "–"),
+                       why=t(lang, f"handover.why.{handed['why']}")))
     return " · ".join(parts) or None
 
 
@@ -248,6 +254,11 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
             _button(lang, "req.button.decline", RequestAction.DECLINE, value),
         ]))
         text = f"{header} (#{snap.id}) – {snap.requester.name}"
+    elif offer.state == "accepted" and (snap.assignee is None or snap.assignee.id != offer.person.id):
+        # Taken, then offered again after the requester said the help did not come.
+        outcome = t(lang, "checkin.offer.moved_on", name=snap.requester.name)
+        blocks.append(SectionBlock(text=_md(outcome)))
+        text = f"{header} (#{snap.id}): {outcome}"
     elif offer.state == "accepted":
         if snap.state == "completed":
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.completed"))))
@@ -270,6 +281,9 @@ def feedback_letter(snap: RequestSnapshot, lang: Lang) -> Rendered:
     labels = feedback.get("labels") or {}
     lines = [f"*{t(lang, 'req.feedback.delivered_header', id=snap.id)}*",
              t(lang, "req.feedback.from", name=snap.assignee.name if snap.assignee else "–")]
+    if snap.details.get("author_name"):
+        lines.append(t(lang, "req.feedback.asked_by", name=snap.requester.name,
+                       author=snap.details["author_name"]))
     for cid, rating in (feedback.get("ratings") or {}).items():
         label = (labels.get(cid) or {}).get(lang.value, cid)
         lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,12 +27,12 @@ from bot.domain.absence import Span
 from bot.domain.language import Lang
 from bot.domain.requests import AvailabilityStatus
 from bot.domain.roles import BFK_HOME_AREA, STATUS_ROLES, Role
-from bot.i18n import t
+from bot.i18n import plural, t
 from bot.i18n.format import fmt_date, fmt_when
 from bot.messages.availability import substitute_reminder_blocks
 from bot.services import decisions, outbox
 from bot.services.outbox import OutboxService
-from bot.services.role_holders import holders, holdings
+from bot.services.role_holders import holders, holdings, leads
 from storage.models import Person
 from storage.repositories import availability as repo
 from storage.repositories import directory as directory_repo
@@ -43,6 +43,13 @@ COORDINATOR_ROLES = (Role.IFK, Role.BFK)
 
 #: When a status set without 'til HH:MM' lapses (local time).
 END_OF_DAY = time(23, 59, 59)
+
+
+class DutyFollower(Protocol):
+    """Today's duty post (``bot.services.duty_post``), told of a change."""
+
+    def requeue(self, s: Session, now: datetime, person_id: int, until: datetime | None = None) -> str | None:
+        ...
 
 
 class Field(StrEnum):
@@ -101,11 +108,16 @@ def coordinator_roles(person: Person | None, day: date) -> list[tuple[Role, str]
 
 class AvailabilityService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
-                 delivery: OutboxService) -> None:
+                 delivery: OutboxService, duty: DutyFollower | None = None) -> None:
         self._sessions = sessions
         self._clock = clock
         self._calendar = calendar
         self._delivery = delivery
+        self._duty = duty  # today's duty post follows status and absence changes
+
+    def _follow(self, s: Session, now: datetime, person_id: int, until: datetime | None = None) -> None:
+        if self._duty is not None:
+            self._duty.requeue(s, now, person_id, until)
 
     def _step(self) -> AbstractContextManager[tuple[Session, datetime, list[str]]]:
         return self._delivery.unit_of_work()
@@ -134,6 +146,7 @@ class AvailabilityService:
                 return Reply(False, t(lang, "avail.status.until_passed", time=until.strftime("%H:%M"),
                                       now=now.astimezone(tz).strftime("%H:%M")))
             repo.set_status(s, person_id, status.value, until_utc, now)
+            self._follow(s, now, person_id, until_utc)
         text = t(lang, "avail.status.set", status=t(lang, f"home.status.{status.value}"))
         if until_utc is not None:
             text += t(lang, "home.status_until", time=fmt_when(until_utc, now, tz)) + "."
@@ -184,31 +197,61 @@ class AvailabilityService:
     def add_absence(self, person_id: int, start: date, end: date, lang: Lang) -> Reply:
         """Register an absence; it merges with the caller's periods it overlaps or adjoins."""
         with self._step() as (s, now, _queued):
-            today = self._today(now)
             # Lock the person's row (PostgreSQL) so two registrations at once merge correctly.
             person = s.get(Person, person_id, with_for_update=True)
-            if not self._has_status(person, today):
+            if not self._has_status(person, self._today(now)):
                 return Reply(False, t(lang, "avail.absence.not_allowed"))
-            problem = self._period_problem(start, end, today, lang)
-            if problem is not None:
-                return problem
-            existing = repo.absences_of(s, person_id)
-            merged = rules.merge(Span(start, end), [(a.id, Span(a.starts_on, a.ends_on)) for a in existing])
-            span = merged.span
-            period = period_text(span.start, span.end)
-            kept = [a for a in existing if a.id in merged.absorbed]
-            if len(kept) == 1 and Span(kept[0].starts_on, kept[0].ends_on) == span:
-                return Reply(True, t(lang, "avail.absence.already", period=period))
-            if span.days > rules.MAX_PERIOD_DAYS:
-                text = t(lang, "avail.absence.merged_too_long", period=period, days=span.days,
-                         max=rules.MAX_PERIOD_DAYS)
-                return Reply(False, text, Field.END)
-            repo.delete_absences(s, person_id, list(merged.absorbed))
-            repo.add_absence(s, person_id, span.start, span.end, now)
-            coordinator = bool(coordinator_roles(person, today))
+            return self._add_absence(s, person, start, end, lang, now)
+
+    def add_absence_for(self, actor_id: int, person_id: int, start: date, end: date, lang: Lang) -> Reply:
+        """A leader registers the absence of a coordinator of their area (a sick IFK
+        cannot do it themself); the coordinator is told by DM."""
+        with self._step() as (s, now, queued):
+            today = self._today(now)
+            person = s.get(Person, person_id, with_for_update=True)
+            roles = coordinator_roles(person, today)
+            if person is None or not roles:
+                name = person.name if person is not None else "?"
+                return Reply(False, t(lang, "avail.absence.for_not_coordinator", name=name))
+            admin = any(role is Role.ADMIN for role, _ in holdings(s.get(Person, actor_id), today))
+            if not admin and not {area for _role, area in roles} & leads(s, actor_id, today):
+                return Reply(False, t(lang, "avail.absence.for_not_allowed", name=person.name))
+            reply = self._add_absence(s, person, start, end, lang, now)
+            if reply.ok:
+                leader = s.get(Person, actor_id)
+                their = Lang.parse(person.language)
+                text = t(their, "avail.absence.by_leader", leader=leader.name if leader else "–",
+                         period=period_text(start, end))
+                queued.append(outbox.queue_dm(s, person.id, text, None, now,
+                                              dedupe_key=f"absence_for:{person.id}:{start}:{end}"))
+                reply = Reply(True, t(lang, "avail.absence.added_for", name=person.name) + "\n" + reply.text)
+            return reply
+
+    def _add_absence(self, s: Session, person: Person, start: date, end: date, lang: Lang,
+                     now: datetime) -> Reply:
+        today = self._today(now)
+        problem = self._period_problem(start, end, today, lang)
+        if problem is not None:
+            return problem
+        existing = repo.absences_of(s, person.id)
+        merged = rules.merge(Span(start, end), [(a.id, Span(a.starts_on, a.ends_on)) for a in existing])
+        span = merged.span
+        period = period_text(span.start, span.end)
+        kept = [a for a in existing if a.id in merged.absorbed]
+        if len(kept) == 1 and Span(kept[0].starts_on, kept[0].ends_on) == span:
+            return Reply(True, t(lang, "avail.absence.already", period=period))
+        if span.days > rules.MAX_PERIOD_DAYS:
+            text = t(lang, "avail.absence.merged_too_long", period=period, days=span.days,
+                     max=rules.MAX_PERIOD_DAYS)
+            return Reply(False, text, Field.END)
+        repo.delete_absences(s, person.id, list(merged.absorbed))
+        repo.add_absence(s, person.id, span.start, span.end, now)
+        self._follow(s, now, person.id)
+        coordinator = bool(coordinator_roles(person, today))
         lines = [t(lang, "avail.absence.added", period=period)]
         if merged.absorbed:
-            lines.append(t(lang, "avail.absence.merged", count=len(merged.absorbed)))
+            lines.append(t(lang, "avail.absence.merged",
+                           periods=plural(lang, "avail.absence.periods", len(merged.absorbed))))
         if coordinator and rules.is_long(span):
             lines.append(t(lang, "avail.absence.substitute_note"))
         return Reply(True, "\n".join(lines))
@@ -245,6 +288,7 @@ class AvailabilityService:
             row = rows[number - 1]
             start, end = row.starts_on, row.ends_on
             repo.delete_absences(s, person_id, [row.id])
+            self._follow(s, now, person_id)
         return Reply(True, t(lang, "avail.absence.deleted", period=period_text(start, end)))
 
     # -------------------------------------------------------------- substitutes
@@ -260,9 +304,10 @@ class AvailabilityService:
         """None when the actor is an area leader or an admin (the first check;
         ``designate_substitute`` makes the full one), else the refusal."""
         with self._sessions() as s:
-            held = holdings(s.get(Person, actor_id), self._today(self._clock.now()))
-        if any(role in (Role.AREA_LEADER, Role.ADMIN) for role, _ in held):
-            return None
+            today = self._today(self._clock.now())
+            held = holdings(s.get(Person, actor_id), today)
+            if any(role in (Role.AREA_LEADER, Role.ADMIN) for role, _ in held) or leads(s, actor_id, today):
+                return None
         return Reply(False, t(lang, "avail.substitute.not_allowed"))
 
     def _authorize(self, s: Session, actor_id: int, coordinator_id: int | None, today: date,
@@ -271,7 +316,7 @@ class AvailabilityService:
         an admin may designate; without a coordinator, a leader means their own IFK."""
         held = holdings(s.get(Person, actor_id), today)
         is_admin = any(role is Role.ADMIN for role, _ in held)
-        led = {area for role, area in held if role is Role.AREA_LEADER and area}
+        led = leads(s, actor_id, today)  # their own area, an acting period, or an area with no leader
         if not is_admin and not led:
             return Reply(False, t(lang, "avail.substitute.not_allowed"))
         if coordinator_id is None:
@@ -354,6 +399,7 @@ class AvailabilityService:
                 role=target.role.value, area_code=target.area, starts_on=start, ends_on=end,
                 designated_by_id=actor_id, now=now,
             )
+            self._follow(s, now, coordinator.id)
             leader = s.get(Person, actor_id)
             for who, key in ((substitute, "avail.substitute.dm_substitute"),
                              (coordinator, "avail.substitute.dm_coordinator")):

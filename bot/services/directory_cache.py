@@ -45,15 +45,28 @@ class PersonRecord:
     unit_id: int | None
     active: bool
     roles: tuple[RoleHolding, ...]
+    #: Acting area leader periods (the area leader's role for a time).
+    acting: tuple[RoleHolding, ...] = ()
+    #: Why Slack cannot reach them (None: it can, as far as we know).
+    unreachable: str | None = None
 
-    def holds(self, role: Role, day: date, area: str | None = None) -> bool:
+    @property
+    def reachable(self) -> bool:
+        return bool(self.slack_user_id) and self.unreachable is None
+
+    def holds(self, role: Role, day: date, area: str | None = None, *, acting: bool = True) -> bool:
+        held = self.roles + self.acting if acting else self.roles
         return any(h.role is role and in_force(h.valid_from, h.valid_to, day)
-                   and (area is None or (h.area or self.area) == area) for h in self.roles)
+                   and (area is None or (h.area or self.area) == area) for h in held)
+
+    def acting_on(self, day: date, area: str) -> bool:
+        return any(in_force(h.valid_from, h.valid_to, day) and h.area == area for h in self.acting)
 
     def roles_on(self, day: date) -> list[tuple[Role, str | None]]:
         if not self.active:
             return []
-        return [(h.role, h.area or self.area) for h in self.roles if in_force(h.valid_from, h.valid_to, day)]
+        return [(h.role, h.area or self.area) for h in self.roles + self.acting
+                if in_force(h.valid_from, h.valid_to, day)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +85,27 @@ class DirectoryView:
         return self.people.get(pid) if pid is not None else None
 
     def holders(self, role: Role, day: date, area: str | None = None) -> list[PersonRecord]:
-        """Active people holding ``role`` on ``day`` (in ``area``, if given), by name."""
-        found = [p for p in self.people.values() if p.active and p.holds(role, day, area)]
+        """Active people holding ``role`` on ``day`` (in ``area``, if given), by name.
+        Who leads an area is read as ``bot.services.role_holders`` reads it: the
+        acting area leader, else the area leader, else the fagsjef, else admins."""
+        if role is Role.AREA_LEADER:
+            return self.area_leaders(day, area)
+        return self._holding(role, day, area)
+
+    def _holding(self, role: Role, day: date, area: str | None, *, acting: bool = True) -> list[PersonRecord]:
+        found = [p for p in self.people.values() if p.active and p.holds(role, day, area, acting=acting)]
         return sorted(found, key=lambda p: (p.name, p.id))
+
+    def area_leaders(self, day: date, area: str | None, *, fallback: bool = True) -> list[PersonRecord]:
+        if area is None:
+            found = {p.id: p for code in self.areas for p in self.area_leaders(day, code, fallback=False)}
+            return sorted(found.values(), key=lambda p: (p.name, p.id))
+        acting = [p for p in self.people.values() if p.active and p.acting_on(day, area)]
+        found = sorted(acting, key=lambda p: (p.name, p.id)) or \
+            self._holding(Role.AREA_LEADER, day, area, acting=False)
+        if found or not fallback:
+            return found
+        return self._holding(Role.FAGSJEF, day, None) or self._holding(Role.ADMIN, day, None)
 
     def with_roles(self, roles: Iterable[Role]) -> list[PersonRecord]:
         wanted = set(roles)
@@ -98,8 +129,9 @@ def load_view(session: Session, version: int) -> DirectoryView:
     for p in session.scalars(select(Person)):
         roles = tuple(RoleHolding(role, r.area_code, r.valid_from, r.valid_to)
                       for r in p.roles if (role := _role(r.role)) is not None)
+        acting = tuple(RoleHolding(Role.AREA_LEADER, a.area_code, a.starts_on, a.ends_on) for a in p.acting)
         people[p.id] = PersonRecord(p.id, p.name, p.slack_user_id, p.email, Lang.parse(p.language),
-                                    p.area_code, p.unit_id, p.active, roles)
+                                    p.area_code, p.unit_id, p.active, roles, acting, p.unreachable_reason)
     by_slack = {p.slack_user_id: p.id for p in people.values() if p.slack_user_id}
     areas = tuple(session.scalars(select(Area.code).order_by(Area.code))) or DEFAULT_AREAS
     unit_areas = {u.id: u.area_code for u in session.scalars(select(Unit))}

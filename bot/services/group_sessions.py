@@ -1,4 +1,4 @@
-"""Group supervision (memo 8.2.4): an IFK or IFR announces a session in the
+"""Group supervision (memo 8.2.4): an IFK, the BFK or an IFR announces a session in the
 network channel; people sign up with **Meld på** while places last, then join
 a waiting list that moves up when someone withdraws (**Meld av**). The
 announcement is re-rendered from the current state and updated in place;
@@ -31,7 +31,7 @@ from bot.domain.language import DEFAULT_LANG
 from bot.domain.results import OK, Outcome, Result
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.i18n.format import fmt_datetime, fmt_time
+from bot.i18n.format import fmt_datetime, fmt_day, fmt_time
 from bot.messages.text import escape
 from bot.notifier import MessageRef
 from bot.services import decisions, outbox
@@ -46,7 +46,9 @@ SYNC_SESSION = "sync_group_session"
 REMIND_DAY = "group_reminder_day"
 REMIND_HOUR = "group_reminder_hour"
 SIGNED_UP, WAITLISTED, WITHDRAWN = "signed_up", "waitlisted", "withdrawn"
-ORGANISER_ROLES = (Role.IFK.value, Role.IFR.value)
+#: Who may announce group and training sessions: the IFKs and the IFRs, and the
+#: BFK, who "skal tilby kompetanseheving … til samtlige områder" (memo §4).
+ORGANISER_ROLES = (Role.IFK.value, Role.BFK.value, Role.IFR.value)
 
 
 class GroupAction(StrEnum):
@@ -219,7 +221,8 @@ class GroupSessionService:
                     ref = load_person_ref(s, pid)
                     text = t(ref.lang, key, title=escape(session.title),
                              place=escape(session.location or "–"),
-                             time=fmt_time(session.starts_at, self._settings.tz))
+                             time=fmt_time(session.starts_at, self._settings.tz),
+                             day=fmt_day(session.starts_at, ref.lang, self._settings.tz))
                     queued.append(outbox.queue_dm(s, pid, text, None, now))
         return fired
 

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.requests import AvailabilityStatus
 from bot.messages.snapshots import RequestSnapshot
-from bot.services.availability import END_OF_DAY, coordinator_roles
-from bot.services.people import OSLO
+from bot.services.availability import END_OF_DAY, DutyFollower, coordinator_roles
+from bot.services.directory_admin import DirectoryAdminService, Overview
+from bot.services.outbox import OutboxService
 from bot.services.production import WeekStatus, iso_week, week_status
 from bot.services.snapshots import load_snapshot
 from storage.models import Person
@@ -30,13 +32,20 @@ class HomeData:
     status: AvailabilityStatus | None
     status_until: datetime | None
     production: WeekStatus | None = None  # this week's goal, for the IFKs and the BFK
+    admin: Overview | None = None  # the directory, for admins (bot.services.directory_admin)
 
 
 class HomeService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, tz: ZoneInfo = OSLO) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
+                 delivery: OutboxService, duty: DutyFollower | None = None,
+                 admin: DirectoryAdminService | None = None) -> None:
+        self._duty = duty
         self._sessions = sessions
         self._clock = clock
-        self._tz = tz
+        self._calendar = calendar
+        self._delivery = delivery
+        self._tz: ZoneInfo = calendar.tz
+        self._admin = admin
 
     def load(self, person_id: int) -> HomeData:
         now = self._clock.now()
@@ -54,11 +63,12 @@ class HomeService:
             today = now.astimezone(self._tz).date()
             production = None
             if coordinator_roles(s.get(Person, person_id), today):
-                production = week_status(s, person_id, iso_week(today))
+                production = week_status(s, self._calendar, person_id, iso_week(today))
         status, until = None, None
         if row is not None and (row.until is None or row.until > now):
             status, until = AvailabilityStatus(row.status), row.until
-        return HomeData(mine, offered, tasks, status, until, production)
+        admin = self._admin.overview(person_id) if self._admin is not None else None
+        return HomeData(mine, offered, tasks, status, until, production, admin)
 
     def set_status(self, person_id: int, status: AvailabilityStatus, until: datetime | None = None) -> None:
         """The Home-tab toggle: the status lasts for the rest of the local day
@@ -67,5 +77,7 @@ class HomeService:
         if until is None:
             local_now = now.astimezone(self._tz)
             until = datetime.combine(local_now.date(), END_OF_DAY, tzinfo=self._tz)
-        with self._sessions.begin() as s:
+        with self._delivery.unit_of_work() as (s, now, _queued):
             avail_repo.set_status(s, person_id, status.value, until, now)
+            if self._duty is not None:
+                self._duty.requeue(s, now, person_id, until)

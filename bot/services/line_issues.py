@@ -1,4 +1,4 @@
-"""Line handling (memo §7): an IFK or IFR raises a professional issue; case- and
+"""Line handling (memo §7): an IFK, the BFK or an IFR raises a professional issue; case- and
 country-specific issues go to the area leader of the area concerned, general and
 cross-area issues to the fagsjef. The recipient acknowledges (**Mottatt**) and
 replies; the raiser's status DM follows every step in place. Unacknowledged
@@ -70,7 +70,20 @@ class NewIssue:
 
 
 def may_raise(s: Session, person_id: int, day: date) -> bool:
-    return holds_any(s.get(Person, person_id), (Role.IFK, Role.IFR), day)
+    """The IFKs, the BFK (memo §4: quality work for every area) and the IFRs."""
+    return holds_any(s.get(Person, person_id), (Role.IFK, Role.BFK, Role.IFR), day)
+
+
+def recipients_for(s: Session, kind: IssueKind, area: str | None, day: date) -> list[int]:
+    """Who receives an issue on ``day``: the area's leader (acting, else the area
+    leader; with none, the fagsjef, then admins) for case- and country-specific
+    ones, the fagsjef for the rest."""
+    recipients: list[int] = []
+    if kind in AREA_KINDS and area:
+        recipients = [p.id for p in holders(s, Role.AREA_LEADER, day, area)]
+    if not recipients:  # general/cross-area, or an area without a leader today
+        recipients = [p.id for p in holders(s, Role.FAGSJEF, day)]
+    return recipients
 
 
 class LineIssueService:
@@ -101,12 +114,7 @@ class LineIssueService:
             today = self._calendar.local_date(now)
             if not may_raise(s, raiser_id, today):
                 return Result(Outcome.INVALID, "issue.notice.wrong_role")
-            recipients: list[int] = []
-            if new.kind in AREA_KINDS and new.area:
-                recipients = [p.id for p in holders(s, Role.AREA_LEADER, today, new.area)]
-            if not recipients:  # general/cross-area, or an area without a leader today
-                recipients = [p.id for p in holders(s, Role.FAGSJEF, today)]
-            recipients = [r for r in recipients if r != raiser_id]
+            recipients = [r for r in recipients_for(s, new.kind, new.area, today) if r != raiser_id]
             if not recipients:
                 return Result(Outcome.NOT_FOUND, "issue.notice.no_recipient")
             if idempotency_key and decisions.decide(s, idempotency_key, "submitted", raiser_id, now):
@@ -195,8 +203,7 @@ class LineIssueService:
 
     @staticmethod
     def _queue_sync(s: Session, issue_id: int, now: datetime) -> list[str]:
-        return [outbox.queue(s, SYNC_ISSUE, f"{SYNC_ISSUE}:{issue_id}:{who}",
-                             {"issue_id": issue_id, "who": who}, now) for who in ("raiser", "recipient")]
+        return queue_issue_sync(s, issue_id, now)
 
     def _render(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
         """One side's DM, from the current state (posted once, then updated in place)."""
@@ -218,6 +225,15 @@ class LineIssueService:
             issue.raiser_channel, issue.raiser_ts = ref.channel, ref.ts
         else:
             issue.recipient_channel, issue.recipient_ts = ref.channel, ref.ts
+
+
+def queue_issue_sync(s: Session, issue_id: int, now: datetime) -> list[str]:
+    """Both sides' DMs. The recipient's key names the recipient: an issue handed
+    over to someone else is a new message in their DM, not an edit of the old one."""
+    issue = s.get(LineIssue, issue_id)
+    recipient = f"recipient:{issue.recipient_id}" if issue is not None else "recipient"
+    return [outbox.queue(s, SYNC_ISSUE, f"{SYNC_ISSUE}:{issue_id}:{key}", {"issue_id": issue_id, "who": who},
+                         now) for who, key in (("raiser", "raiser"), ("recipient", recipient))]
 
 
 def issue_message(issue: LineIssue, raiser: str, recipient: str, lang, who: str,

@@ -32,7 +32,7 @@ from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
-from bot.i18n import t
+from bot.i18n import plural, t
 from bot.i18n.format import fmt_date, fmt_day, fmt_time
 from bot.messages.text import escape
 from bot.recurrence import Freq, Rule, occurrences, rotation
@@ -153,8 +153,8 @@ class MeetingService:
             made = self._materialize(s, meeting, now)
             first = made[0] if made else None
         when = fmt_date(first, self.tz) + " " + fmt_time(first, self.tz) if first else "–"
-        created = t(lang, "mtg.created", title=escape(form.title), when=when, count=len(made))
-        return Reply(True, created, meeting.id)
+        return Reply(True, t(lang, "mtg.created", title=escape(form.title), when=when,
+                                 meetings=plural(lang, "mtg.count", len(made))), meeting.id)
 
     def _start(self, day: date, at: time) -> datetime:
         from bot.recurrence import to_utc
@@ -218,10 +218,12 @@ class MeetingService:
             occ.cancelled = True
             repo.cancel_timers(s, [occ.id])
             text = t(Lang.NB, "mtg.cancelled_post", title=escape(occ.meeting.title),
-                     date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz))
+                     day=fmt_day(occ.starts_at, Lang.NB, self.tz), time=fmt_time(occ.starts_at, self.tz))
             queued += self._to_network(s, text, None, now,
                                        f"mtg-cancel:{occ.id}:{int(occ.starts_at.timestamp())}")
-            return Reply(True, t(lang, "mtg.cancelled_one", id=occ.id))
+            told = self._settings.ifn_network_channel  # the confirmation says only what happened
+            return Reply(True, t(lang, "mtg.cancelled_one" if told else "mtg.cancelled_one_no_channel",
+                                 id=occ.id))
 
     def edit_form(self, actor_id: int, meeting_id: int, lang: Lang) -> MeetingForm | Reply:
         """The series as the form shows it, for ``/ifn møte endre``."""
@@ -270,8 +272,8 @@ class MeetingService:
             made = self._materialize(s, meeting, now)
             first = made[0] if made else None
         when = fmt_date(first, self.tz) + " " + fmt_time(first, self.tz) if first else "–"
-        updated = t(lang, "mtg.updated", title=escape(form.title), when=when, count=len(made))
-        return Reply(True, updated, meeting_id)
+        return Reply(True, t(lang, "mtg.updated", title=escape(form.title), when=when,
+                                 meetings=plural(lang, "mtg.count", len(made))), meeting_id)
 
     def cancel_series(self, actor_id: int, meeting_id: int, lang: Lang) -> Reply:
         with self._step() as (s, now, queued):
@@ -369,7 +371,7 @@ class MeetingService:
         meeting = occ.meeting
         key = "mtg.remind_2d" if kind == "mtg_remind_2d" else "mtg.remind_1h"
         head = t(lang, key, title=escape(meeting.title),
-                 date=fmt_date(occ.starts_at, self.tz), time=fmt_time(occ.starts_at, self.tz))
+                 day=fmt_day(occ.starts_at, lang, self.tz), time=fmt_time(occ.starts_at, self.tz))
         lines = [head]
         if meeting.location:
             lines.append(t(lang, "mtg.where", where=escape(meeting.location)))

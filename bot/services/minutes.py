@@ -1,8 +1,9 @@
 """Minutes of network meetings and work/strategy plans (memo §2: available to
 department management). Submitted minutes are archived (``Minutes``) and posted
-to the network channel and the management channel through the outbox; the
-posts' timestamps are stored on the row when Slack has them, so the archive
-links to the posted messages."""
+to the network channel and the management channel through the outbox (with no
+management channel set, each member of management gets them by DM); the posts'
+timestamps are stored on the row when Slack has them, so the archive links to
+the posted messages."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
 from bot.domain.language import Lang
+from bot.domain.roles import Role
 from bot.i18n import t
 from bot.i18n.format import fmt_date, fmt_day, fmt_time
 from bot.messages.text import escape
@@ -23,7 +25,8 @@ from bot.notifier import MessageRef
 from bot.services import decisions as one_decision
 from bot.services import outbox
 from bot.services.meetings import may_organise, minutes_key
-from bot.services.outbox import OutboxService, Rendered, ToChannel
+from bot.services.outbox import OutboxService, Rendered, ToChannel, ToPerson
+from bot.services.role_holders import holders
 from bot.settings import Settings
 from storage.models import MeetingOccurrence, Minutes, Person
 from storage.repositories import meetings as repo
@@ -131,7 +134,7 @@ class MinutesService:
             s.add(row)
             s.flush()
             queued += self._queue_posts(s, row, now)
-            return Reply(True, t(lang, "min.submitted"))
+            return Reply(True, self._posted_where(lang, network=True))
 
     def _written_by(self, s: Session, lang: Lang, before: one_decision.Decided) -> str:
         who = s.get(Person, before.actor_id) if before.actor_id else None
@@ -153,14 +156,35 @@ class MinutesService:
             s.add(row)
             s.flush()
             queued += self._queue_posts(s, row, now, network=False)
-            return Reply(True, t(lang, "min.plan_submitted"))
+            return Reply(True, self._posted_where(lang, network=False))
+
+    def _posted_where(self, lang: Lang, network: bool) -> str:
+        """The confirmation says only what happened: a channel that is not set up
+        got nothing (issue 12), and the admin is the one to ask."""
+        net, mgmt = self._settings.ifn_network_channel, self._settings.ifn_management_channel
+        if not network:
+            return t(lang, "min.plan_submitted" if mgmt else "min.plan_submitted_nowhere")
+        if net and mgmt:
+            return t(lang, "min.submitted")
+        if net or mgmt:
+            posted = t(lang, "channel.network" if net else "channel.management")
+            missing = t(lang, "channel.management" if net else "channel.network")
+            return t(lang, "min.submitted_only", posted=posted, missing=missing[:1].upper() + missing[1:])
+        return t(lang, "min.submitted_nowhere")
 
     def _queue_posts(self, s: Session, row: Minutes, now: datetime, network: bool = True) -> list[str]:
         targets = [("network", self._settings.ifn_network_channel)] if network else []
         targets.append(("management", self._settings.ifn_management_channel))
-        return [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:{target}",
+        keys = [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:{target}",
                              {"minutes_id": row.id, "target": target, "channel": ch}, now, "once")
                 for target, ch in targets if ch]
+        if not self._settings.ifn_management_channel:  # memo §2: available to management all the same
+            today = self._calendar.local_date(now)
+            keys += [outbox.queue(s, POST_MINUTES, f"minutes:{row.id}:management:{p.id}",
+                                  {"minutes_id": row.id, "target": "management_dm", "person_id": p.id}, now,
+                                  "once")
+                     for p in holders(s, Role.MANAGEMENT, today)]
+        return keys
 
     def render(self, row: Minutes, lang: Lang = Lang.NB) -> str:
         if row.kind == "plan":
@@ -178,6 +202,8 @@ class MinutesService:
         row = s.get(Minutes, int(payload["minutes_id"]))
         if row is None:
             raise LookupError(f"minutes {payload['minutes_id']} not found")
+        if payload.get("person_id"):
+            return Rendered(ToPerson(int(payload["person_id"])), self.render(row))
         return Rendered(ToChannel(payload["channel"]), self.render(row))
 
     @staticmethod
@@ -187,7 +213,7 @@ class MinutesService:
             return
         if payload["target"] == "network":
             row.network_ts = ref.ts
-        else:
+        elif payload["target"] == "management":
             row.management_ts = ref.ts
 
     # ------------------------------------------------------------------ the archive

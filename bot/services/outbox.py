@@ -198,6 +198,7 @@ class OutboxService:
         self._kinds: dict[str, _Kind] = {}
         self._inflight: set[str] = set()
         self._held: dict[str, datetime] = {}  # how long this process's claims hold, as last known
+        self._redo: set[str] = set()
         self._lock = threading.Lock()
         self._dispatch: Callable[[list[str]], None] = self.deliver
         self._unreachable: list[Callable[[Session, int, str, datetime], None]] = []
@@ -270,6 +271,9 @@ class OutboxService:
         thread of this process is sending now are left to it."""
         with self._lock:
             mine = [k for k in dict.fromkeys(keys) if k not in self._inflight]
+            # Queued again while being sent here (e.g. by a hook of this very delivery):
+            # whoever is sending it sends it once more before letting go.
+            self._redo.update(k for k in keys if k in self._inflight)
             self._inflight.update(mine)
         delivered = 0
         try:
@@ -279,7 +283,10 @@ class OutboxService:
                     break
                 done, again = self._deliver_batch(todo)
                 delivered += done
-                todo = again
+                with self._lock:
+                    redo = [k for k in mine if k in self._redo]
+                    self._redo.difference_update(redo)
+                todo = [*dict.fromkeys([*again, *redo])]
         finally:
             with self._lock:
                 self._inflight.difference_update(mine)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role, in_force
+from bot.services import directory_audit as audit
 from bot.services.directory_cache import DirectoryCache, PersonRecord, bump
 from storage.repositories import directory as repo
 
@@ -44,7 +45,8 @@ class Actor:
 def actor_of(person: PersonRecord, slack_user_id: str, today: date, area: str | None = None) -> Actor | None:
     if not person.active:
         return None
-    roles = tuple(HeldRole(h.role, h.area) for h in person.roles if in_force(h.valid_from, h.valid_to, today))
+    roles = tuple(dict.fromkeys(HeldRole(h.role, h.area) for h in person.roles + person.acting
+                                if in_force(h.valid_from, h.valid_to, today)))
     return Actor(person_id=person.id, slack_user_id=slack_user_id, name=person.name, lang=person.lang,
                  area=person.area if area is None else area,
                  roles=tuple(sorted(roles, key=lambda r: (r.role.value, r.area or ""))))
@@ -82,9 +84,13 @@ class PeopleService:
             person = repo.person_by_email(session, email)
             if person is None or person.slack_user_id is not None:
                 return None  # unknown, or that e-mail belongs to another Slack account
+            now = self._clock.now()
             person.slack_user_id = slack_user_id
-            person.updated_at = self._clock.now()
+            person.unreachable_reason, person.unreachable_since = None, None  # they just used Slack
+            person.updated_at = now
             bump(session)
+            audit.record(session, "linked", None, person.id, now, {"slack_user_id": slack_user_id,
+                                                                   "source": "first_use"})
         self._cache.invalidate()
         return self.identify(slack_user_id)
 
@@ -108,6 +114,14 @@ class DirectoryReader:
     def areas(self) -> list[str]:
         """The directory's areas; A, B and C before a directory is loaded."""
         return list(self._cache.view().areas)
+
+    def leads_people(self, person_id: int) -> bool:
+        """A unit or area leader today (as the directory's holders say: acting ones
+        too), who may ask for feedback on a caseworker's report (memo 8.2.2)."""
+        today = self._clock.now().astimezone(self._tz).date()
+        view = self._cache.view()
+        return any(p.id == person_id for role in (Role.UNIT_LEADER, Role.AREA_LEADER)
+                   for p in view.holders(role, today))
 
     def supervisors(self) -> list[Supervisor]:
         """Active IFKs, the BFK and the IFRs, for "preferred person" pickers."""

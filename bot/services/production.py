@@ -3,11 +3,15 @@
 Each coordinator logs at least one interview or one decision per ISO week
 (``/ifn produksjon``, or the buttons of the Friday reminder). Who logged
 nothing by Friday 12:00 (the last working day of the week if Friday is a
-holiday) gets a DM with **Intervju**, **Vedtak** and **Ingen – søk unntak**; an
-exemption asks for a reason and goes to the coordinator's area leader (area A's
-for the BFK; the admins if the area has none), and only that leader or an admin
-decides. Monday 08:30 (the first working day of the week) every area leader gets
-last week's attainment of their coordinator(s); the IFRs get all areas.
+holiday) gets a DM with **Intervju**, **Vedtak** and **Ingen – søk unntak**,
+unless they were registered absent the whole week or an exemption covers it.
+An exemption asks for a reason and goes to the coordinator's area leader (area
+A's for the BFK); it may be asked in advance for a period of weeks
+(``/ifn produksjon unntak``), and only that area leader — as ``role_holders``
+answers who leads the area today — decides (memo §5: "godkjennes av
+områdeleder"). Monday 08:30 (the first working day of the week) every area
+leader gets last week's attainment of their coordinator(s); the IFRs get all
+areas; a week of absence reads "fravær", never "ikke nådd".
 
 The two weekly jobs are durable ``bot.services.periodic`` jobs: a restart fires
 a missed occurrence once, two schedulers never both fire it, and an occurrence
@@ -24,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,9 +44,25 @@ from bot.services import decisions, outbox
 from bot.services.availability import coordinator_roles
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, next_timers_due, run_periodic
-from bot.services.role_holders import holders, holdings
+from bot.services.production_weeks import (
+    Attainment,
+    WeekStatus,
+    attainment,
+    coordinators,
+    exemption_for,
+    iso_week,
+    overlapping,
+    week_monday,
+    week_status,
+    week_text,
+    weeks_between,
+    weeks_text,
+)
+from bot.services.role_holders import holders
 from storage.models import Exemption, Person, ProductionLog
-from storage.repositories import directory as directory_repo
+
+__all__ = ["Attainment", "ProductionService", "Reply", "WeekStatus", "attainment", "iso_week", "week_monday",
+           "week_status", "week_text"]
 
 log = logging.getLogger("ifn_bot.production")
 
@@ -54,6 +73,8 @@ FRIDAY_AT = time(12, 0)
 MONDAY_AT = time(8, 30)
 #: How far back a coordinator may log an interview or decision.
 MAX_BACKDATE_DAYS = 28
+#: The longest period one exemption may cover, asked in advance.
+MAX_EXEMPTION_WEEKS = 26
 
 
 def week_key(person_id: int, week: str) -> str:
@@ -65,85 +86,15 @@ def exemption_key(exemption_id: int) -> str:
     return f"exemption:{exemption_id}"
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_monday(week: str) -> date:
-    year, _, number = week.partition("-W")
-    return date.fromisocalendar(int(year), int(number), 1)
-
-
-def week_text(week: str) -> str:
-    monday = week_monday(week)
-    return f"{int(week.partition('-W')[2])} ({fmt_date(monday)}–{fmt_date(monday + timedelta(days=6))})"
+def exemption_weeks(ex: Exemption) -> str:
+    return weeks_text(ex.week, ex.last_week or ex.week)
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
     ok: bool
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class WeekStatus:
-    """One coordinator's week: what was logged and where an exemption stands."""
-
-    week: str
-    interviews: int
-    decisions: int
-    exemption: str | None  # pending|approved|rejected
-    reason: str | None = None
-
-    @property
-    def outcome(self) -> str:
-        """met | exempted | pending | missed"""
-        if self.interviews or self.decisions:
-            return "met"
-        if self.exemption == "approved":
-            return "exempted"
-        if self.exemption == "pending":
-            return "pending"
-        return "missed"
-
-
-@dataclass(frozen=True, slots=True)
-class Attainment:
-    person_id: int
-    name: str
-    area: str  # the area whose leader is responsible (A for the BFK)
-    role: Role
-    status: WeekStatus
-
-
-def week_status(s: Session, person_id: int, week: str) -> WeekStatus:
-    kinds = list(s.scalars(select(ProductionLog.kind).where(ProductionLog.person_id == person_id,
-                                                             ProductionLog.week == week)))
-    ex = s.scalar(select(Exemption).where(Exemption.person_id == person_id, Exemption.week == week))
-    return WeekStatus(week, kinds.count("interview"), kinds.count("decision"),
-                      ex.state if ex else None, ex.reason if ex else None)
-
-
-def coordinators(s: Session, day: date) -> list[tuple[Person, Role, str]]:
-    """Every IFK and the BFK on ``day`` with the area whose leader answers for them."""
-    out: list[tuple[Person, Role, str]] = []
-    seen: set[int] = set()
-    for person, _ra in directory_repo.people_with_roles(s, [Role.IFK.value, Role.BFK.value]):
-        if person.id in seen:
-            continue
-        seen.add(person.id)
-        roles = coordinator_roles(person, day)
-        if roles:
-            out.append((person, roles[0][0], roles[0][1]))
-    return sorted(out, key=lambda c: (c[2], c[1] is Role.BFK, c[0].name))
-
-
-def attainment(s: Session, week: str) -> list[Attainment]:
-    """Each coordinator's result for ``week`` (roles as held on that week's Friday)."""
-    friday = week_monday(week) + timedelta(days=4)
-    return [Attainment(p.id, p.name, area, role, week_status(s, p.id, week))
-            for p, role, area in coordinators(s, friday)]
+    field: str | None = None  # "start" | "end" | "reason": where a modal shows the refusal
 
 
 class ProductionService:
@@ -172,7 +123,7 @@ class ProductionService:
             today = self.today()
             if not coordinator_roles(s.get(Person, person_id), today):
                 return None
-            return week_status(s, person_id, iso_week(today))
+            return week_status(s, self._calendar, person_id, iso_week(today))
 
     def status_text(self, person_id: int, lang: Lang) -> Reply:
         status = self.status(person_id)
@@ -202,7 +153,7 @@ class ProductionService:
                 if before is not None:
                     return Reply(False, self._answered(lang, before, week))
                 self._replace_friday(s, person_id, week, kind, now)
-                if week_status(s, person_id, week).outcome == "met":
+                if week_status(s, self._calendar, person_id, week).outcome == "met":
                     return Reply(True, t(lang, "prod.already_met", week=week_text(week)))
             s.add(ProductionLog(person_id=person_id, kind=kind, on_date=day, week=week, logged_at=now))
         return Reply(True, t(lang, "prod.logged", kind=t(lang, f"prod.kind.{kind}"), date=fmt_date(day),
@@ -226,105 +177,158 @@ class ProductionService:
     def exemption_problem(self, person_id: int, week: str, lang: Lang) -> Reply | None:
         """Why ``person_id`` cannot ask for an exemption for ``week`` now, if so."""
         with self._sessions() as s:
-            return self._exemption_problem(s, person_id, week, lang)
+            return self._exemption_problem(s, person_id, week, week, lang)
 
-    def _exemption_problem(self, s: Session, person_id: int, week: str, lang: Lang) -> Reply | None:
+    def _exemption_problem(self, s: Session, person_id: int, first: str, last: str,
+                           lang: Lang) -> Reply | None:
         today = self.today()
-        if not coordinator_roles(s.get(Person, person_id), today):
+        person = s.get(Person, person_id)
+        roles = coordinator_roles(person, today)
+        if not roles:
             return Reply(False, t(lang, "prod.not_allowed"))
-        status = week_status(s, person_id, week)
-        if status.outcome == "met":
-            return Reply(False, t(lang, "prod.already_met", week=week_text(week)))
-        if status.exemption is not None:
-            return Reply(False, t(lang, f"prod.exemption.already_{status.exemption}", week=week_text(week)))
+        if first == last:
+            status = week_status(s, self._calendar, person_id, first)
+            if status.outcome == "met":
+                return Reply(False, t(lang, "prod.already_met", week=week_text(first)))
+            if status.exemption is not None and status.exemption != "rejected":
+                return Reply(False, t(lang, f"prod.exemption.already_{status.exemption}",
+                                      week=week_text(first)))
+            if status.exemption == "rejected":
+                ex = exemption_for(s, person_id, first)
+                return Reply(False, t(lang, "prod.exemption.already_rejected",
+                                      week=exemption_weeks(ex) if ex else week_text(first)))
+        found = overlapping(s, person_id, first, last)
+        if found is not None:
+            key = f"prod.exemption.overlaps_{found.state}"
+            return Reply(False, t(lang, key, week=exemption_weeks(found)), "start")
+        if not self._approvers(s, roles[0][1], today):
+            return Reply(False, t(lang, "prod.exemption.no_leader", area=roles[0][1]))
         return None
 
-    def _approvers(self, s: Session, area: str, day: date) -> list[Person]:
-        return holders(s, Role.AREA_LEADER, day, area) or holders(s, Role.ADMIN, day)
+    @staticmethod
+    def _approvers(s: Session, area: str, day: date) -> list[Person]:
+        """Who decides a coordinator's exemption: the area leader(s) of the area
+        answering for them, as ``role_holders`` names them today (acting ones too)."""
+        return holders(s, Role.AREA_LEADER, day, area)
+
+    def period_problem(self, start: date, end: date, lang: Lang) -> Reply | None:
+        """Why the weeks from ``start`` to ``end`` cannot be asked for (pure checks)."""
+        today = self.today()
+        if end < start:
+            return Reply(False, t(lang, "prod.period.end_before_start"), "end")
+        if iso_week(start) < iso_week(today):
+            return Reply(False, t(lang, "prod.period.in_past", week=week_text(iso_week(today))), "start")
+        weeks = weeks_between(iso_week(start), iso_week(end))
+        if len(weeks) > MAX_EXEMPTION_WEEKS:
+            return Reply(False, t(lang, "prod.period.too_long", weeks=len(weeks), max=MAX_EXEMPTION_WEEKS),
+                         "end")
+        return None
 
     def request_exemption(self, person_id: int, week: str, reason: str, lang: Lang,
                           idempotency_key: str | None = None) -> Reply:
-        """Ask the area leader for an exemption; the same ``idempotency_key`` again
-        (a retry, a double submit) asks nothing more and says nothing more."""
+        """Ask the area leader for an exemption for one week (the Friday reminder's
+        button); the same ``idempotency_key`` again (a retry, a double submit)
+        asks nothing more and says nothing more."""
+        return self._ask(person_id, week, week, reason, lang, idempotency_key, from_friday=True)
+
+    def request_exemption_period(self, person_id: int, start: date, end: date, reason: str, lang: Lang,
+                                 idempotency_key: str | None = None) -> Reply:
+        """Ask in advance for the weeks from ``start`` to ``end`` (memo §5: an
+        exemption "særskilt begrunnes og godkjennes av områdeleder")."""
+        problem = self.period_problem(start, end, lang)
+        if problem is not None:
+            return problem
+        return self._ask(person_id, iso_week(start), iso_week(end), reason, lang, idempotency_key,
+                         from_friday=False)
+
+    def _ask(self, person_id: int, first: str, last: str, reason: str, lang: Lang,
+             idempotency_key: str | None, *, from_friday: bool) -> Reply:
         reason = reason.strip()
         if not reason:
-            return Reply(False, t(lang, "form.error.required"))
+            return Reply(False, t(lang, "form.error.required"), "reason")
         if find_national_id(reason):
-            return Reply(False, t(lang, "form.error.pii"))
+            return Reply(False, t(lang, "form.error.pii"), "reason")
         with self._step() as (s, now, queued):
             if idempotency_key and decisions.earlier(s, idempotency_key) is not None:
                 return Reply(True, "")
-            problem = self._exemption_problem(s, person_id, week, lang)
+            problem = self._exemption_problem(s, person_id, first, last, lang)
             if problem is not None:
                 return problem
             if idempotency_key:
                 decisions.decide(s, idempotency_key, "submitted", person_id, now)
-            before = decisions.decide(s, week_key(person_id, week), "exemption", person_id, now)
-            if before is not None:  # answered with another button in the meantime
-                return Reply(False, self._answered(lang, before, week))
+            if from_friday:
+                before = decisions.decide(s, week_key(person_id, first), "exemption", person_id, now)
+                if before is not None:  # answered with another button in the meantime
+                    return Reply(False, self._answered(lang, before, first))
             person = s.get(Person, person_id)
             assert person is not None
             today = self._calendar.local_date(now)
             _role, area = coordinator_roles(person, today)[0]
-            ex = Exemption(person_id=person_id, week=week, reason=reason, state="pending", created_at=now)
+            ex = Exemption(person_id=person_id, week=first, last_week=last, reason=reason, state="pending",
+                           created_at=now)
             s.add(ex)
             s.flush()
-            self._replace_friday(s, person_id, week, "exemption", now)
+            if from_friday:
+                self._replace_friday(s, person_id, first, "exemption", now)
             approvers = [p for p in self._approvers(s, area, today) if p.id != person_id]
+            weeks = weeks_text(first, last)
             for leader in approvers:
                 leader_lang = Lang.parse(leader.language)
-                text = t(leader_lang, "prod.exemption.ask", name=person.name, week=week_text(week),
+                text = t(leader_lang, "prod.exemption.ask", name=person.name, week=weeks,
                          reason=escape(reason))
                 queued.append(outbox.queue_dm(s, leader.id, text, exemption_blocks(leader_lang, text, ex.id),
                                               now, dedupe_key=f"production_exemption:{ex.id}:{leader.id}",
                                               decision_key=exemption_key(ex.id)))
             names = ", ".join(p.name for p in approvers) or "–"
-        return Reply(True, t(lang, "prod.exemption.sent", week=week_text(week), leaders=names))
+        return Reply(True, t(lang, "prod.exemption.sent", week=weeks, leaders=names))
+
+    def may_decide(self, s: Session, actor_id: int, ex: Exemption, today: date) -> bool:
+        """Only the area leader of the area answering for the coordinator (area A
+        for the BFK) — never the coordinator, and not an admin (memo §5)."""
+        if actor_id == ex.person_id:
+            return False
+        areas = {area for _role, area in coordinator_roles(s.get(Person, ex.person_id), today)}
+        return any(actor_id in {p.id for p in self._approvers(s, area, today)} for area in areas)
 
     def decide(self, actor_id: int, exemption_id: int, approve: bool, lang: Lang) -> Reply:
-        """Approve or reject; only the coordinator's area leader or an admin may,
-        checked here from the directory. The first decision counts: a second click
-        (by anyone) changes nothing and is told who decided and when; every
-        leader's message loses its buttons and shows the outcome."""
+        """Approve or reject; only the coordinator's area leader may, checked here
+        from the directory. The first decision counts: a second click (by anyone)
+        changes nothing and is told who decided and when; every leader's message
+        loses its buttons and shows the outcome."""
         with self._step() as (s, now, queued):
             today = self._calendar.local_date(now)
             ex = s.get(Exemption, exemption_id)
             if ex is None:
                 return Reply(False, t(lang, "prod.exemption.unknown"))
-            coordinator = s.get(Person, ex.person_id)
-            areas = {area for _role, area in coordinator_roles(coordinator, today)}
-            held = holdings(s.get(Person, actor_id), today)
-            allowed = actor_id != ex.person_id and (
-                any(role is Role.ADMIN for role, _ in held)
-                or any(role is Role.AREA_LEADER and area in areas for role, area in held))
-            if not allowed:
+            if not self.may_decide(s, actor_id, ex, today):
                 return Reply(False, t(lang, "prod.exemption.not_allowed"))
+            coordinator = s.get(Person, ex.person_id)
             state = "approved" if approve else "rejected"
+            weeks = exemption_weeks(ex)
             before = decisions.decide(s, exemption_key(exemption_id), state, actor_id, now)
             if before is not None:
-                return Reply(False, self._decided_before(s, lang, before, ex.week))
+                return Reply(False, self._decided_before(s, lang, before, weeks))
             ex.state, ex.decided_by_id, ex.decided_at = state, actor_id, now
             actor = s.get(Person, actor_id)
             assert coordinator is not None and actor is not None
             c_lang = Lang.parse(coordinator.language)
             queued.append(outbox.queue_dm(
-                s, coordinator.id,
-                t(c_lang, f"prod.exemption.told_{state}", week=week_text(ex.week), leader=actor.name),
+                s, coordinator.id, t(c_lang, f"prod.exemption.told_{state}", week=weeks, leader=actor.name),
                 None, now, dedupe_key=f"production_decision:{ex.id}"))
-            name, week = coordinator.name, ex.week
+            name = coordinator.name
 
             def outcome(row: Any) -> tuple[str, None]:
                 reader = s.get(Person, int(row.payload.get("person_id", 0)))
                 r_lang = Lang.parse(reader.language if reader else None)
-                return t(r_lang, f"prod.exemption.outcome_{state}", name=name, week=week_text(week),
+                return t(r_lang, f"prod.exemption.outcome_{state}", name=name, week=weeks,
                          leader=actor.name, when=fmt_day(now, r_lang, self._calendar.tz)), None
 
             decisions.replace_messages(s, exemption_key(exemption_id), now, outcome)
-        return Reply(True, t(lang, f"prod.exemption.decided_{state}", name=name, week=week_text(week)))
+        return Reply(True, t(lang, f"prod.exemption.decided_{state}", name=name, week=weeks))
 
-    def _decided_before(self, s: Session, lang: Lang, before: decisions.Decided, week: str) -> str:
+    def _decided_before(self, s: Session, lang: Lang, before: decisions.Decided, weeks: str) -> str:
         who = s.get(Person, before.actor_id) if before.actor_id else None
-        return t(lang, f"prod.exemption.already_{before.outcome}_by", week=week_text(week),
+        return t(lang, f"prod.exemption.already_{before.outcome}_by", week=weeks,
                  leader=who.name if who else "–", when=fmt_when(before.decided_at, self._clock.now(),
                                                               self._calendar.tz))
 
@@ -372,7 +376,7 @@ class ProductionService:
         queued: list[str] = []
         today = self._calendar.local_date(now)
         for person, _role, _area in coordinators(s, today):
-            if week_status(s, person.id, week).outcome != "missed":
+            if week_status(s, self._calendar, person.id, week).outcome != "missed":  # met, exempt, away
                 continue
             lang = Lang.parse(person.language)
             text = t(lang, "prod.friday.text", week=week_text(week))
@@ -388,7 +392,7 @@ class ProductionService:
     def queue_monday_reports(self, s: Session, now: datetime, week: str) -> list[str]:
         """Last week's attainment: each area leader for their coordinator(s), the IFRs for all."""
         last = iso_week(week_monday(week) - timedelta(days=7))
-        rows = attainment(s, last)
+        rows = attainment(s, self._calendar, last)
         today = self._calendar.local_date(now)
         queued: list[str] = []
 
@@ -408,13 +412,17 @@ class ProductionService:
         # message (per person and week), and it covers all areas.
         for ifr in holders(s, Role.IFR, today):
             send(ifr, rows)
-        for leader in holders(s, Role.AREA_LEADER, today):
-            areas = {area for role, area in holdings(leader, today) if role is Role.AREA_LEADER}
+        leaders: dict[int, tuple[Person, set[str]]] = {}
+        for area in sorted({a.area for a in rows}):
+            for leader in holders(s, Role.AREA_LEADER, today, area):  # acting leaders too
+                leaders.setdefault(leader.id, (leader, set()))[1].add(area)
+        for leader, areas in leaders.values():
             send(leader, [a for a in rows if a.area in areas])
         return queued
 
 
 def status_line(lang: Lang, status: WeekStatus) -> str:
+    """One line of a coordinator's week (the Home tab, ``/ifn produksjon``)."""
     key = f"prod.status.{status.outcome}"
     return t(lang, key, week=week_text(status.week), interviews=status.interviews, decisions=status.decisions)
 

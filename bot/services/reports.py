@@ -1,12 +1,14 @@
 """The quality report (memo §8.4): loads plain rows for a period and hands them
 to the pure ``bot.reports``; sends it monthly (first working day, 08:00-ish:
-the start of working hours) to the IFRs by DM and to the management channel.
+the start of working hours) to the IFRs by DM and to the management channel —
+or, when none is set, to the department management by DM.
 
 Support conversations are confidential: only their count leaves this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, select
@@ -19,18 +21,19 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.reports import GoalRow, QualityReport, RequestRow, TrainingRow
+from bot.reports import GoalRow, HelpRow, QualityReport, RatingRow, RequestRow, TrainingRow
 from bot.services import outbox
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
 from bot.services.production import attainment, iso_week
 from bot.services.role_holders import holders, holdings
 from bot.settings import Settings
-from storage.models import Offer, Person, Request, TrainingRecord
+from storage.models import AuditEvent, Offer, Person, Request, TrainingRecord
 from storage.repositories import directory as directory_repo
 
 MONTHLY_KEY = "monthly:quality_report"
 SUPPORT = "support"
+HELP_KINDS = ("help_came_yes", "help_came_no")
 
 
 def previous_month(day: date) -> tuple[date, date]:
@@ -53,7 +56,31 @@ def has_trinn1(s: Session, person_id: int) -> bool:
                                                TrainingRecord.level == 1))))
 
 
-def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date) -> QualityReport:
+def load_help_answers(s: Session, lo: datetime, hi: datetime) -> list[HelpRow]:
+    """The answers to "Fikk du hjelpen du trengte?" given in the period."""
+    rows = s.execute(select(AuditEvent.kind, Request.type, Request.area_code)
+                     .join(Request, Request.id == AuditEvent.request_id)
+                     .where(AuditEvent.kind.in_(HELP_KINDS), AuditEvent.at >= lo, AuditEvent.at < hi,
+                            Request.type != SUPPORT))
+    return [HelpRow(kind_, area, kind == "help_came_yes") for kind, kind_, area in rows]
+
+
+def load_ratings(s: Session, lo: datetime, hi: datetime) -> list[RatingRow]:
+    """Every criterion rated in feedback delivered in the period, by area (the
+    request's area: whose report it was is never read here)."""
+    out: list[RatingRow] = []
+    for area, details in s.execute(select(Request.area_code, Request.details).where(
+            Request.type == "feedback", Request.state == "completed", Request.completed_at >= lo,
+            Request.completed_at < hi)):
+        feedback = (details or {}).get("feedback") or {}
+        labels = feedback.get("labels") or {}
+        for criterion, rating in (feedback.get("ratings") or {}).items():
+            out.append(RatingRow(criterion, dict(labels.get(criterion) or {}), area, rating))
+    return out
+
+
+def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date,
+                criteria_order: Sequence[str] = ()) -> QualityReport:
     lo = calendar.at_local(start, time(0))
     hi = calendar.at_local(end + timedelta(days=1), time(0))
     in_period = (Request.created_at >= lo, Request.created_at < hi)
@@ -72,15 +99,17 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date) -
     while monday <= end:
         friday = monday + timedelta(days=4)
         if start <= friday <= end:
-            goals += [GoalRow(a.area, a.status.outcome) for a in attainment(s, iso_week(friday))]
+            goals += [GoalRow(a.area, a.status.outcome) for a in attainment(s, calendar, iso_week(friday))]
         monday += timedelta(days=7)
     training = [TrainingRow(area, has_trinn1(s, p.id)) for p, area in caseworkers(s, end)]
-    return reports.compute(start, end, rows, goals, training, support_count)
+    return reports.compute(start, end, rows, goals, training, support_count, load_help_answers(s, lo, hi),
+                           load_ratings(s, lo, hi), criteria_order)
 
 
 class ReportService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, calendar: WorkingCalendar,
-                 settings: Settings, delivery: OutboxService) -> None:
+                 settings: Settings, delivery: OutboxService, criteria_order: Sequence[str] = ()) -> None:
+        self._criteria_order = tuple(criteria_order)  # the feedback catalog's order, for its section
         self._sessions = sessions
         self._clock = clock
         self._calendar = calendar
@@ -89,7 +118,7 @@ class ReportService:
 
     def report(self, start: date, end: date) -> QualityReport:
         with self._sessions() as s:
-            return load_report(s, self._calendar, start, end)
+            return load_report(s, self._calendar, start, end, self._criteria_order)
 
     # ----------------------------------------------------------- monthly job
 
@@ -103,7 +132,7 @@ class ReportService:
     def queue_monthly_report(self, s: Session, now: datetime, month: str) -> list[str]:
         today = self._calendar.local_date(now)
         start, end = previous_month(today)
-        report = load_report(s, self._calendar, start, end)
+        report = load_report(s, self._calendar, start, end, self._criteria_order)
         queued: list[str] = []
 
         def queue(send, key: str) -> None:
@@ -124,6 +153,12 @@ class ReportService:
             text = slack_text(Lang.NB, report)
             queue(lambda: outbox.queue_post(s, channel, text, None, now,
                                             dedupe_key=f"quality_report:{month}:channel"), month)
+        else:  # no management channel: management gets it by DM (memo §2: available to them)
+            for leader in holders(s, Role.MANAGEMENT, today):
+                lang = Lang.parse(leader.language)
+                text = slack_text(lang, report)
+                queue(lambda p=leader, text=text: outbox.queue_dm(
+                    s, p.id, text, None, now, dedupe_key=f"quality_report:{month}:{p.id}"), month)
         return queued
 
 

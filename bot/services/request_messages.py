@@ -83,6 +83,10 @@ class RequestMessages:
         snap = load_snapshot(s, int(payload["request_id"]))
         if snap.assignee is None or not snap.details.get("feedback"):
             return None
+        if payload.get("to") == "author":  # the caseworker whose report a leader asked about
+            author = load_people(s, {int(snap.details["author_id"])})[int(snap.details["author_id"])]
+            text, blocks = feedback_letter(snap, author.lang)
+            return Rendered(ToPerson(author.id), text, blocks)
         text, blocks = feedback_letter(snap, snap.requester.lang)
         return Rendered(ToPerson(snap.requester.id), text, blocks)
 

@@ -26,6 +26,7 @@ from bot.lifecycle import step
 from bot.lifecycle.followup import SUPPORT_PRIVATE_DETAILS
 from bot.lifecycle.model import (
     Accept,
+    AnswerHelp,
     Cancel,
     Complete,
     Decline,
@@ -43,6 +44,7 @@ from bot.lifecycle.model import (
     Transition,
 )
 from bot.routing_types import RequestFacts
+from bot.services.check_in_messages import CheckInMessages
 from bot.services.directory_cache import DirectoryCache
 from bot.services.outbox import OutboxService
 from bot.services.request_messages import RequestMessages
@@ -59,7 +61,7 @@ __all__ = ["OK", "SUPPORT_PRIVATE_DETAILS", "NewRequest", "Outcome", "RequestSer
 log = logging.getLogger("ifn_bot.requests")
 
 #: Events whose step may route (and so needs the availability of everyone).
-_ROUTING_EVENTS = (Submit, Decline, TimeOut, FireTimer)
+_ROUTING_EVENTS = (Submit, Decline, TimeOut, FireTimer, AnswerHelp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class RequestService:
         self._delivery = delivery
         self._directory = directory
         RequestMessages(settings.tz, clock).register(delivery)
+        CheckInMessages(settings.tz).register(delivery)
 
     # ----------------------------------------------------------------- world
 
@@ -198,6 +201,10 @@ class RequestService:
 
     def refer_external(self, request_id: int, person_id: int) -> Result:
         return self._run(request_id, ReferExternal(person_id))
+
+    def answer_help(self, request_id: int, person_id: int, round_: int, came: bool) -> Result:
+        """The requester's Ja/Nei to "Fikk du hjelpen du trengte?" (``bot.lifecycle.check_in``)."""
+        return self._run(request_id, AnswerHelp(person_id, round_, came))
 
     def assignee_task(self, request_id: int, person_id: int, request_type: RequestType) -> Result:
         """May this person open the follow-up form (feedback, time proposal)?"""

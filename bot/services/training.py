@@ -1,6 +1,6 @@
 """Training records (memo §8.1): Trinn 1 (mandatory for everyone who
 interviews), Trinn 2 with a topic, Trinn 3 — imported from the directory file
-or set by an IFK or IFR with ``/ifn opplæring``; and the monthly reminder to
+or set by an IFK, the BFK or an IFR with ``/ifn opplæring``; and the monthly reminder to
 caseworkers without Trinn 1, with the list to their area's IFK.
 
 A record is unique per person, level and topic; setting it again only updates
@@ -37,7 +37,7 @@ MONTHLY_KEY = "monthly:trinn1_reminder"
 
 LEVEL_WORDS = {"trinn1": 1, "trinn2": 2, "trinn3": 3, "level1": 1, "level2": 2, "level3": 3}
 #: Who may record training for others.
-RECORDERS = frozenset({Role.IFK, Role.IFR, Role.ADMIN})
+RECORDERS = frozenset({Role.IFK, Role.BFK, Role.IFR, Role.ADMIN})
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.requests import OfferState, RequestState, RequestType
 from bot.lifecycle.model import (
+    AskHelp,
     CancelTimers,
     FeedbackLetter,
     GroupIntro,
@@ -26,6 +27,7 @@ from bot.lifecycle.model import (
 )
 from bot.routing_types import ChainEntry, Reason, Tier
 from bot.services import outbox
+from bot.services.check_in_messages import HELP_QUESTION
 from bot.services.request_messages import FEEDBACK_LETTER, HOUR_PROPOSAL, NOTICE, SUPPORT_INTRO
 from storage.models import Decision, Offer, Request
 from storage.repositories import requests as repo
@@ -88,10 +90,13 @@ def apply(s: Session, request: Request, offers: list[Offer], tr: Transition, now
     if tr.redact:
         repo.redact_audit(s, rid, tr.redact)
     s.flush()  # the request's conditional UPDATE and the new offers' ids
-    _queue(s, rid, [*offers, *new_rows], tr, now)
+    author = (request.details or {}).get("author_id")
+    _queue(s, rid, [*offers, *new_rows], tr, now,
+           int(author) if author and int(author) != request.requester_id else None)
 
 
-def _queue(s: Session, rid: int, offers: list[Offer], tr: Transition, now: datetime) -> None:
+def _queue(s: Session, rid: int, offers: list[Offer], tr: Transition, now: datetime,
+           author_id: int | None = None) -> None:
     for message in tr.messages:
         if isinstance(message, SyncStatus):
             outbox.queue_status(s, rid, now)
@@ -107,6 +112,12 @@ def _queue(s: Session, rid: int, offers: list[Offer], tr: Transition, now: datet
             outbox.queue(s, SUPPORT_INTRO, f"{SUPPORT_INTRO}:{rid}", {"request_id": rid}, now, "once")
         elif isinstance(message, FeedbackLetter):
             outbox.queue(s, FEEDBACK_LETTER, f"{FEEDBACK_LETTER}:{rid}", {"request_id": rid}, now, "once")
+            if author_id is not None:  # a leader asked: the caseworker who wrote the report gets it too
+                outbox.queue(s, FEEDBACK_LETTER, f"{FEEDBACK_LETTER}:{rid}:author",
+                             {"request_id": rid, "to": "author"}, now, "once")
         elif isinstance(message, SyncProposal):
             outbox.queue(s, HOUR_PROPOSAL, f"{HOUR_PROPOSAL}:{rid}:{message.round}",
+                         {"request_id": rid, "round": message.round}, now)
+        elif isinstance(message, AskHelp):
+            outbox.queue(s, HELP_QUESTION, f"{HELP_QUESTION}:{rid}:{message.round}",
                          {"request_id": rid, "round": message.round}, now)

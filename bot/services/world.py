@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from bot.calendar import WorkingCalendar
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
-from bot.lifecycle.model import StepWorld, Timeout
-from bot.routing import absence_end
+from bot.lifecycle.model import FollowUp, StepWorld, Timeout
 from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
@@ -28,7 +27,8 @@ ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
 
 def person_info(p: PersonRecord) -> PersonInfo:
     return PersonInfo(id=p.id, name=p.name, area=p.area, unit_id=p.unit_id, roles=p.roles, active=p.active,
-                      reachable=bool(p.slack_user_id))
+                      reachable=p.reachable,
+                      unreachable_why=p.unreachable or ("" if p.reachable else "no_slack_user"))
 
 
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
@@ -36,14 +36,20 @@ def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
             for t in (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)}
 
 
+def followup(settings: CoreSettings) -> FollowUp:
+    return FollowUp(live_minutes=settings.ifn_followup_live_minutes,
+                    hour_propose_seconds=settings.ifn_followup_hour_propose_seconds,
+                    hour_done_minutes=settings.ifn_followup_hour_done_minutes,
+                    ask_seconds=settings.ifn_followup_ask_seconds)
+
+
 def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar) -> World:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
     absences = _absences(s, list(people), today)
-    # Substitutes stand in only for the absent: most days there is nobody to look up.
-    away = [pid for pid, periods in absences.items() if absence_end(periods, today) is not None]
+    # Substitutes stand in for the absent and, named "ved økt behov", beside those present.
     subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
-                 for x in avail_repo.substitutes_standing_in(s, away, today)) if away else ()
+                 for x in avail_repo.substitutes_standing_in(s, list(people), today))
     newcomers = []
     for sub in subs:  # a substitute may be a caseworker: they count too
         found = view.person(sub.substitute_person_id)
@@ -89,7 +95,7 @@ def load_step_world(s: Session, view: DirectoryView, now: datetime, calendar: Wo
     by_area, fallback = leaders(view, calendar.local_date(now))
     return StepWorld(routing=load_routing_world(s, view, now, calendar), calendar=calendar,
                      timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
-                     external_support=tuple(settings.external_support_lines))
+                     external_support=tuple(settings.external_support_lines), followup=followup(settings))
 
 
 def quiet_world(view: DirectoryView, now: datetime, calendar: WorkingCalendar,
@@ -98,7 +104,7 @@ def quiet_world(view: DirectoryView, now: datetime, calendar: WorkingCalendar,
     by_area, fallback = leaders(view, calendar.local_date(now))
     return StepWorld(routing=World(people={}, hours=calendar.hours), calendar=calendar,
                      timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
-                     external_support=tuple(settings.external_support_lines))
+                     external_support=tuple(settings.external_support_lines), followup=followup(settings))
 
 
 def own_leaders(view: DirectoryView, person_id: int, today: date) -> frozenset[int]:

@@ -27,6 +27,10 @@ HELP_ORDER: tuple[Subcommand, ...] = (
     Subcommand.MINUTES,
     Subcommand.TRAINING,
     Subcommand.LOG,
+    Subcommand.WHO,
+    Subcommand.LANGUAGE,
+    Subcommand.ACTING,
+    Subcommand.DIRECTORY,
 )
 
 

@@ -23,11 +23,15 @@ from bot.domain.roles import STATUS_ROLES
 from bot.i18n import t
 from bot.i18n.format import fmt_when
 from bot.messages.actions import RequestAction
+from bot.messages.production import ProductionAction
 from bot.messages.requests import status_line, task_blocks, title
 from bot.messages.text import escape, quote
 from bot.services.home import HomeData
+from bot.services.home_leader import LeaderHome
 from bot.services.people import Actor
 from bot.services.production import status_line as production_line
+from handlers.views.home_admin import admin_section
+from handlers.views.home_leader import leader_blocks
 
 STATUS_ACTION_PREFIX = "home_status_"
 
@@ -52,7 +56,8 @@ def has_status(actor: Actor) -> bool:
     return any(r.role in STATUS_ROLES for r in actor.roles)
 
 
-def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneInfo, now: datetime) -> dict:
+def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneInfo, now: datetime,
+              leader: LeaderHome | None = None) -> dict:
     blocks: list[Block] = [HeaderBlock(text=t(lang, "home.title"))]
     if actor is None or data is None:
         blocks.append(SectionBlock(text=_md(t(lang, "home.welcome_unknown"))))
@@ -67,8 +72,12 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
     if has_status(actor):
         blocks += _status_blocks(lang, data, tz, now)
     if data.production is not None:
+        period = _button(lang, "prod.button.period", ProductionAction.OPEN_PERIOD.value, "period")
         blocks += [SectionBlock(text=_md(production_line(lang, data.production))),
+                   ActionsBlock(elements=[period]),
                    ContextBlock(elements=[_md(t(lang, "prod.usage"))])]
+    if data.admin is not None:
+        blocks += admin_section(lang, data.admin, tz)
 
     if has_status(actor) or data.offered_to_me or data.my_tasks:
         blocks += [DividerBlock(), HeaderBlock(text=t(lang, "home.offered_to_me"))]
@@ -97,6 +106,8 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
             text=_md(f"*{title(snap, lang)}*\n{status_line(snap, lang, tz, now)}"),
             accessory=_button(lang, "req.button.cancel", RequestAction.CANCEL.value, str(snap.id), "danger"),
         ))
+    if leader is not None:
+        blocks += leader_blocks(lang, leader, tz, now)
     blocks.append(ContextBlock(elements=[_md(t(lang, "home.help_hint"))]))
     return View(type="home", blocks=blocks[:MAX_BLOCKS]).to_dict()
 

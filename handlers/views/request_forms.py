@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
     TimePickerElement,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -267,6 +268,15 @@ def feedback_modal(
             label=PlainTextObject(text=t(lang, "form.feedback.deadline.label")),
             element=DatePickerElement(action_id=FormBlock.DEADLINE.value),
             hint=PlainTextObject(text=t(lang, "form.feedback.deadline.hint", latest=fmt_date(latest))),
+        ),
+        InputBlock(
+            block_id=FormBlock.REPORT_AUTHOR.value,
+            label=PlainTextObject(text=t(lang, "form.feedback.author.label")),
+            element=UserSelectElement(
+                action_id=FormBlock.REPORT_AUTHOR.value,
+                placeholder=PlainTextObject(text=t(lang, "form.feedback.author.placeholder"))),
+            hint=PlainTextObject(text=t(lang, "form.feedback.author.hint")),
+            optional=True,
         ),
         _description(lang),
         _child(lang),

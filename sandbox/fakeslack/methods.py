@@ -79,6 +79,8 @@ class SlackMethods:
         if not any(args.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
         channel = self._conversation_for(str(args["channel"]))
+        if channel in self._channels and not self._channels[channel].get("is_member", True):
+            return _error("not_in_channel")
         ts = self._next_ts()
         ws = self.workspace
         message: dict[str, Any] = {
@@ -154,6 +156,9 @@ class SlackMethods:
                 return _error("users_list_not_supplied")
             if len(users) > 8:
                 return _error("too_many_users")
+            refused = self._dm_refusal(users)
+            if refused:
+                return _error(refused)
             channel_id = self.dm_channel(*users)
             if len(users) == 1:
                 self._im_users[channel_id] = users[0]
@@ -166,6 +171,22 @@ class SlackMethods:
         if already_open:
             body.update(no_op=True, already_open=True)
         return body
+
+    def _dm_refusal(self, users: list[str]) -> str | None:
+        """Why Slack will not open a DM with these users: one is deactivated
+        (``user_disabled``), a bot (``cannot_dm_bot``) or unknown to a workspace
+        that knows its users (``user_not_found``)."""
+        for user_id in users:
+            user = self._users.get(user_id)
+            if user is None:
+                if self._users and user_id != self.workspace.bot_user_id:
+                    return "user_not_found"
+                continue
+            if user.deleted:
+                return "user_disabled"
+            if user.is_bot:
+                return "cannot_dm_bot"
+        return None
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first, from ``oldest`` on; message metadata only with
@@ -214,7 +235,7 @@ class SlackMethods:
         if channel_id in self._channels:
             listed = self._channel_members.get(channel_id)
             people = listed if listed is not None else [u for u in self._users if not self._users[u].is_bot]
-            return [*people, bot]
+            return [*people, bot] if self._channels[channel_id].get("is_member", True) else list(people)
         if channel_id in self._open_conversations:
             return [*self._open_conversations[channel_id], bot]
         if channel_id in self._im_users:

@@ -40,7 +40,7 @@ from sandbox.fakeslack.answers import FakeUser
 from sandbox.fakeslack.answers import error as _error
 from sandbox.fakeslack.identity import DEFAULT_WORKSPACE, Workspace
 from sandbox.fakeslack.methods import _BUILTIN, SlackMethods
-from sandbox.fakeslack.validate import JSON_ARGS, check_call, is_known_method
+from sandbox.fakeslack.validate import JSON_ARGS, check_call, is_known_method, missing_scope
 from sandbox.fakeslack.views import ViewMethods
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,11 @@ RESPONSE_URL = "response_url"
 """The ``Call.method`` of a POST to one of the fake's ``response_url`` targets."""
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+#: The bot scopes the fake's token has unless a test says otherwise: those the app's
+#: manifest (``manifest.yaml``) asks for (a test keeps the two equal).
+DEFAULT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "users:read.email",
+                  "channels:read", "groups:read", "im:history", "channels:history", "groups:history")
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class FakeSlack(SlackMethods, ViewMethods):
         self._home_views: dict[str, str] = {}
         self._ts_counter = 0
         self._view_counter = 0
+        self._scopes: frozenset[str] = frozenset(DEFAULT_SCOPES)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -255,9 +261,10 @@ class FakeSlack(SlackMethods, ViewMethods):
         return user
 
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False,
-                    members: list[str] | None = None) -> None:
+                    members: list[str] | None = None, bot_member: bool = True) -> None:
         """Make ``conversations.info`` know a channel (DMs opened via the API are known).
-        ``members``: the users in it (the bot is always in); None means every user."""
+        ``members``: the users in it (the bot is in unless ``bot_member`` is False);
+        None means every user."""
         with self._lock:
             self._channel_members[channel_id] = list(members) if members is not None else None
             self._channels[channel_id] = {
@@ -269,7 +276,7 @@ class FakeSlack(SlackMethods, ViewMethods):
                 "is_mpim": False,
                 "is_private": is_private,
                 "is_archived": False,
-                "is_member": True,
+                "is_member": bot_member,
                 "created": 1700000000,
                 "creator": self.workspace.bot_user_id,
             }
@@ -283,6 +290,12 @@ class FakeSlack(SlackMethods, ViewMethods):
         """Answer ``apps.connections.open`` (the app-level token's call that starts
         Socket Mode; newer than the OpenAPI spec) with this WebSocket URL."""
         self.set_handler("apps.connections.open", lambda _args: {"ok": True, "url": ws_url})
+
+    def set_scopes(self, scopes: list[str] | tuple[str, ...]) -> None:
+        """The scopes the token was granted: ``auth.test`` reports them in
+        ``X-OAuth-Scopes`` and a method needing another answers ``missing_scope``."""
+        with self._lock:
+            self._scopes = frozenset(scopes)
 
     def set_handler(self, method: str, handler: Handler) -> None:
         """Answer ``method`` with ``handler(args)`` (after auth and spec checks)."""
@@ -506,9 +519,18 @@ class FakeSlack(SlackMethods, ViewMethods):
             if handler is None:
                 note = f"fakeslack does not implement {method}; use FakeSlack.set_handler"
                 return _Answer(200, _error("unknown_method", note))
+            needed = missing_scope(method, self._scopes)
+            if needed is not None:  # as Slack answers: what it needed, what the token has
+                return _Answer(200, {"ok": False, "error": "missing_scope", "needed": needed,
+                                     "provided": ",".join(sorted(self._scopes))},
+                               self._scope_headers(method))
             if isinstance(handler, str):
-                return _Answer(200, getattr(self, handler)(args))
-            return _Answer(200, handler(args))
+                return _Answer(200, getattr(self, handler)(args), self._scope_headers(method))
+            return _Answer(200, handler(args), self._scope_headers(method))
+
+    def _scope_headers(self, method: str) -> dict[str, str]:
+        """Slack tells every Web API answer's scopes; doctor reads auth.test's."""
+        return {"X-OAuth-Scopes": ",".join(sorted(self._scopes)), "X-Accepted-OAuth-Scopes": ""}
 
     def _answer_hook(self, path: str, raw: bytes) -> tuple[dict[str, Any], _Answer]:
         try:

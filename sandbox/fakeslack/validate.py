@@ -51,6 +51,15 @@ class MethodSpec:
     name: str
     params: frozenset[str]
     required: frozenset[str]
+    #: Any one of these scopes lets a token call the method (empty: none needed).
+    scopes: frozenset[str] = frozenset()
+
+
+#: Scopes Slack granted since the spec was written that stand for the spec's older ones
+#: (https://api.slack.com/scopes/chat:write replaced chat:write:bot and chat:write:user).
+SCOPE_ALIASES: dict[str, frozenset[str]] = {
+    "chat:write": frozenset({"chat:write:bot", "chat:write:user"}),
+}
 
 
 @cache
@@ -61,13 +70,16 @@ def load_spec(path: Path = SPEC_PATH) -> Mapping[str, MethodSpec]:
     for route, operations in raw["paths"].items():
         params: set[str] = set()
         required: set[str] = set()
+        scopes: set[str] = set()
         for operation in operations.values():
             for param in operation.get("parameters", []):
                 params.add(param["name"])
                 if param.get("required"):
                     required.add(param["name"])
+            for security in operation.get("security") or []:
+                scopes.update(s for s in security.get("slackAuth", []) if s != "none")
         name = route.lstrip("/")
-        methods[name] = MethodSpec(name, frozenset(params), frozenset(required))
+        methods[name] = MethodSpec(name, frozenset(params), frozenset(required), frozenset(scopes))
     return methods
 
 
@@ -88,3 +100,16 @@ def check_call(method: str, args: Mapping[str, Any]) -> list[str]:
     for name in sorted(set(args) - allowed - {_TOKEN}):
         problems.append(f"{method}: unknown argument '{name}' (not in Slack's spec)")
     return problems
+
+
+def missing_scope(method: str, granted: frozenset[str]) -> str | None:
+    """The scope a token with ``granted`` lacks for ``method`` (None: it may call it)."""
+    spec = load_spec().get(method)
+    if spec is None or not spec.scopes:
+        return None
+    have = set(granted)
+    for scope in granted:
+        have |= SCOPE_ALIASES.get(scope, frozenset())
+    if have & spec.scopes:
+        return None
+    return ",".join(sorted(spec.scopes))

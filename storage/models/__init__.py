@@ -5,7 +5,7 @@ from storage.models.audit import AuditEvent, AuditImmutableError
 from storage.models.availability import Absence, AvailabilityStatus, Substitute
 from storage.models.base import Base
 from storage.models.decisions import Decision
-from storage.models.directory import Area, Person, RoleAssignment, Unit
+from storage.models.directory import ActingLeader, Area, Person, RoleAssignment, Unit
 from storage.models.issues import LineIssue
 from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
 from storage.models.outbox import OutboxMessage
@@ -17,6 +17,7 @@ from storage.models.training import GroupSession, GroupSignup, TrainingRecord
 
 __all__ = [
     "Absence",
+    "ActingLeader",
     "AppState",
     "Area",
     "AuditEvent",

@@ -35,14 +35,25 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="nb")
+    #: Who chose ``language``: "directory" (the file or an admin), "user" (``/ifn språk``),
+    #: "slack" (seeded from the Slack locale); None: the default, not chosen by anyone.
+    language_origin: Mapped[str | None] = mapped_column(String(16))
     area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why no message reaches them in Slack (``no_slack_account``, ``deactivated_in_slack``,
+    #: ``user_not_found``, ``cannot_dm_bot``, …); None: reachable as far as we know.
+    unreachable_reason: Mapped[str | None] = mapped_column(String(40))
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+    acting: Mapped[list[ActingLeader]] = relationship(
+        foreign_keys="ActingLeader.person_id", back_populates="person", cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
 
@@ -67,3 +78,21 @@ class RoleAssignment(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="roles")
+
+
+class ActingLeader(Base):
+    """A fungerende områdeleder: ``person`` receives and decides what the area
+    leader of ``area_code`` would, from ``starts_on`` to ``ends_on`` (inclusive)."""
+
+    __tablename__ = "acting_leaders"
+    __table_args__ = (Index("ix_acting_leaders_area_ends", "area_code", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    designated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="acting")

@@ -27,7 +27,9 @@ class ProductionLog(Base):
 
 
 class Exemption(Base):
-    """A request to be exempted from one week's goal; at most one per person and week."""
+    """A request to be exempted from the goal for ``week`` up to and including
+    ``last_week`` (one week when they are equal, or when ``last_week`` is empty
+    on rows from before periods); at most one starts in a person's week."""
 
     __tablename__ = "exemptions"
     __table_args__ = (UniqueConstraint("person_id", "week", name="uq_exemptions_person_week"),)
@@ -35,6 +37,7 @@ class Exemption(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     week: Mapped[str] = mapped_column(String(8))
+    last_week: Mapped[str | None] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|rejected
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -31,6 +31,8 @@ class Request(Base):
         # Round-robin: the latest acceptance per coordinator, without a scan.
         Index("ix_requests_assignee_accepted", "assignee_id", "accepted_at"),
         Index("ix_requests_area_created", "area_code", "created_at"),
+        # A leader's Home tab: the open requests of an area, without a scan of its history.
+        Index("ix_requests_area_state", "area_code", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

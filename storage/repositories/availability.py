@@ -18,6 +18,13 @@ def status_of(session: Session, person_id: int) -> AvailabilityStatus | None:
     return session.get(AvailabilityStatus, person_id)
 
 
+def statuses_of(session: Session, person_ids: list[int]) -> list[AvailabilityStatus]:
+    if not person_ids:
+        return []
+    return list(session.scalars(
+        select(AvailabilityStatus).where(AvailabilityStatus.person_id.in_(person_ids))))
+
+
 def set_status(session: Session, person_id: int, status: str, until: datetime | None, now: datetime) -> None:
     row = session.get(AvailabilityStatus, person_id)
     if row is None:
@@ -91,6 +98,12 @@ def substitutes_for(session: Session, absent_person_id: int, day: date) -> list[
         select(Substitute).where(Substitute.absent_person_id == absent_person_id,
                                  Substitute.starts_on <= day, Substitute.ends_on >= day)
     ))
+
+
+def is_standing_in(session: Session, substitute_person_id: int, day: date) -> bool:
+    return session.scalar(select(Substitute.id).where(
+        Substitute.substitute_person_id == substitute_person_id, Substitute.starts_on <= day,
+        Substitute.ends_on >= day).limit(1)) is not None
 
 
 def same_designation(session: Session, absent_person_id: int, substitute_person_id: int,

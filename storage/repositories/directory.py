@@ -8,7 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Area, Person, RoleAssignment, Unit
+from storage.models import ActingLeader, Area, AuditEvent, Person, RoleAssignment, Unit
+
+#: Audit events about the directory carry this prefix and no request.
+DIRECTORY_EVENT = "directory_"
 
 RoleKey = tuple[str, str | None, date | None, date | None]
 
@@ -106,3 +109,54 @@ def people_with_roles(session: Session, roles: Iterable[str]) -> list[tuple[Pers
         .where(RoleAssignment.role.in_(list(roles))).order_by(Person.id)
     ).all()
     return [(p, r) for p, r in rows]
+
+
+def all_areas(session: Session) -> list[Area]:
+    return list(session.scalars(select(Area).order_by(Area.code)))
+
+
+def all_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.area_code, Unit.code)))
+
+
+def active_people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.id)))
+
+
+def acting_rows(session: Session) -> list[ActingLeader]:
+    return list(session.scalars(select(ActingLeader).order_by(ActingLeader.area_code, ActingLeader.starts_on,
+                                                              ActingLeader.id)))
+
+
+def acting_on(session: Session, area: str | None, day: date) -> list[ActingLeader]:
+    """Acting area leaders in force on ``day`` (in ``area``, if given)."""
+    query = select(ActingLeader).where(ActingLeader.starts_on <= day, ActingLeader.ends_on >= day)
+    if area is not None:
+        query = query.where(ActingLeader.area_code == area)
+    return list(session.scalars(query.order_by(ActingLeader.starts_on.desc(), ActingLeader.id)))
+
+
+def acting_overlapping(session: Session, area: str, start: date, end: date) -> list[ActingLeader]:
+    return list(session.scalars(select(ActingLeader).where(
+        ActingLeader.area_code == area, ActingLeader.starts_on <= end, ActingLeader.ends_on >= start)))
+
+
+def add_directory_event(session: Session, kind: str, actor_id: int | None, subject_id: int | None,
+                        at: datetime, data: dict) -> None:
+    session.add(AuditEvent(request_id=None, kind=f"{DIRECTORY_EVENT}{kind}", actor_id=actor_id,
+                           subject_id=subject_id, at=at, data=data))
+
+
+def directory_events(session: Session, limit: int = 20, subject_id: int | None = None) -> list[AuditEvent]:
+    """The newest changes to the directory first."""
+    query = select(AuditEvent).where(AuditEvent.request_id.is_(None),
+                                     AuditEvent.kind.startswith(DIRECTORY_EVENT))
+    if subject_id is not None:
+        query = query.where(AuditEvent.subject_id == subject_id)
+    return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def unreachable_people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.active.is_(True),
+                                                     Person.unreachable_reason.is_not(None))
+                                .order_by(Person.name, Person.id)))

@@ -29,6 +29,10 @@ Mode = Literal["sync", "replace", "once"]
 
 _BUFFER = "ifn_outbox_buffer"
 _CLAIM = "ifn_outbox_claim"
+#: Keys already written in this session's transaction: SQLAlchemy fires
+#: ``before_commit`` at a savepoint's release too (``begin_nested``), so a key
+#: queued before a savepoint is written there and must still be dispatched.
+_WRITTEN = "ifn_outbox_written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,7 @@ def enqueue(session: Session, item: Queued) -> str:
 
 
 def queued_keys(session: Session) -> list[str]:
-    return [q.key for q in session.info.get(_BUFFER, [])]
+    return [*session.info.get(_WRITTEN, []), *(q.key for q in session.info.get(_BUFFER, []))]
 
 
 def _insert_for(session: Session):
@@ -89,6 +93,7 @@ def flush_buffer(session: Session) -> None:
     buffer: list[Queued] = session.info.pop(_BUFFER, [])
     if not buffer:
         return
+    session.info.setdefault(_WRITTEN, []).extend(q.key for q in buffer)
     claim: Claim | None = session.info.get(_CLAIM)
     merged: dict[str, Queued] = {}
     for item in buffer:  # the same key twice in one statement is refused by PostgreSQL

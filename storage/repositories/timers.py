@@ -70,3 +70,7 @@ def mark_failed(session: Session, timer_id: int, now: datetime) -> None:
         update(Timer).where(Timer.id == timer_id).values(state="failed", fired_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+def pending(session: Session, key: str) -> Timer | None:
+    return session.scalar(select(Timer).where(Timer.key == key, Timer.state == "pending"))

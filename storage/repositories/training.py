@@ -21,3 +21,8 @@ def upsert_record(s: Session, person_id: int, level: int, topic: str, on: date |
         row.completed_on = on
         return "updated"
     return "unchanged"
+
+
+def all_records(s: Session) -> list[TrainingRecord]:
+    return list(s.scalars(select(TrainingRecord).order_by(TrainingRecord.person_id, TrainingRecord.level,
+                                                          TrainingRecord.topic)))

@@ -132,6 +132,8 @@ def test_the_home_tab_marks_the_status_in_force(slack):
     slack.page.locator("#conversation").get_by_text("opptatt (i intervju)").first.wait_for()
     assert slack.page.locator(".bk-button.bk-primary[data-action-id^='home_status_']").count() == 1
     slack.be(CW_B, "home")
+    # Emil's own Home tab, not the one still on screen from before: then count.
+    slack.page.locator("#conversation .bk-blocks").get_by_text(slack.name_of(CW_B)).first.wait_for()
     assert slack.page.locator("[data-action-id^='home_status_']").count() == 0
 
 

@@ -128,7 +128,7 @@ def test_absence_register_merge_list_delete(org):
     ifn(org, IFK_A, "fravaer 2026-12-04 til 2026-12-10")
     merged = ifn(org, IFK_A, "absence 09.12.2026 11.12.2026")["text"]  # Kari reads Norwegian
     assert merged.startswith("Fravær registrert: *01.12.2026–11.12.2026*")
-    assert "slått sammen med 1 fraværsperiode(r)" in merged
+    assert "slått sammen med én fraværsperiode" in merged
     assert "områdelederen bedt om å utpeke en" in merged  # an IFK away for more than a week
     ifn(org, IFK_A, "fravær 04.01.2027")
     assert absences(org, IFK_A) == [(date(2026, 12, 1), date(2026, 12, 11)),

@@ -92,13 +92,14 @@ def test_ifk_announces_and_people_sign_up_until_full_then_the_waiting_list_moves
     org.clock.set(datetime(2026, 12, 1, 12, 0, 30, tzinfo=UTC))  # 13:00:30 Oslo the day before
     org.services.ticker.tick()
     for user in (CW_B2, CW_B3, IFK_B, IFR_1):
-        assert "I morgen kl. 13:00" in last_dm_text(org.fake, user), user
-    assert not any("I morgen" in text_of(m) for m in dms(org.fake, CW_B))
+        assert "onsdag 02.12 kl. 13:00" in last_dm_text(org.fake, user), user  # the true day
+    assert not any("Påminnelse: gruppeveiledning" in text_of(m) for m in dms(org.fake, CW_B))
     org.clock.set(datetime(2026, 12, 2, 11, 0, 30, tzinfo=UTC))  # 12:00:30 Oslo
     org.services.ticker.tick()
-    assert "Om en time" in last_dm_text(org.fake, CW_B2)
+    assert "Snart: gruppeveiledning" in last_dm_text(org.fake, CW_B2)
+    assert "begynner onsdag 02.12 kl. 13:00" in last_dm_text(org.fake, CW_B2)
     org.services.ticker.tick()
-    assert len([m for m in dms(org.fake, CW_B2) if "Om en time" in text_of(m)]) == 1
+    assert len([m for m in dms(org.fake, CW_B2) if "Snart: gruppeveiledning" in text_of(m)]) == 1
 
 
 def test_the_organiser_cancels_and_everyone_signed_up_is_told(org):
@@ -131,12 +132,14 @@ def test_signing_up_to_a_past_session_is_refused(org):
     assert "har allerede vært" in last_reply(org)
 
 
-def test_only_ifk_or_ifr_can_create(org):
+def test_only_ifk_bfk_or_ifr_can_create(org):
     for user in (CW_A, LEADER_B):
         body = org.slack.slash_command(user, "gruppe").json()
-        assert "Bare intervjufaglige koordinatorer (IFK) og rådgivere (IFR)" in body["text"]
+        assert "Bare intervjufaglige koordinatorer (IFK), barnefaglig koordinator (BFK) og rådgivere (IFR)" \
+            in body["text"]
     assert not org.fake.calls("views.open")
     assert open_form(org, IFR_1, "group")["callback_id"] == "group_create"
+    assert open_form(org, "U0BFK00001", "gruppe")["callback_id"] == "group_create"  # memo §4
 
 
 def test_form_refusals_and_no_duplicate_sessions(org):

@@ -46,7 +46,7 @@ def test_coordinator_accepts_from_the_home_tab(org):
         assert s.scalar(select(Request.state)) == "accepted"
     text = home_text(org.fake.home_view(IFK_B))  # re-published after the click
     assert "Ingen forespørsler venter på deg." in text
-    assert "Det du har tatt" in text and "Gå til *Rom 3*" in text
+    assert "Oppgaver du har tatt" in text and "Gå til *Rom 3*" in text
     assert "har tatt forespørselen" in text_of(dms(org.fake, CW_B)[0])
 
 

@@ -30,7 +30,7 @@ from storage.models import (
 from tests.db_scan import places_storing
 from tests.e2e.test_national_ids_everywhere import InProcess
 from tests.flows import buttons, click, dms
-from tests.modals import MODALS, Modal, fill, refused_on, submit, text_blocks
+from tests.modals import MARKUP_REFUSED, MODALS, SHAPED, Modal, fill, refused_on, submit, text_blocks
 from tests.mrkdwn import mrkdwn_objects, parsed_texts
 
 #: A person typed this; every token in it would ping, link or break mrkdwn if sent raw.
@@ -38,8 +38,6 @@ HOSTILE = "Hei <!channel> & <!here> <@U0HOSTILE1> <http://evil.example/login|God
 #: Shorter ones for narrow fields, longest first.
 SHORT = ("<!channel> & <!here>", "<!channel>", "<!here>")
 PING = re.compile(r"<!(channel|here|everyone)(\|[^>]*)?>|<@U0HOSTILE1(\|[^>]*)?>|<https?://evil[^>]*>")
-#: Fields whose text must have a fixed shape (validated elsewhere).
-SHAPED = ("case_ref", "mtg_agenda")
 TABLES = (Request, AuditEvent, OutboxMessage, Exemption, GroupSession, LineIssue, Meeting, Minutes)
 PEOPLE = ("U0CWB10001", "U0IFKA0001", "U0IFKB0001", "U0IFKC0001", "U0IFR00001", "U0IFR00002",
           "U0ALEADB01", "U0BFK00001", "U0FAGSJEF1")
@@ -90,6 +88,10 @@ def test_hostile_text_in_every_field_reaches_slack_escaped(org, form: Modal, cap
     assert blocks, f"{form.name}: no free-text field"
     since = len(org.fake.calls())
     texts = {block: _hostile_for(view, block) for block in blocks}
+    for block in (b for b in blocks if b in MARKUP_REFUSED):  # refused there, accepted elsewhere
+        resp = submit(driver, form.user, view, fill(view, texts, form.choices))
+        assert refused_on(resp, block), (form.name, block, resp.body)
+        texts[block] = "Vanlig & grei tekst"
     resp = submit(driver, form.user, view, fill(view, texts, form.choices))
     assert resp.status == 200 and not resp.body.strip(), (form.name, resp.body)
     _follow_up(org)
@@ -140,7 +142,8 @@ def test_the_longest_text_each_field_accepts_is_stored_whole_and_every_message_f
     for index, block in enumerate(blocks):
         limit = int(_element(view, block)["max_length"])
         # Exactly the limit; multi-byte; five times as long once escaped for mrkdwn.
-        texts[block] = (f"F{index}ø" + "<&>æ" * limit)[:limit]
+        unit = "&æ" if block in MARKUP_REFUSED else "<&>æ"
+        texts[block] = (f"F{index}ø" + unit * limit)[:limit]
     since = len(org.fake.calls())
     resp = submit(driver, form.user, view, fill(view, texts, form.choices))
     assert resp.status == 200 and not resp.body.strip(), (form.name, resp.body)
@@ -148,7 +151,7 @@ def test_the_longest_text_each_field_accepts_is_stored_whole_and_every_message_f
         assert places_storing(org.services.engine, text), f"{form.name}.{block}: not stored whole"
     _follow_up(org)  # every message built from it since fits Slack's limits: none refused
     refused = [(c.method, (c.response or {}).get("errors")) for c in org.fake.calls()[since:]
-               if not (c.response or {}).get("ok", True)]
+               if c.method.startswith(("chat.", "views.")) and not (c.response or {}).get("ok", True)]
     assert refused == [], form.name
     cuts = [r.getMessage() for r in caplog.records if r.name == "ifn_bot.limits"]
     assert cuts == [], f"{form.name}: a builder left the cutting to the safety net"
@@ -171,6 +174,7 @@ def test_a_choice_the_form_did_not_offer_is_refused(org, form: Modal):
 
 
 def test_a_command_with_control_characters_is_refused(org):
+    before = _counts(org)
     resp = org.slack.slash_command("U0IFKA0001", "fravær i morgen \x1b[31m")
     assert resp.json()["text"] == t(None, "form.error.control_characters")
-    assert _counts(org) == (0,) * len(TABLES)
+    assert _counts(org) == before

@@ -104,7 +104,8 @@ def test_an_acknowledged_issue_is_not_reminded(org):
 
 def test_wrong_role_is_refused_clearly(org):
     body = org.slack.slash_command(CW_B, "sak").json()
-    assert "Bare intervjufaglige koordinatorer (IFK) og rådgivere (IFR)" in body["text"]
+    assert "Bare intervjufaglige koordinatorer (IFK), barnefaglig koordinator (BFK) og rådgivere (IFR)" \
+        in body["text"]
     body = org.slack.slash_command(LEADER_B, "issue").json()
     assert "IFK" in body["text"]
     assert not org.fake.calls("views.open")

@@ -45,7 +45,8 @@ def create_meeting(bot, *, freq: str = "weekly", first: str = "2026-11-30", at: 
 
 
 def network_posts(bot) -> list[str]:
-    return [text_of(m) for m in bot.fake.messages(NETWORK)]
+    """The meeting posts (each working morning's duty post is tested on its own)."""
+    return [text_of(m) for m in bot.fake.messages(NETWORK) if not text_of(m).startswith("Hvem er på vakt")]
 
 
 def occurrences(bot) -> list[MeetingOccurrence]:
@@ -80,17 +81,20 @@ def test_reminders_go_out_at_their_times_with_agenda_and_minute_taker(org):
     org.clock.set(utc(2026, 11, 26, 7, 0))
     org.services.ticker.tick()
     [post] = network_posts(org)
-    assert "Påminnelse" in post and "30.11.2026 kl. 10:00" in post
+    assert "Påminnelse" in post and "mandag 30.11 kl. 10:00" in post
     assert "https://wiki.example/ifn/agenda" in post and f"<@{IFK_A}>" in post
 
     org.clock.set(utc(2026, 11, 27, 7, 0))  # Friday 08:00: the minute-taker's DM
     org.services.ticker.tick()
-    assert "referent" in text_of(dms(org.fake, IFK_A)[-1])
+    taker_dm = text_of(dms(org.fake, IFK_A)[-1])
+    assert "referent" in taker_dm
+    assert "mandag 30.11 kl. 10:00" in taker_dm and "i morgen" not in taker_dm  # Friday before a Monday
     assert not dms(org.fake, IFK_B)
 
     org.clock.set(utc(2026, 11, 30, 8, 0))  # Monday 09:00, one hour before
     org.services.ticker.tick()
-    assert "Om en time" in network_posts(org)[-1]
+    assert "Snart: nettverksmøtet" in network_posts(org)[-1]
+    assert "begynner mandag 30.11 kl. 10:00" in network_posts(org)[-1]  # the true day
     org.services.ticker.tick()
     assert len(network_posts(org)) == 2
 
@@ -213,6 +217,22 @@ def test_restart_fires_a_missed_reminder_once_when_still_meaningful(org, engine,
     [post] = network_posts(org)
     assert "Påminnelse" in post
     assert len(dms(org.fake, IFK_A)) == 1
+    assert "mandag 30.11 kl. 10:00" in text_of(dms(org.fake, IFK_A)[0])  # caught up on Friday: the true day
+
+
+def test_a_minute_taker_dm_caught_up_on_the_meeting_day_names_that_day(org, engine, fake_slack, db_url):
+    from tests.harness import BotServer, make_settings
+
+    create_meeting(org, freq="once")
+    org.clock.set(utc(2026, 11, 30, 7, 30))  # down since Wednesday; Monday 08:30, the meeting at 10:00
+    restarted = BotServer(make_settings(fake_slack, db_url), engine, org.clock).start()
+    try:
+        restarted.services.ticker.tick()
+    finally:
+        restarted.stop()
+    [dm] = dms(org.fake, IFK_A)
+    assert "nettverksmøtet *IFN-møte* mandag 30.11 kl. 10:00" in text_of(dm)
+    assert "i morgen" not in text_of(dm)
 
 
 def test_a_reminder_during_a_slack_outage_is_delivered_once_after(org):
@@ -226,7 +246,7 @@ def test_a_reminder_during_a_slack_outage_is_delivered_once_after(org):
     assert network_posts(org) == []
     with org.services.sessions() as s:
         pending = s.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.state == "pending"))
+            OutboxMessage.state == "pending", ~OutboxMessage.key.startswith("duty_post:")))
     assert pending == 1  # kept, not lost
     org.clock.advance(timedelta(seconds=1))
     org.services.ticker.tick()
@@ -308,5 +328,5 @@ def test_editing_a_series_moves_its_upcoming_meetings_and_keeps_the_rotation_goi
     assert not [p for p in network_posts(org) if "7.12.2026" in p or "07.12.2026" in p]
     org.clock.set(utc(2026, 12, 8, 11, 0))
     org.services.ticker.tick()
-    assert "Om en time" in network_posts(org)[-1] and "13:00" in network_posts(org)[-1]
+    assert "begynner tirsdag 08.12 kl. 13:00" in network_posts(org)[-1]
     assert "Bare intervjufaglige" in org.slack.slash_command(CW_B, f"møte endre {meeting_id}").json()["text"]

@@ -62,7 +62,7 @@ def test_coordinator_logs_with_the_command_and_the_home_tab_shows_the_week(org):
     assert "Produksjonsmål uke 48 (23.11.2026–29.11.2026): ikke registrert ennå" in home_text(
         open_home(org, IFK_A))
     assert ifn(org, IFK_A, "produksjon intervju").startswith(
-        "Registrert: intervju 25.11.2026 (uke 48 (23.11.2026–29.11.2026)). Ukemålet er nådd.")
+        "Registrert: intervju 25.11.2026 – uke 48 (23.11.2026–29.11.2026). Ukemålet er nådd.")
     assert ifn(org, IFK_A, "produksjon vedtak 23.11.2026").startswith("Registrert: vedtak 23.11.2026")
     assert logs(org, IFK_A) == [("interview", date(2026, 11, 25), "2026-W48"),
                                 ("decision", date(2026, 11, 23), "2026-W48")]
@@ -71,7 +71,7 @@ def test_coordinator_logs_with_the_command_and_the_home_tab_shows_the_week(org):
     # the BFK too, in English
     assert ifn(org, BFK, "production decision").startswith("Registrert: vedtak")  # Maria reads nb
     assert ifn(org, IFK_C, "production interview 2026-11-20").startswith(
-        "Logged: interview 20.11.2026 (week 47")
+        "Logged: interview 20.11.2026 – week 47")
     assert logs(org, IFK_C) == [("interview", date(2026, 11, 20), "2026-W47")]
 
 
@@ -191,11 +191,11 @@ def test_friday_reminder_exemption_decision_and_monday_report(org):
     assert org.services.production.fire_due() == 0
     report_a = last_dm_text(org.fake, LEADER_A)
     assert report_a.startswith("*Produksjonsmål uke 48")
-    assert "Kari Nordmann (IFK område A): nådd (1 intervju, 0 vedtak)" in report_a
+    assert "Kari Nordmann (IFK i område A): nådd (1 intervju, 0 vedtak)" in report_a
     assert "Maria Haugen (BFK): ikke nådd" in report_a
     assert "Ola" not in report_a and "Siri" not in report_a
-    assert "Siri Johansen (IFK område C): unntak – Kurs hele uken" in last_dm_text(org.fake, LEADER_C)
-    assert "Ola Hansen (IFK område B): nådd (1 intervju, 0 vedtak)" in last_dm_text(org.fake, LEADER_B)
+    assert "Siri Johansen (IFK i område C): unntak – Kurs hele uken" in last_dm_text(org.fake, LEADER_C)
+    assert "Ola Hansen (IFK i område B): nådd (1 intervju, 0 vedtak)" in last_dm_text(org.fake, LEADER_B)
     for ifr in (IFR_1, IFR_2):
         text = last_dm_text(org.fake, ifr)
         assert all(name in text for name in ("Kari Nordmann", "Ola Hansen", "Siri Johansen", "Maria Haugen"))
@@ -220,7 +220,7 @@ def test_a_holiday_friday_moves_the_reminder_to_the_last_working_day(org):
     assert org.services.production.fire_due() == 0
     org.clock.set(datetime(2027, 3, 30, 8, 30, tzinfo=OSLO))
     assert org.services.production.fire_due() == 1
-    assert "Kari Nordmann (IFK område A): ikke nådd" in last_dm_text(org.fake, LEADER_A)
+    assert "Kari Nordmann (IFK i område A): ikke nådd" in last_dm_text(org.fake, LEADER_A)
 
 
 def test_a_reminder_missed_for_a_whole_week_is_not_replayed_and_the_ticker_runs_it(org):

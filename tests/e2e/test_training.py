@@ -51,13 +51,16 @@ def test_ifk_and_ifr_record_training_others_are_refused(org):
 
     # refusals change nothing
     before = records(org, CW_A)
-    assert ifn(org, CW_B, f"opplæring {ahmed} trinn3").startswith("Bare IFK og IFR kan registrere")
+    assert ifn(org, CW_B, f"opplæring {ahmed} trinn3").startswith("Bare IFK, BFK og IFR kan registrere")
     assert ifn(org, IFK_A, f"opplæring {ahmed} trinn2").startswith("Trinn 2 har et tema")
     assert ifn(org, IFK_A, f"opplæring {ahmed} trinn2 astrologi").startswith("«astrologi» er ikke et tema")
     assert ifn(org, IFK_A, f"opplæring {ahmed} trinn4").startswith("«trinn4» er ikke et trinn")
     assert ifn(org, IFK_A, f"opplæring {ahmed} trinn3 01.01.2027").startswith("01.01.2027 har ikke vært")
     assert ifn(org, IFK_A, "opplæring <@U0NOBODY01|x> trinn3").startswith("Personen er ikke i IFN-katalogen")
     assert records(org, CW_A) == before
+    # the BFK records training too (memo §4: kompetanseheving til samtlige områder)
+    assert ifn(org, "U0BFK00001", f"opplæring <@{CW_B}|emil> trinn1 02.11.2026").startswith(
+        "Registrert: Emil Strand har Trinn 1")
 
 
 DIRECTORY = """
@@ -101,7 +104,7 @@ def test_monthly_trinn1_reminder_and_the_list_to_the_area_ifk(org):
     assert org.services.training.fire_due() == 1
     assert org.services.training.fire_due() == 0
     assert [text_of(m) for m in dms(org.fake, CW_A)] == []
-    assert text_of(dms(org.fake, CW_A2)[-1]).startswith("Påminnelse: du har ikke registrert Trinn 1")
+    assert text_of(dms(org.fake, CW_A2)[-1]).startswith("Påminnelse: Du er ikke registrert med Trinn 1")
     assert len(dms(org.fake, CW_A2)) == 1
     listing = text_of(dms(org.fake, IFK_A)[-1])
     assert listing.startswith("*Trinn 1 mangler i område A*")
@@ -110,7 +113,9 @@ def test_monthly_trinn1_reminder_and_the_list_to_the_area_ifk(org):
 
 
 def test_a_training_session_reuses_the_group_session_sign_up(org):
-    assert ifn(org, "U0CWB10001", "opplæring ny").startswith("Bare IFK og IFR")
+    assert ifn(org, "U0CWB10001", "opplæring ny").startswith("Bare IFK, BFK og IFR")
+    # the BFK offers training to every area (memo §4): the form opens for her too
+    assert open_form(org, "U0BFK00001", "opplæring ny")["private_metadata"] == "training"
     view = open_form(org, IFK_A, "opplæring ny")
     assert view["callback_id"] == "group_create" and view["private_metadata"] == "training"
     assert view["title"]["text"] == "Opplæring"

@@ -26,6 +26,7 @@ NB, EN = Lang.NB, Lang.EN
 LEADER_A, LEADER_B, LEADER_C = "U0ALEADA01", "U0ALEADB01", "U0ALEADC01"
 IFK_A, IFK_B, IFK_C, BFK = "U0IFKA0001", "U0IFKB0001", "U0IFKC0001", "U0BFK00001"
 IFR_1, IFR_2, ADMIN = "U0IFR00001", "U0IFR00002", "U0ADMIN001"
+FAGSJEF = "U0FAGSJEF1"
 CW_A, CW_B, UNIT_LEADER_A1 = "U0CWA10001", "U0CWB10001", "U0ULA10001"
 
 
@@ -117,7 +118,7 @@ def test_overlapping_and_adjacent_absences_merge_into_one(org):
     reply = svc.add_absence(kari, D(2026, 12, 4), D(2026, 12, 6), NB)  # adjoins both neighbours
     assert reply.ok
     assert "Fravær registrert: *01.12.2026–09.12.2026*" in reply.text
-    assert "slått sammen med 2 fraværsperiode(r)" in reply.text
+    assert "slått sammen med 2 fraværsperioder" in reply.text
     assert absences(org, IFK_A) == [(D(2026, 12, 1), D(2026, 12, 9)), (D(2026, 12, 20), D(2026, 12, 22))]
     # overlapping the end extends it
     svc.add_absence(kari, D(2026, 12, 8), D(2026, 12, 12), NB)
@@ -223,7 +224,7 @@ def designate(bot, actor: str, substitute: str, coordinator: str | None,
                            "område A"),
     (LEADER_A, IFR_2, IFR_1, "Ingrid Solberg er ikke IFK eller BFK."),
     (LEADER_A, IFK_A, None, "Kari Nordmann kan ikke være sin egen stedfortreder."),
-    (ADMIN, IFR_2, None, "Si hvem stedfortrederen skal stå for"),
+    (ADMIN, IFR_2, None, "Si hvem stedfortrederen skal tre inn for"),
 ])
 def test_designation_refusals_change_nothing(org, actor, substitute, coordinator, fragment):
     reply = designate(org, actor, substitute, coordinator)
@@ -345,7 +346,8 @@ def test_a_week_or_less_needs_no_substitute(org):
         assert s.scalar(select(func.count()).select_from(OutboxMessage).where(
             ~OutboxMessage.key.contains("production_"),
             ~OutboxMessage.key.contains("quality_report:"),
-            ~OutboxMessage.key.contains("trinn1_"))) == 0
+            ~OutboxMessage.key.contains("trinn1_"),
+            ~OutboxMessage.key.startswith("duty_post:"))) == 0
 
 
 def test_the_daily_job_runs_once_per_morning_even_with_a_second_scheduler(org):
@@ -385,7 +387,7 @@ def test_first_start_before_the_morning_waits_and_a_weekend_catch_up_sends_nothi
     assert len(dms(org.fake, LEADER_B)) == 1
 
 
-def test_an_area_without_a_leader_has_the_admins_asked(org):
+def test_an_area_without_a_leader_has_the_fagsjef_asked_then_the_admins(org):
     with org.services.sessions.begin() as s:
         row = s.scalar(select(RoleAssignment).where(RoleAssignment.person_id == person_id(org, LEADER_C),
                                                     RoleAssignment.role == "area_leader"))
@@ -393,6 +395,14 @@ def test_an_area_without_a_leader_has_the_admins_asked(org):
     org.services.availability.add_absence(person_id(org, IFK_C), D(2026, 11, 25), D(2026, 12, 18), NB)
     assert org.services.ticker.tick().daily == 1
     assert dms(org.fake, LEADER_C) == []
+    # The fagsjef leads an area without a leader (and may designate: the button works for her)
+    assert "Siri Johansen (IFK i område C)" in text_of(dms(org.fake, FAGSJEF)[-1])
+    assert dms(org.fake, IFR_1) == [] and dms(org.fake, ADMIN) == []
+    with org.services.sessions.begin() as s:
+        fagsjef = s.scalar(select(RoleAssignment).where(RoleAssignment.person_id == person_id(org, FAGSJEF)))
+        fagsjef.valid_to = D(2026, 11, 24)  # and with no fagsjef either: the admins
+    org.clock.advance(timedelta(days=1))
+    assert org.services.ticker.tick().daily == 1
     # Ingrid (IFR and admin) reads Norwegian; Admin Bot reads English
     assert "Siri Johansen (IFK i område C)" in text_of(dms(org.fake, IFR_1)[-1])
     english = dms(org.fake, ADMIN)[-1]

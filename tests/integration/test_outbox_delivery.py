@@ -130,3 +130,18 @@ def test_a_message_claimed_by_one_process_is_not_sent_by_another(org):
     assert other.deliver_due() == 0 and dms(org.fake, CW_B) == []
     delivery.deliver([f"status:{rid}", f"offer:{1}"])
     assert len(dms(org.fake, CW_B)) == 1
+
+
+def test_a_message_queued_before_a_savepoint_is_still_delivered_after_the_commit(org):
+    """SQLAlchemy writes the outbox buffer at a savepoint's release too (a
+    decision made after a message was queued): that message goes out at once,
+    not two minutes later when its claim lapses."""
+    from bot.services import decisions, outbox
+
+    delivery = org.services.delivery
+    ola = person_id(org, IFK_B)
+    with delivery.unit_of_work() as (s, now, _queued):
+        outbox.queue_dm(s, ola, "Før beslutningen", None, now)
+        assert decisions.decide(s, "test:savepoint", "decided", ola, now) is None  # a savepoint
+        outbox.queue_dm(s, ola, "Etter beslutningen", None, now)
+    assert sorted(text_of(m) for m in dms(org.fake, IFK_B)) == ["Etter beslutningen", "Før beslutningen"]

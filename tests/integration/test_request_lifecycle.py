@@ -65,14 +65,15 @@ def test_live_request_offer_decline_timeout_widen_accept(org):
     assert org.services.ticker.tick().timeouts == 0
     org.clock.advance(timedelta(seconds=2))
     assert org.services.ticker.tick().timeouts == 1
-    # live widens after the first timeout: everyone left at once
+    # live widens after the first timeout: everyone left at once, the BFK too (memo 8.2.1)
     assert offers_of(org, rid) == [(IFK_B, "declined"), (IFK_A, "timed_out"), (IFK_C, "open"),
-                                   (IFR_1, "open"), (IFR_2, "open")]
+                                   (BFK, "open"), (IFR_1, "open"), (IFR_2, "open")]
     assert "alle tilgjengelige" in last_dm_text(org.fake, CW_B)
 
     assert req.accept(rid, person_id(org, IFR_2)).ok
     assert state_of(org, rid) == "accepted"
-    assert offers_of(org, rid)[2:] == [(IFK_C, "withdrawn"), (IFR_1, "withdrawn"), (IFR_2, "accepted")]
+    assert offers_of(org, rid)[2:] == [(IFK_C, "withdrawn"), (BFK, "withdrawn"), (IFR_1, "withdrawn"),
+                                       (IFR_2, "accepted")]
     assert "Allerede tatt av Tore Bakken" in last_dm_text(org.fake, IFR_1)
     assert "Already taken by Tore Bakken" in last_dm_text(org.fake, IFK_C)  # Siri reads English
     assert "request_done" in buttons(dms(org.fake, IFR_2)[-1])
@@ -99,7 +100,7 @@ def test_exhausted_chain_tells_the_requester_and_the_area_leader(org):
     for slack_id in (IFK_B, IFK_A, IFK_C, IFR_1, IFR_2):
         assert req.decline(rid, person_id(org, slack_id)).ok, slack_id
     assert state_of(org, rid) == "unassigned"
-    assert "Ingen i nettverket er tilgjengelige" in last_dm_text(org.fake, CW_B)
+    assert "Ingen i nettverket er tilgjengelig" in last_dm_text(org.fake, CW_B)
     assert "Emil Strand" in last_dm_text(org.fake, LEADER_B)
     assert "request_cancel" not in buttons(dms(org.fake, CW_B)[-1])
 
@@ -254,7 +255,8 @@ def test_new_proposed_times_cancel_the_reminders_of_the_old_agreed_time(org):
     org.clock.set(friday_13 - timedelta(minutes=10))
     result = org.services.ticker.tick()  # the old reminders are gone: nothing fires, nothing breaks
     assert result.timers == 0
-    assert not any("I morgen" in text_of(m) or "Om 15 minutter" in text_of(m) for m in dms(org.fake, CW_B))
+    assert not any("veiledningstime kl." in text_of(m) or "Snart: veiledningstime" in text_of(m)
+                   for m in dms(org.fake, CW_B))
 
 
 def test_a_broken_timer_is_set_aside_and_the_tick_goes_on(org):

@@ -133,6 +133,8 @@ def test_second_bfk_is_refused_even_in_another_area():
         ("{name: Per, slack_id: U0PER, language: de}", "must be nb or en"),
         ("{name: Per, slack_id: U0PER, shoe_size: 44}", "unknown field 'shoe_size'"),
         ("{slack_id: U0PER}", "name is required"),
+        ("{name: 'Per <!channel>', slack_id: U0PER}", "may not hold < or >"),
+        ("{name: \"Per\\x1b[31m\", slack_id: U0PER}", "control characters"),
         ("{name: Per, slack_id: U0PER, roles: [ifr], area: A, unit: Z9}", "unit 'Z9' is not in units"),
         ("{name: Per, slack_id: U0PER, roles: [{role: ifr, area: A}]}", "not tied to an area"),
         ("{name: Per, slack_id: U0PER, roles: [ifk]}", "role ifk needs an area"),

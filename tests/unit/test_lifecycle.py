@@ -96,7 +96,7 @@ def test_the_first_timeout_of_live_offers_everyone_left_at_once_and_the_last_one
     assert nothing_changed(early), "not due yet"
     tr = store.do(TimeOut(first.id), T0 + timedelta(seconds=180))
     assert tr.change["widened"] is True
-    assert sorted(o.person_id for o in tr.new_offers) == sorted({IFK_A, IFK_C, IFR_1, IFR_2})
+    assert sorted(o.person_id for o in tr.new_offers) == sorted({IFK_A, IFK_C, BFK, IFR_1, IFR_2})
     late = T0 + timedelta(seconds=400)
     for offer in list(store.snap.open_offers):
         last = store.do(TimeOut(offer.id), late)
@@ -188,9 +188,12 @@ def test_feedback_accepted_arms_a_reminder_and_delivering_it_completes_once():
     store = Store(new_request(RequestType.FEEDBACK, details={"deadline": "2026-12-04"}), world())
     store.do(submit_event(RequestType.FEEDBACK), T0)
     accepted = store.do(Accept(IFK_B), T0)
-    [timer] = accepted.timers
+    timer, check = accepted.timers
     assert timer.kind == "feedback_reminder"
     assert CAL.to_local(timer.due_at).strftime("%a %d.%m %H:%M") == "Thu 03.12 08:00"
+    # and, if not delivered by then, the follow-up at the deadline (its working day's end)
+    assert check.kind == "checkin_assignee"
+    assert CAL.to_local(check.due_at).strftime("%a %d.%m %H:%M") == "Fri 04.12 15:45"
     tr = store.do(DeliverFeedback(IFK_B, {"c1": "good"}, "Bra", {"c1": {"nb": "K1", "en": "C1"}}), T0)
     assert tr.change["state"] is RequestState.COMPLETED and FeedbackLetter() in tr.messages
     assert tr.change["details"]["feedback"]["labels"] == {"c1": {"nb": "K1", "en": "C1"}}
@@ -233,7 +236,8 @@ def test_picking_a_time_decides_the_round_and_arms_reminders_that_expire():
     assert store.do(PickTime(IFK_B, 1, 0), T0).result.outcome is Outcome.NOT_REQUESTER
     picked = store.do(PickTime(REQUESTER, 1, 1), T0)
     assert picked.result.ok and [d.key for d in picked.decisions] == ["hour_time:1:1"]
-    day, soon = sorted(picked.timers, key=lambda x: x.due_at)
+    day, soon, check = sorted(picked.timers, key=lambda x: x.due_at)
+    assert check.kind == "checkin_assignee" and check.due_at == MONDAY_13 + timedelta(hours=2)  # + 60 min
     assert CAL.to_local(day.due_at).strftime("%a %d.%m %H:%M") == "Fri 27.11 08:00"  # the working day before
     agreed = MONDAY_13 + timedelta(hours=1)
     assert soon.due_at == agreed - timedelta(minutes=15) and soon.stale_after == agreed

@@ -2,7 +2,9 @@
 router's scenarios), random sequences of clicks and timeouts, and after every
 step the invariants of SPEC §3 hold:
 
-* one winner: at most one accepted offer, and it is the assignee's;
+* one winner: at most one accepted offer per taking (a *Nei* to "Fikk du
+  hjelpen?" offers it again, the earlier acceptance kept as history), and the
+  assignee's is one of them;
 * never the requester, and never anyone the world says is absent, away, busy,
   unreachable or outside their hours at the moment of the offer;
 * nobody is offered the same request twice;
@@ -20,7 +22,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.requests import OfferState, RequestState, RequestType
-from bot.lifecycle.model import Accept, Cancel, Decline, StartOffering, StepWorld, Submit, TimeOut, Timeout
+from bot.lifecycle.check_in import ASK_REQUESTER, CHECK_ASSIGNEE
+from bot.lifecycle.model import (
+    Accept,
+    AnswerHelp,
+    Cancel,
+    Decline,
+    FireTimer,
+    StartOffering,
+    StepWorld,
+    Submit,
+    TimeOut,
+    Timeout,
+)
 from bot.routing import is_available
 from bot.routing_types import PersonInfo
 from tests.unit.lifecycle_kit import CAL, Store, new_request
@@ -29,7 +43,8 @@ from tests.unit.test_routing_properties import PROPS, scenarios
 TIMEOUTS = {RequestType.LIVE: Timeout(180, False), RequestType.FEEDBACK: Timeout(27900, True),
             RequestType.HOUR: Timeout(27900, True), RequestType.SUPPORT: Timeout(7200, False)}
 
-ACTIONS = st.lists(st.tuples(st.sampled_from(["accept", "decline", "timeout", "cancel", "nothing"]),
+ACTIONS = st.lists(st.tuples(st.sampled_from(["accept", "decline", "timeout", "cancel", "follow_up", "answer",
+                                              "nothing"]),
                              st.integers(0, 20)), max_size=25)
 UNREACHABLE = st.lists(st.integers(1, 12), max_size=3)
 
@@ -47,9 +62,12 @@ def start(scenario, unreachable: list[int]) -> tuple[Store, object]:
 def check(store: Store, requester: int, now) -> None:
     snap = store.snap
     accepted = [o for o in snap.offers if o.state is OfferState.ACCEPTED]
-    assert len(accepted) <= 1
+    no_answers = [a for a in snap.details.get("help_answers", []) if not a["came"]]
+    assert len(accepted) <= 1 + len(no_answers)
     if snap.state in (RequestState.ACCEPTED, RequestState.COMPLETED):
-        assert accepted and accepted[0].person_id == snap.assignee_id
+        assert accepted and snap.assignee_id in {o.person_id for o in accepted}
+    if snap.state is RequestState.ACCEPTED:  # the latest taking is the assignee's
+        assert max(accepted, key=lambda o: o.id).person_id == snap.assignee_id
     offered = [o.person_id for o in snap.offers]
     assert len(offered) == len(set(offered)), "someone was offered twice"
     assert requester not in offered
@@ -84,6 +102,15 @@ def test_invariants_hold_after_every_step(scenario, actions, unreachable):
             store.do(TimeOut(offer.id), now)
         elif action == "cancel":
             store.do(Cancel(scenario.facts.requester_id if pick % 2 else who), now)
+        elif action == "follow_up" and snap.state is RequestState.ACCEPTED:
+            for kind in (CHECK_ASSIGNEE, ASK_REQUESTER):
+                timer = store.timers.get(kind)
+                if timer is not None:
+                    now = max(now, timer.due_at)
+                    store.do(FireTimer(kind), now)
+        elif action == "answer":
+            round_ = (snap.details.get("help_asked") or {}).get("round", 1)
+            store.do(AnswerHelp(scenario.facts.requester_id if pick % 3 else who, round_, pick % 2 == 0), now)
         else:
             continue
         check(store, scenario.facts.requester_id, now)

@@ -37,7 +37,7 @@ from handlers.views.request_forms import (
     request_menu_text,
 )
 
-CRITERIA = load_criteria()
+CRITERIA = load_criteria("interview")  # the tests name its criteria
 TODAY = date(2026, 3, 10)
 PEOPLE = [("12", "Kari Nordmann (IFK, område A)"), ("13", "Ola Nordmann (IFR)")]
 
@@ -240,14 +240,18 @@ def test_private_metadata_is_passed_through():
 def test_feedback_modal_fields():
     view = feedback_modal(Lang.NB, "A", CRITERIA, TODAY)
     blocks = inputs(view)
-    assert list(blocks)[:6] == [
+    assert list(blocks)[:7] == [
         FormBlock.CASE_REF,
         FormBlock.REPORT_LOCATION,
         FormBlock.DEADLINE,
+        FormBlock.REPORT_AUTHOR,
         FormBlock.DESCRIPTION,
         FormBlock.CHILD,
         FormBlock.AREA,
     ]
+    author = blocks[FormBlock.REPORT_AUTHOR]  # whose report it is: optional, a person in Slack
+    assert author["optional"] is True and author["element"]["type"] == "users_select"
+    assert author["label"]["text"] == "Hvem skrev rapporten?"
     assert blocks[FormBlock.CASE_REF]["label"]["text"] == "Saksnummer"
     assert blocks[FormBlock.CASE_REF]["element"]["placeholder"]["text"] == "F.eks. 26/01234"
     assert blocks[FormBlock.REPORT_LOCATION]["element"]["max_length"] == 300
@@ -303,7 +307,7 @@ def test_hour_modal_person_select_offers_anyone_first():
     element = person["element"]
     assert element["type"] == "static_select"
     assert [(o["value"], o["text"]["text"]) for o in element["options"]] == [
-        (ANYONE, "Hvem som helst"),
+        (ANYONE, "Første ledige"),
         ("12", "Kari Nordmann (IFK, område A)"),
         ("13", "Ola Nordmann (IFR)"),
     ]
@@ -323,7 +327,7 @@ def test_hour_modal_person_select_offers_anyone_first():
 
 def test_hour_modal_in_english():
     blocks = inputs(hour_modal(Lang.EN, "C", PEOPLE))
-    assert blocks[FormBlock.PREFERRED_PERSON]["element"]["options"][0]["text"]["text"] == "Anyone"
+    assert blocks[FormBlock.PREFERRED_PERSON]["element"]["options"][0]["text"]["text"] == "First available"
     assert blocks[FormBlock.PREFERRED_TIMES]["label"]["text"] == "When suits you?"
 
 

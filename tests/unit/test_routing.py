@@ -103,7 +103,7 @@ def skipped(chain: Chain) -> dict[int, tuple[Tier, Reason, dict[str, str]]]:
 # --- the plain chains -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("type", [RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR])
+@pytest.mark.parametrize("type", [RequestType.FEEDBACK, RequestType.HOUR])
 def test_plain_request_area_ifk_then_other_ifks_then_ifrs(type):
     chain = route(facts(type, "B"), world(), NOW)
     assert chain.entries == (
@@ -132,13 +132,9 @@ def test_child_involved_puts_bfk_first_then_area_ifk(type):
     assert chain.entries[1].tier is Tier.AREA_IFK
 
 
-def test_bfk_not_in_chain_without_child():
-    assert BFK not in ids(route(facts(RequestType.LIVE, "A", requester=CW_A), world(), NOW))
-
-
 def test_ifk_requester_is_never_in_their_own_chain():
     chain = route(facts(RequestType.LIVE, "B", requester=IFK_B), world(), NOW)
-    assert ids(chain) == [IFK_A, IFK_C, IFR1, IFR2]
+    assert ids(chain) == [IFK_A, IFK_C, BFK, IFR1, IFR2]
     assert chain.skipped == (Skipped(IFK_B, Tier.AREA_IFK, Reason.SKIP_REQUESTER, {}),)
 
 
@@ -197,22 +193,28 @@ def test_absent_ifk_with_substitute_is_replaced_in_the_same_tier():
 def test_substitute_also_stands_in_among_other_ifks():
     subs = (SubstituteInfo(IFK_A, CW_SUB, date(2025, 6, 9), date(2025, 6, 20)),)
     chain = route(facts(RequestType.LIVE, "B"), absent_a(substitutes=subs), NOW)
-    assert ids(chain) == [IFK_B, IFK_C, CW_SUB, IFR1, IFR2]
+    assert ids(chain) == [IFK_B, IFK_C, CW_SUB, BFK, IFR1, IFR2]
     assert chain.entries[2] == ChainEntry(
         CW_SUB, Tier.OTHER_IFK, Reason.SUBSTITUTE_FOR, {"name": "Anna IFK A", "area": "A"}
     )
 
 
-def test_substitute_only_stands_in_while_the_original_is_absent():
+def test_substitute_for_increased_need_shares_the_tier_with_the_present_holder():
+    """Memo §3: a substitute also for a time of increased need, without any absence."""
     subs = (SubstituteInfo(IFK_A, CW_SUB, date(2025, 6, 9), date(2025, 6, 20)),)
     chain = route(facts(RequestType.FEEDBACK, "A", requester=CW_A), world(substitutes=subs), NOW)
-    assert ids(chain) == [IFK_A, IFK_B, IFK_C, IFR1, IFR2]
-    # Away is not absent: the original is skipped, the substitute does not step in.
+    assert ids(chain) == [IFK_A, CW_SUB, IFK_B, IFK_C, IFR1, IFR2]
+    assert chain.entries[1] == ChainEntry(CW_SUB, Tier.AREA_IFK, Reason.SUBSTITUTE_FOR,
+                                          {"name": "Anna IFK A", "area": "A"})
+    # Shared by workload: the IFK with more open work comes after the substitute.
+    busy_ifk = world(substitutes=subs, open_assignments={IFK_A: 2})
+    assert ids(route(facts(RequestType.FEEDBACK, "A", requester=CW_A), busy_ifk, NOW))[:2] == [CW_SUB, IFK_A]
+    # The holder away (not absent): the substitute designated for the period still takes it.
     away = {IFK_A: StatusInfo(AvailabilityStatus.AWAY)}
     chain = route(
         facts(RequestType.FEEDBACK, "A", requester=CW_A), world(substitutes=subs, statuses=away), NOW
     )
-    assert ids(chain) == [IFK_B, IFK_C, IFR1, IFR2]
+    assert ids(chain) == [CW_SUB, IFK_B, IFK_C, IFR1, IFR2]
 
 
 def test_substitute_outside_their_period_does_not_stand_in():
@@ -228,7 +230,7 @@ def test_unavailable_substitute_is_skipped_too():
     chain = route(
         facts(RequestType.LIVE, "A", requester=CW_A), absent_a(substitutes=subs, statuses=busy), NOW
     )
-    assert ids(chain) == [IFK_B, IFK_C, IFR1, IFR2]
+    assert ids(chain) == [IFK_B, IFK_C, BFK, IFR1, IFR2]
     assert skipped(chain)[CW_SUB] == (Tier.AREA_IFK, Reason.SKIP_BUSY, {"until": "10:40"})
 
 
@@ -259,7 +261,7 @@ def test_absence_that_ended_yesterday_or_starts_tomorrow_does_not_count():
             IFK_C: (AbsenceInfo(date(2025, 6, 12), date(2025, 6, 13)),),
         }
     )
-    assert ids(route(facts(), w, NOW)) == [IFK_B, IFK_A, IFK_C, IFR1, IFR2]
+    assert ids(route(facts(), w, NOW)) == [IFK_B, IFK_A, IFK_C, BFK, IFR1, IFR2]
 
 
 def test_back_to_back_absences_are_joined_for_the_until_date():
@@ -301,7 +303,7 @@ def test_away_or_busy_until_future_is_skipped(status, reason):
 @pytest.mark.parametrize("status", [AvailabilityStatus.AWAY, AvailabilityStatus.BUSY])
 def test_away_or_busy_without_until_is_skipped(status):
     chain = route(facts(), world(statuses={IFK_C: StatusInfo(status)}), NOW)
-    assert ids(chain) == [IFK_B, IFK_A, IFR1, IFR2]
+    assert ids(chain) == [IFK_B, IFK_A, BFK, IFR1, IFR2]
     assert skipped(chain)[IFK_C][2] == {"until": ""}
 
 
@@ -309,7 +311,7 @@ def test_away_or_busy_without_until_is_skipped(status):
 def test_away_or_busy_until_past_is_offered(status):
     w = world(statuses={IFK_B: StatusInfo(status, oslo(2025, 6, 11, 9, 30))})
     chain = route(facts(), w, NOW)
-    assert ids(chain) == [IFK_B, IFK_A, IFK_C, IFR1, IFR2]
+    assert ids(chain) == [IFK_B, IFK_A, IFK_C, BFK, IFR1, IFR2]
     assert chain.skipped == ()
 
 
@@ -375,7 +377,7 @@ def test_available_status_does_not_open_other_types_outside_hours(type):
 def test_working_hours_come_from_the_world():
     w = world(hours=WorkingHours(time(7, 0), time(9, 0)))
     assert route(facts(), w, NOW).entries == ()
-    assert ids(route(facts(), w, oslo(2025, 6, 11, 7, 15))) == [IFK_B, IFK_A, IFK_C, IFR1, IFR2]
+    assert ids(route(facts(), w, oslo(2025, 6, 11, 7, 15))) == [IFK_B, IFK_A, IFK_C, BFK, IFR1, IFR2]
 
 
 # --- workload and round robin -------------------------------------------------------------
@@ -385,7 +387,7 @@ def test_fewest_open_assignments_first_within_tier():
     w = world(open_assignments={IFK_A: 3, IFK_C: 1, IFR1: 2, IFR2: 0, IFK_B: 9})
     chain = route(facts(), w, NOW)
     # The area IFK stays first whatever their load.
-    assert ids(chain) == [IFK_B, IFK_C, IFK_A, IFR2, IFR1]
+    assert ids(chain) == [IFK_B, IFK_C, IFK_A, BFK, IFR2, IFR1]
 
 
 def test_round_robin_least_recently_assigned_first_then_never():
@@ -398,7 +400,7 @@ def test_round_robin_least_recently_assigned_first_then_never():
         },
     )
     chain = route(facts(), w, NOW)
-    assert ids(chain) == [IFK_B, IFK_A, IFK_C, IFR2, IFR1]  # IFR2 never assigned
+    assert ids(chain) == [IFK_B, IFK_A, IFK_C, BFK, IFR2, IFR1]  # IFR2 never assigned
 
 
 def test_load_beats_recency():
@@ -435,9 +437,10 @@ def test_preferred_who_is_not_a_coordinator_is_skipped():
 
 
 def test_preferred_is_ignored_for_live_and_feedback():
-    for type in (RequestType.LIVE, RequestType.FEEDBACK):
+    for type, expected in ((RequestType.LIVE, [IFK_B, IFK_A, IFK_C, BFK, IFR1, IFR2]),
+                           (RequestType.FEEDBACK, [IFK_B, IFK_A, IFK_C, IFR1, IFR2])):
         chain = route(facts(type, "B", preferred_person_id=IFR2), world(), NOW)
-        assert ids(chain) == [IFK_B, IFK_A, IFK_C, IFR1, IFR2]
+        assert ids(chain) == expected
 
 
 def test_absent_preferred_is_not_replaced_by_their_substitute():
@@ -521,7 +524,7 @@ def test_role_with_valid_to_in_the_past_is_ignored():
     )
     new_c = person(30, "Camilla ny IFK C", "C", (Role.IFK, "C"), valid_from=TODAY)
     chain = route(facts(RequestType.LIVE, "C", requester=CW_C), World(people={**ps, 30: new_c}), NOW)
-    assert ids(chain) == [30, IFK_A, IFK_B, IFR1, IFR2]
+    assert ids(chain) == [30, IFK_A, IFK_B, BFK, IFR1, IFR2]
     assert IFK_C not in {s.person_id for s in chain.skipped}
 
 
@@ -537,7 +540,7 @@ def test_inactive_person_is_ignored():
     ps = people()
     ps[IFR1] = dataclasses.replace(ps[IFR1], active=False)
     chain = route(facts(), World(people=ps), NOW)
-    assert ids(chain) == [IFK_B, IFK_A, IFK_C, IFR2]
+    assert ids(chain) == [IFK_B, IFK_A, IFK_C, BFK, IFR2]
     assert is_available(IFR1, World(people=ps), NOW, RequestType.LIVE) is Reason.SKIP_INACTIVE
 
 
@@ -552,7 +555,7 @@ def test_person_with_two_roles_appears_once():
     ps[IFR1] = person(IFR1, "Ivar IFR + IFK C", "C", (Role.IFR, None), (Role.IFK, "C"))
     del ps[IFK_C]
     chain = route(facts(RequestType.LIVE, "B"), World(people=ps), NOW)
-    assert ids(chain) == [IFK_B, IFK_A, IFR1, IFR2]
+    assert ids(chain) == [IFK_B, IFK_A, IFR1, BFK, IFR2]  # IFR1 is also IFK C: in the IFK tier
     assert chain.entries[2].tier is Tier.OTHER_IFK
     assert skipped(chain) == {IFR1: (Tier.IFR, Reason.SKIP_DUPLICATE, {})}
     pool = route(facts(RequestType.SUPPORT, "B"), World(people=ps), NOW)

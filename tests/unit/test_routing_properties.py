@@ -34,7 +34,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 AREAS = ("A", "B", "C")
 ROUTED = (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)
 SEQUENCE = {
-    RequestType.LIVE: [Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
+    RequestType.LIVE: [Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR, Tier.IFR],
     RequestType.FEEDBACK: [Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
     RequestType.HOUR: [Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
     RequestType.SUPPORT: [Tier.PREFERRED, Tier.POOL],
@@ -197,7 +197,8 @@ def available(s: Scenario, pid: int) -> bool:
 
 
 def relevant_roles(s: Scenario) -> set[Role]:
-    if s.facts.type is RequestType.SUPPORT or s.facts.child_involved:
+    # Live supervision reaches the BFK with or without a child (memo 8.2.1).
+    if s.facts.type in (RequestType.SUPPORT, RequestType.LIVE) or s.facts.child_involved:
         return {Role.IFK, Role.BFK, Role.IFR}
     return {Role.IFK, Role.IFR}
 
@@ -207,14 +208,13 @@ def relevant_holders(s: Scenario) -> set[int]:
 
 
 def standing_in(s: Scenario) -> set[int]:
-    """Substitutes for absent relevant holders today (not for excluded people)."""
+    """Substitutes for relevant holders today, absent or not (increased need; not for excluded people)."""
     return {
         sub.substitute_person_id
         for sub in s.world.substitutes
         if sub.starts_on <= s.today <= sub.ends_on
         and sub.absent_person_id in relevant_holders(s)
         and sub.absent_person_id not in s.facts.excluded_person_ids
-        and is_absent(s, sub.absent_person_id)
     }
 
 
@@ -272,6 +272,18 @@ def test_child_cases_start_with_the_bfk(s):
 
 @PROPS
 @given(scenarios())
+def test_live_without_a_child_asks_the_bfk_after_every_ifk(s):
+    if s.facts.type is not RequestType.LIVE or s.facts.child_involved:
+        return
+    tiers = [e.tier for e in run(s).entries]
+    if Tier.OTHER_COORDINATOR in tiers:
+        at = tiers.index(Tier.OTHER_COORDINATOR)
+        assert Tier.AREA_IFK not in tiers[at:] and Tier.OTHER_IFK not in tiers[at:]
+        assert Tier.BFK not in tiers
+
+
+@PROPS
+@given(scenarios())
 def test_chains_end_with_the_ifrs(s):
     if s.facts.type is RequestType.SUPPORT:
         return
@@ -292,7 +304,8 @@ def test_tiers_follow_the_sequence_of_the_type(s):
         if e.tier is Tier.PREFERRED:
             assert e.person_id == preferred(s)
         elif e.reason is not Reason.SUBSTITUTE_FOR:
-            role = {Tier.BFK: Role.BFK, Tier.AREA_IFK: Role.IFK, Tier.OTHER_IFK: Role.IFK, Tier.IFR: Role.IFR}
+            role = {Tier.BFK: Role.BFK, Tier.AREA_IFK: Role.IFK, Tier.OTHER_IFK: Role.IFK,
+                    Tier.OTHER_COORDINATOR: Role.BFK, Tier.IFR: Role.IFR}
             if e.tier in role:
                 assert holds(s, e.person_id, role[e.tier])
             else:
