@@ -62,7 +62,7 @@ ROWS: dict[str, tuple[str, int, Scenario, dict]] = {
     "scheduler-kill": ("kill -9 of the active scheduler (a standby runs); trials are kills", 15,
                        scheduler_kill, {"schedulers": 2}),
     "web-kill": ("kill -9 of a web process with 4 forms and 2 Godta in flight; trials are forms and clicks",
-                 24, web_kill, {"live_timeout": 600}),
+                 24, lambda c, n: web_kill(c, max(1, round(n / 6))), {"live_timeout": 600}),
     "db-away": ("database away for 40 s (PG: server stopped and started; SQLite: write lock held); "
                 "trials are actions during it, plus one per outage", 36, database_away,
                 {"schedulers": 2, "live_timeout": 20, "own_pg": True}),

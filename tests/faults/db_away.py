@@ -157,7 +157,7 @@ def _outage(cluster: Cluster, trials: int, seconds: float, outcome: Outcome) -> 
                       f"{[cluster.readyz(w) for w in cluster.webs]}")
     time.sleep(2.0)  # answers to clicks during the outage arrive after them
 
-    stored = dict(cluster.query(f"SELECT description, id FROM requests WHERE id > {max_before}"))
+    stored = cluster.query(f"SELECT description, id FROM requests WHERE id > {max_before}")
     logs_after = cluster.query("SELECT COUNT(*) FROM production_logs")[0][0]
     logged_ok = 0
     for kind, resp, took, what in answers:
@@ -165,7 +165,10 @@ def _outage(cluster: Cluster, trials: int, seconds: float, outcome: Outcome) -> 
         if resp.status != 200 or took > SLACK_PATIENCE:
             problems.append(f"{kind}: answered {resp.status} after {took:.1f} s")
         if kind == "form":
-            applied = any(d.endswith(what) for d in stored)
+            copies = sum(1 for d, _ in stored if d.endswith(what))
+            applied = copies > 0
+            if copies > 1:
+                problems.append(f"form {what} stored {copies} times")
             said = _form_answer(resp)
             told_ok = resp.status == 200 and not resp.body.strip()
         elif kind == "godta":
@@ -192,7 +195,7 @@ def _outage(cluster: Cluster, trials: int, seconds: float, outcome: Outcome) -> 
     if logs_after - logs_before != logged_ok:
         _charge(outcome, [f"{logs_after - logs_before} production logs for {logged_ok} commands told so"])
 
-    made += list(stored.values())
+    made += [rid for _, rid in stored]
     wait_for(lambda: not any(open_offers(cluster, r) for r in made), timeout=cluster.live_timeout * 3 + 90,
              interval=0.5)
     found, late = timeouts(cluster, made, grace=2.0)

@@ -134,8 +134,8 @@ def _send(action: Any) -> tuple[Any, float]:
     return resp, time.monotonic() - start
 
 
-def web_kill(cluster: Cluster, trials: int, forms: int = 4, clicks: int = 2) -> Outcome:
-    """kill -9 of a web process 0–0.4 s after ``forms`` live request forms were
+def web_kill(cluster: Cluster, rounds: int, forms: int = 4, clicks: int = 2) -> Outcome:
+    """``rounds`` times: kill -9 of a web process 0–0.4 s after ``forms`` live request forms were
     submitted to it and ``clicks`` coordinators pressed Godta on it, all at once;
     the process is started again, and a form whose answer was lost is submitted
     again to the other web process (as a person presses the button again).
@@ -148,7 +148,7 @@ def web_kill(cluster: Cluster, trials: int, forms: int = 4, clicks: int = 2) -> 
     since = cluster.fake.call_count()
     rng = random.Random(18)
     made: list[int] = []
-    for i in range(trials):
+    for i in range(rounds):
         index = i % 2
         victim, other = cluster.webs[index], cluster.webs[1 - index]
         drv = driver(cluster, victim)
@@ -176,17 +176,22 @@ def web_kill(cluster: Cluster, trials: int, forms: int = 4, clicks: int = 2) -> 
         answers = together([*actions, kill])[:-1]
         cluster.replace_web(index)
         again = driver(cluster, cluster.webs[1 - index])
+        resent = {}
         for (view, values), (resp, _took) in zip(opened, answers[:forms], strict=True):
             if resp.status != 200:
-                _send(lambda d=again, v=view, x=values: submit(d, CW_B, v, x))
+                resent[view["id"]] = _send(lambda d=again, v=view, x=values: submit(d, CW_B, v, x))[0]
         time.sleep(0.5)
-        stored = dict(cluster.query(f"SELECT description, id FROM requests WHERE id > {before}"))
-        counts = {view["id"]: sum(1 for d in stored if d.endswith(view["id"])) for view, _ in opened}
+        stored = cluster.query(f"SELECT description, id FROM requests WHERE id > {before}")
+        counts = {view["id"]: sum(1 for d, _ in stored if d.endswith(view["id"])) for view, _ in opened}
         results: list[list[str]] = []
         for (view, _values), (resp, _took) in zip(opened, answers[:forms], strict=True):
             problems = []
-            if counts[view["id"]] == 0 and resp.status == 200 and not resp.body.strip():
-                problems.append(f"form {view['id']} answered 200 but not stored")
+            if counts[view["id"]] == 0:
+                if resp.status == 200 and not resp.body.strip():
+                    problems.append(f"form {view['id']} answered 200 but not stored")
+                elif view["id"] in resent:
+                    problems.append(f"form {view['id']} sent again (answered {resent[view['id']].status}) "
+                                    "but not stored")
             if counts[view["id"]] > 1:
                 problems.append(f"form {view['id']} stored {counts[view['id']]} times")
             results.append(problems)
@@ -195,7 +200,7 @@ def web_kill(cluster: Cluster, trials: int, forms: int = 4, clicks: int = 2) -> 
                                   f"WHERE o.request_id = {rid} AND p.slack_user_id = '{holder}'")[0][0]
             results.append([f"Godta on request {rid} answered 200 but the offer is {state}"]
                            if resp.status == 200 and state != "accepted" else [])
-        made += list(stored.values())
+        made += [rid for _, rid in stored]
         for problems in results:
             outcome.trial(problems)
     extra = _drain(cluster)
