@@ -2,8 +2,9 @@
 ``/readyz`` (it can do its work) and, when enabled, ``/metrics``.
 
 ``/readyz`` checks three things and names each that failed, in JSON:
-the database answers, its schema is at the migrations' head, and some scheduler
-ticked within ``TICK_MAX_AGE`` (ticks are recorded in the database by whichever
+the database answers and a write can begin (SQLite: nobody sits on the write
+lock), its schema is at the migrations' head, and some scheduler ticked within
+``TICK_MAX_AGE`` (ticks are recorded in the database by whichever
 process holds the scheduler lock, so a web process can see them).
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.metrics_http import CONTENT_TYPE, metrics_registry, render
+from storage.db import write_probe
 from storage.migrate import head_revision
 from storage.repositories.operations import last_tick
 
@@ -27,6 +29,8 @@ HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 TICK_MAX_AGE = timedelta(minutes=1)
+#: How long the readiness check waits to begin a write (SQLite's write lock).
+WRITE_WAIT = 0.5
 
 Answer = tuple[str, str, bytes]  # status line, content type, body
 
@@ -53,7 +57,11 @@ class Readiness:
             checks["migrations"] = {"ok": False, "error": "database unreachable"}
             checks["scheduler"] = {"ok": False, "error": "database unreachable"}
             return False, checks
-        checks["database"] = {"ok": True}
+        try:
+            write_probe(self._engine, WRITE_WAIT)
+            checks["database"] = {"ok": True}
+        except Exception as exc:  # noqa: BLE001 - reads work, writes do not: nothing can be saved
+            checks["database"] = {"ok": False, "error": f"writes cannot begin ({type(exc).__name__})"}
         checks["migrations"] = {"ok": revision == self._head, "current": revision, "head": self._head}
         try:
             with self._sessions() as s:

@@ -36,7 +36,7 @@ from bot.services.line_issues import LineIssueService
 from bot.services.meetings import MeetingService
 from bot.services.minutes import MinutesService
 from bot.services.orientation import OrientationService
-from bot.services.outbox import OutboxService
+from bot.services.outbox import KEEP_EVERY, OutboxService
 from bot.services.people import DirectoryReader, PeopleService
 from bot.services.production import ProductionService
 from bot.services.reachability import ReachabilityService
@@ -147,8 +147,8 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
     delivery = OutboxService(sessions, clock, SlackNotifier(outbox_client), settings.tz)
     dispatcher = None
     if threaded_delivery:
-        dispatcher = ThreadDispatcher(delivery.deliver, delivery.release,
-                                      workers=settings.ifn_outbox_workers).start()
+        dispatcher = ThreadDispatcher(delivery.deliver, delivery.release, workers=settings.ifn_outbox_workers,
+                                      keep=delivery.keep_claims, keep_every=KEEP_EVERY).start()
         delivery.set_dispatcher(dispatcher)
     directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
     requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)

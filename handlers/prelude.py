@@ -5,9 +5,11 @@ needs Slack calls (open a modal, publish the Home tab, answer a click).
 
 Feature functions never touch Bolt's ``ack``, ``client`` or ``respond``: they get
 a small context and return a :class:`Reply` (or :class:`FieldErrors` for a modal
-submission). So every command, button and submission acks before any Slack
-call, field errors still come back as ``response_action: errors``, and the
-messages a step queued are on their way through the outbox's own workers.
+submission). So every command, button and submission does its work, then acks,
+before any Slack call; field errors still come back as ``response_action:
+errors``, and the messages a step queued are on their way through the outbox's
+own workers. The work runs under ``person_waiting``: when the database cannot
+take it in time, the person is told it was not saved, within Slack's 3 s.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.commands import ParsedCommand
 from bot.domain.language import DEFAULT_LANG, Lang
 from bot.domain.results import Result
 from bot.i18n import t
+from bot.services.outage import DatabaseAway, is_outage, person_waiting
 from bot.services.people import Actor, PeopleService
 from handlers import inputs
 from handlers.identity import email_of, language_for
@@ -141,19 +144,31 @@ class Edge:
     # ----------------------------------------------------------------- listeners
 
     def click(self, fn: Callable[[Click], Reply | None]) -> Callable[..., None]:
-        """A button or select in a message, a modal or the Home tab."""
+        """A button or select in a message, a modal or the Home tab. The click's
+        work is done before the ack, as a command's and a submission's: a click
+        Slack was told we got has been applied (a process killed in between
+        leaves Slack without an answer, and the person sees the click failed),
+        and one the database could not take is answered "not saved"."""
 
         def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-            ack()
             user_id = body["user"]["id"]
-            actor = self.identify(user_id)
-            if actor is None:
-                self.answer(body, client, respond, Reply(t(DEFAULT_LANG, "person.not_in_directory")))
-                self.link_unknown(client, user_id)
-                return
-            action = (body.get("actions") or [{}])[0]
-            value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
-            reply = fn(Click(actor, actor.lang, action.get("action_id", ""), str(value), body))
+            lang = DEFAULT_LANG
+            try:
+                with person_waiting():
+                    actor = self.identify(user_id)
+                    if actor is None:
+                        ack()
+                        self.answer(body, client, respond, Reply(t(DEFAULT_LANG, "person.not_in_directory")))
+                        self.link_unknown(client, user_id)
+                        return
+                    lang = actor.lang
+                    action = (body.get("actions") or [{}])[0]
+                    value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+                    reply = fn(Click(actor, actor.lang, action.get("action_id", ""), str(value), body))
+            except DatabaseAway as exc:
+                _log_not_saved("click", user_id, exc)
+                reply = Reply(t(lang, "error.not_saved"))
+            ack()
             if reply is not None:
                 self.answer(body, client, respond, reply)
 
@@ -167,17 +182,25 @@ class Edge:
 
         def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
             user_id = body["user"]["id"]
-            actor = self.identify(user_id)
-            if actor is None:
-                unknown = t(DEFAULT_LANG, "person.not_in_directory")
-                ack(response_action="errors", errors={first_block: unknown})
+            lang = DEFAULT_LANG
+            try:
+                with person_waiting():
+                    actor = self.identify(user_id)
+                    if actor is None:
+                        unknown = t(DEFAULT_LANG, "person.not_in_directory")
+                        ack(response_action="errors", errors={first_block: unknown})
+                        return
+                    lang = actor.lang
+                    values = (view.get("state") or {}).get("values") or {}
+                    invalid = inputs.check(view, values, actor.lang)
+                    if invalid:  # control characters, text over the field's length, a choice not offered
+                        ack(response_action="errors", errors=invalid)
+                        return
+                    outcome = fn(Submission(actor, actor.lang, view, values))
+            except DatabaseAway as exc:  # the modal stays open with what they wrote: submit again later
+                _log_not_saved("view submission", user_id, exc)
+                ack(response_action="errors", errors={first_block: t(lang, "error.not_saved")})
                 return
-            values = (view.get("state") or {}).get("values") or {}
-            invalid = inputs.check(view, values, actor.lang)
-            if invalid:  # control characters, text over the field's length, a choice not offered
-                ack(response_action="errors", errors=invalid)
-                return
-            outcome = fn(Submission(actor, actor.lang, view, values))
             if isinstance(outcome, FieldErrors):
                 ack(response_action="errors", errors=dict(outcome.errors))
                 return
@@ -205,6 +228,13 @@ class Edge:
                     self.notify(actor.person_id, reply.text)
         if reply.home or _from_home_tab(body):
             self.publish_home(client, user_id)
+
+
+def _log_not_saved(what: str, user_id: str, exc: Exception) -> None:
+    """One line for the database being away (expected in an outage); the
+    traceback too for any other database error (a bug)."""
+    log.warning("%s by %s not saved: the database failed (%s)", what, user_id, type(exc).__name__,
+                exc_info=not is_outage(exc))
 
 
 def _from_home_tab(body: dict[str, Any]) -> bool:

@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 #: Connection execution option marking a transaction that will write.
 WRITE_OPTION = "ifn_write"
+#: How long a write waits for SQLite's write lock when nobody is waiting for an answer.
+BUSY_TIMEOUT_MS = 30_000
+#: The least a write waits however little time is left (a lock held for milliseconds is normal).
+MIN_WAIT_MS = 50
+
+_lock_deadline: ContextVar[float | None] = ContextVar("ifn_lock_deadline", default=None)
+
+
+@contextmanager
+def lock_wait_until(deadline: float) -> Iterator[None]:
+    """Writes begun in this context (this thread) wait for the database's
+    write lock only until ``deadline`` (``time.monotonic()``), then fail with
+    ``OperationalError`` ("database is locked"), so work a person is waiting
+    for gives up in time to say so instead of answering after Slack has given
+    up. Today this bounds SQLite's busy wait; PostgreSQL is not bounded here
+    (a stopped server refuses connections at once)."""
+    token = _lock_deadline.set(deadline)
+    try:
+        yield
+    finally:
+        _lock_deadline.reset(token)
+
+
+def _busy_ms() -> int:
+    deadline = _lock_deadline.get()
+    if deadline is None:
+        return BUSY_TIMEOUT_MS
+    return max(MIN_WAIT_MS, int((deadline - time.monotonic()) * 1000))
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -35,8 +65,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.close()
+            _record.info["busy_ms"] = BUSY_TIMEOUT_MS
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
@@ -47,6 +78,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             # error instead of one winner and one "already taken". Reads stay deferred
             # so they never queue behind writers (WAL lets them run alongside).
             if conn.get_execution_options().get(WRITE_OPTION):
+                wait = _busy_ms()
+                if conn.info.get("busy_ms") != wait:  # a person is waiting: bounded (see lock_wait_until)
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+                    conn.info["busy_ms"] = wait
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 conn.exec_driver_sql("BEGIN")
@@ -54,6 +89,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
                          max_overflow=20)
+
+
+def write_probe(engine: Engine, seconds: float) -> None:
+    """Begin a write transaction and roll it back: raises ``OperationalError``
+    when none can begin within ``seconds`` (SQLite: another connection holds
+    the write lock; reads still work then, so ``SELECT 1`` cannot tell)."""
+    with lock_wait_until(time.monotonic() + seconds), engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        conn.begin()
+        conn.rollback()
 
 
 class SessionFactory(sessionmaker[Session]):

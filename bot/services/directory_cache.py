@@ -6,11 +6,13 @@ an admin) bumps a version number in the database (``app_state``). A process
 compares its copy's version with the database at most every ``ttl`` seconds, so
 the ack path of a slash command (who is asking, which areas exist) needs no
 query at all most of the time, and a change made by another process is seen
-within ``ttl`` seconds.
+within ``ttl`` seconds. While the database is away the copy is used as it is,
+so people are still recognised (and told their change was not saved).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.language import Lang
@@ -27,6 +30,8 @@ from storage.models import Area, Person, Unit
 from storage.repositories import app_state
 
 DIRECTORY_VERSION = "directory"
+
+log = logging.getLogger("ifn_bot.directory")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +162,18 @@ class DirectoryCache:
         with self._lock:
             if self._view is not None and time.monotonic() - self._checked < self._ttl:
                 return self._view
-            with self._sessions() as session:
-                version = app_state.get(session, DIRECTORY_VERSION)
-                if self._view is None or self._view.version != version:
-                    self._view = load_view(session, version)
+            try:
+                with self._sessions() as session:
+                    version = app_state.get(session, DIRECTORY_VERSION)
+                    if self._view is None or self._view.version != version:
+                        self._view = load_view(session, version)
+            except DBAPIError as exc:
+                if self._view is None:
+                    raise
+                # The database is away: who is who has not changed in the meantime as far as
+                # anyone could have told us, so answer from the copy and look again after ttl.
+                log.warning("directory: cannot check for changes (%s); using the copy of version %d",
+                            type(exc).__name__, self._view.version)
             self._checked = time.monotonic()
             return self._view
 

@@ -11,6 +11,8 @@ import queue
 import threading
 from collections.abc import Callable
 
+from bot.services.outage import is_outage
+
 log = logging.getLogger("ifn_bot.dispatch")
 
 _STOP = object()
@@ -22,12 +24,16 @@ class ThreadDispatcher:
     lease runs out and the scheduler's sweep delivers them — late, not lost."""
 
     def __init__(self, deliver: Callable[[list[str]], int], release: Callable[[list[str]], None],
-                 workers: int = 4, max_queued: int = 10_000, name: str = "ifn-outbox") -> None:
+                 workers: int = 4, max_queued: int = 10_000, name: str = "ifn-outbox",
+                 keep: Callable[[], int] | None = None, keep_every: float = 4.0) -> None:
         self._deliver = deliver
         self._release = release
+        self._keep, self._keep_every = keep, keep_every
+        self._stopping = threading.Event()
         self._queue: queue.Queue[object] = queue.Queue(max_queued)
         self._threads = [threading.Thread(target=self._run, name=f"{name}-{i}", daemon=True)
                          for i in range(workers)]
+        self._keeper = threading.Thread(target=self._keep_claims, name=f"{name}-keeper", daemon=True)
         self._started = False
 
     def start(self) -> ThreadDispatcher:
@@ -35,7 +41,19 @@ class ThreadDispatcher:
             self._started = True
             for thread in self._threads:
                 thread.start()
+            if self._keep is not None:
+                self._keeper.start()
         return self
+
+    def _keep_claims(self) -> None:
+        """Renew the claims of what the workers are sending, so a slow Slack never
+        lets them run out (and another process send the same message)."""
+        assert self._keep is not None
+        while not self._stopping.wait(self._keep_every):
+            try:
+                self._keep()
+            except Exception as exc:  # noqa: BLE001 - the database may be away; claims then run out
+                log.warning("outbox keeper: could not renew the claims (%s)", type(exc).__name__)
 
     def __call__(self, keys: list[str]) -> None:
         try:
@@ -50,8 +68,12 @@ class ThreadDispatcher:
                 if item is _STOP:
                     return
                 self._deliver(item)  # type: ignore[arg-type]
-            except Exception:  # noqa: BLE001 - the rows stay claimed; the sweep retries them
-                log.exception("outbox worker: delivery failed")
+            except Exception as exc:  # noqa: BLE001 - the rows stay claimed; the sweep retries them
+                if is_outage(exc):
+                    log.warning("outbox worker: the database is away (%s); the sweep sends it later",
+                                type(exc).__name__)
+                else:
+                    log.exception("outbox worker: delivery failed")
             finally:
                 self._queue.task_done()
 
@@ -79,7 +101,10 @@ class ThreadDispatcher:
                 self._queue.task_done()
             if left:
                 self._release(left)
+        self._stopping.set()
         for _ in self._threads:
             self._queue.put(_STOP)
         for thread in self._threads:
             thread.join(timeout=1.0)
+        if self._keeper.is_alive():
+            self._keeper.join(timeout=1.0)

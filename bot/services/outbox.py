@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notifier import FailureKind, MessageRef, Notifier, SlackFailure
+from bot.services.outage import is_outage
 from bot.services.snapshots import load_people
 from storage.models import OutboxMessage
 from storage.repositories import outbox as repo
@@ -45,9 +46,17 @@ DM = "dm"
 GROUP_DM = "group_dm"
 POST = "post"
 
-#: How long a claim holds: longer than one delivery attempt can take (each Slack
-#: call gives up after 10 s), so nobody else touches a row while it is sent.
-LEASE = timedelta(seconds=120)
+#: How long a claim holds unless renewed. The process delivering renews the
+#: claims it is working on every ``KEEP_EVERY`` seconds (``keep_claims``, from the
+#: dispatcher's keeper thread), so a slow Slack never lets one run out; a process
+#: that dies stops renewing, and the sweep of another sends its messages within
+#: a lease of its death (not minutes later).
+LEASE = timedelta(seconds=20)
+KEEP_EVERY = 4.0
+#: A delivery starts only while its claim holds at least this long: one Slack call
+#: gives up after 10 s. (When renewals fail — the database is away — the claim
+#: runs out; what was not started by then is left to the sweep.)
+SEND_MARGIN = timedelta(seconds=12)
 MAX_ATTEMPTS = 60
 #: Slack's answers that mean this person cannot get messages at all.
 RECIPIENT_ERRORS = frozenset({"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled",
@@ -188,6 +197,7 @@ class OutboxService:
         self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_instances)}"
         self._kinds: dict[str, _Kind] = {}
         self._inflight: set[str] = set()
+        self._held: dict[str, datetime] = {}  # how long this process's claims hold, as last known
         self._redo: set[str] = set()
         self._lock = threading.Lock()
         self._dispatch: Callable[[list[str]], None] = self.deliver
@@ -280,7 +290,30 @@ class OutboxService:
         finally:
             with self._lock:
                 self._inflight.difference_update(mine)
+                for key in mine:
+                    self._held.pop(key, None)
         return delivered
+
+    def keep_claims(self) -> int:
+        """Renew the claims of the messages this process is delivering now (the
+        dispatcher's keeper calls it every ``KEEP_EVERY`` s). Returns how many."""
+        with self._lock:
+            keys = list(self._inflight)
+        if not keys:
+            return 0
+        until = self._clock.now() + LEASE
+        with self._sessions.begin() as session:
+            kept = repo.renew(session, keys, self.owner, until)
+        with self._lock:
+            for key in kept:
+                if key in self._inflight:
+                    self._held[key] = until
+        return len(kept)
+
+    def _holds(self, key: str, now: datetime) -> bool:
+        with self._lock:
+            until = self._held.get(key)
+        return until is not None and until - now >= SEND_MARGIN
 
     def _deliver_batch(self, keys: list[str]) -> tuple[int, list[str]]:
         jobs = self._render(keys)
@@ -290,6 +323,10 @@ class OutboxService:
         again: list[str] = []
         delivered = 0
         for job in jobs:
+            if not self._holds(job.row_key, self._clock.now()):
+                log.warning("outbox %s: the claim runs out before it could be sent; left to the sweep",
+                            job.row_key)
+                continue
             results.append(self._send(job))
             if time.monotonic() - started > RECORD_AFTER:  # slow Slack: do not sit on finished rows
                 again += self._record(results, by_key)
@@ -303,6 +340,11 @@ class OutboxService:
         jobs: list[_Job] = []
         with self._sessions() as session:
             rows = repo.owned(session, keys, self.owner)
+            with self._lock:
+                for row in rows:
+                    known = self._held.get(row.key)
+                    self._held[row.key] = max(known, row.lease_until) if known and row.lease_until \
+                        else (row.lease_until or self._clock.now())
             people: dict[int, str | None] = {}
             for row in rows:
                 job = _Job(row.key, row.rev, None, None, row.channel, row.ts, row.doubt, row.created_at,
@@ -317,6 +359,8 @@ class OutboxService:
                             else list(job.rendered.to.person_ids)
                         job.user_ids = [self._slack_id(session, pid, people) or "" for pid in ids]
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
+                    if is_outage(exc):  # not the row's fault: the claims run out, the sweep tries again
+                        raise
                     log.exception("outbox %s: rendering failed", row.key)
                     job.error = f"render: {type(exc).__name__}"
                 jobs.append(job)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.services.daily import DailyJobs
+from bot.services.outage import is_outage
 from bot.services.outbox import OutboxService
 from bot.services.requests import RequestService
 
@@ -53,7 +54,11 @@ class Ticker:
 def _guarded(stage: str, run: Callable[[], int]) -> int:
     try:
         return run()
-    except Exception:  # noqa: BLE001 - logged with its traceback; the next tick tries again
-        log.exception("tick stage %r failed", stage, extra={"stage": stage})
+    except Exception as exc:  # noqa: BLE001 - logged; the next tick tries again
+        if is_outage(exc):  # the database is away: one line per stage, not a traceback per tick
+            log.warning("tick stage %r: the database is away (%s)", stage, type(exc).__name__,
+                        extra={"stage": stage})
+        else:
+            log.exception("tick stage %r failed", stage, extra={"stage": stage})
         metrics.stage_failed(stage)
         return 0

@@ -230,6 +230,18 @@ def record(session: Session, results: Iterable[Result], owner: str, now: datetim
     return again
 
 
+def renew(session: Session, keys: Sequence[str], owner: str, until: datetime) -> list[str]:
+    """Extend ``owner``'s claims on ``keys`` (still pending) to ``until``; the keys it still held."""
+    if not keys:
+        return []
+    table = OutboxMessage.__table__
+    result = session.execute(
+        update(table).where(table.c.key.in_(list(keys)), table.c.owner == owner, table.c.state == "pending")
+        .values(lease_until=until).returning(table.c.key)
+    )
+    return [row[0] for row in result]
+
+
 def release(session: Session, keys: Sequence[str], owner: str) -> None:
     """Give up claims without an attempt (e.g. on shutdown): the sweep takes them."""
     if keys:

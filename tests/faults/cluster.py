@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -35,6 +35,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from sandbox.slack_requests import SignedRequests
+from tests.faults.outage import PgServer, WriteLockHolder
 from tests.modals import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,12 +122,17 @@ class Cluster:
     admin_url: str | None = None  # PostgreSQL server to create the database on
     live_timeout: int = 4
     schedulers: int = 1
+    #: A PostgreSQL server of the cluster's own (the database-away row stops it): its
+    #: port, or True for any free port.
+    own_pg: int | bool = False
     procs: list[Proc] = field(default_factory=list)
     db_url: str = ""
     engine: Engine | None = None
     fake: RemoteFake | None = None
     _fake_proc: subprocess.Popen | None = None
     _pg_name: str | None = None
+    _pg_server: PgServer | None = None
+    _write_lock: WriteLockHolder | None = None
     _started_at: float = 0.0
 
     # ----------------------------------------------------------------- start
@@ -146,6 +152,9 @@ class Cluster:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._started_at = time.time()
         self._start_fake()
+        if self.database == "postgresql" and self.own_pg:
+            self._pg_server = PgServer(None if self.own_pg is True else int(self.own_pg))
+            self.admin_url = self._pg_server.start()
         self._make_database()
         self._run_once(["db", "upgrade"])
         self._run_once(["directory", "import", str(ORG_FILE)])
@@ -187,6 +196,61 @@ class Cluster:
     def start_scheduler(self, name: str, interval: float = 0.5) -> Proc:
         return self._spawn(name, ["scheduler", "--interval", str(interval), *self._clock_args()])
 
+    def replace_web(self, index: int) -> Proc:
+        """kill -9 web process ``index`` (if still alive) and start a new one in its place."""
+        old = self.webs[index]
+        old.kill(signal.SIGKILL)
+        new = self.start_web(f"web{index + 1}-{len(self.procs)}")
+        self.wait_healthy(new)
+        self.webs[index] = new
+        return new
+
+    def tick_holder(self) -> tuple[str, Any] | None:
+        """(lock holder, bot time) of the last recorded scheduler tick."""
+        rows = self.query("SELECT holder, ticked_at FROM scheduler_ticks")
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def active_scheduler(self) -> Proc:
+        """The scheduler process that ticked last (the holder name carries its pid)."""
+        holder = self.tick_holder()
+        assert holder is not None, "no scheduler has ticked"
+        pid = int(holder[0].split(":")[1])
+        found = [p for p in self.scheds if p.popen.pid == pid and p.alive()]
+        assert found, f"the tick holder {holder[0]} is none of the running schedulers"
+        return found[0]
+
+    def add_standby(self) -> Proc:
+        proc = self.start_scheduler(f"scheduler{len(self.scheds) + 1}-{len(self.procs)}")
+        self.scheds.append(proc)
+        return proc
+
+    def readyz(self, web: Proc) -> tuple[int, dict[str, Any]]:
+        """``/readyz`` of one web process: (HTTP status, its JSON), (0, {}) when unreachable."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{web.port}/readyz", timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+        except (urllib.error.URLError, OSError):
+            return 0, {}
+
+    def db_away(self) -> None:
+        """The database goes away: PostgreSQL stops; SQLite's write lock is held
+        by another connection."""
+        if self._pg_server is not None:
+            self._pg_server.pause()
+        else:
+            assert self.database == "sqlite", "PostgreSQL can only be stopped with own_pg"
+            self._write_lock = WriteLockHolder(self.workdir / "ifn.db")
+            self._write_lock.take()
+
+    def db_back(self) -> None:
+        if self._pg_server is not None:
+            self._pg_server.resume()
+        elif self._write_lock is not None:
+            self._write_lock.release()
+            self._write_lock = None
+
     def wait_healthy(self, web: Proc, timeout: float = 60) -> None:
         def healthy() -> bool:
             assert web.alive(), f"{web.name} died:\n{web.output()[-3000:]}"
@@ -224,7 +288,7 @@ class Cluster:
             admin.dispose()
             self.db_url = make_url(self.admin_url).set(database=self._pg_name).render_as_string(
                 hide_password=False)
-        self.engine = create_engine(self.db_url)
+        self.engine = create_engine(self.db_url, pool_pre_ping=True)  # survives the database-away row
 
     def _run_once(self, args: list[str]) -> None:
         done = subprocess.run([IFN_BOT, *args], cwd=self.workdir, env=self.env(), capture_output=True,
@@ -253,6 +317,10 @@ class Cluster:
             moment = moment.replace(tzinfo=UTC)
         return self._started_at + (moment - datetime.fromisoformat(START)).total_seconds()
 
+    def bot_now(self) -> datetime:
+        """What the bot's clock reads now."""
+        return datetime.fromisoformat(START) + timedelta(seconds=time.time() - self._started_at)
+
     def tracebacks(self) -> int:
         """How many tracebacks the bot's processes have logged so far."""
         return sum(p.output().count("Traceback (most recent call last)") for p in self.procs)
@@ -262,6 +330,9 @@ class Cluster:
     def close(self) -> None:
         for proc in self.procs:
             proc.kill(signal.SIGKILL)
+        if self._write_lock is not None:
+            self._write_lock.release()
+            self._write_lock = None
         if self._fake_proc is not None:
             try:
                 if self._fake_proc.stdin:
@@ -273,9 +344,12 @@ class Cluster:
             self._fake_proc = None
         if self.engine is not None:
             self.engine.dispose()
-        if self._pg_name and self.admin_url:
+        if self._pg_name and self.admin_url and self._pg_server is None:  # an own server goes whole
             admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self._pg_name}" WITH (FORCE)'))
             admin.dispose()
             self._pg_name = None
+        if self._pg_server is not None:
+            self._pg_server.destroy()
+            self._pg_server = None

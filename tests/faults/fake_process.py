@@ -11,7 +11,7 @@ it received through a small JSON control server on another port:
   only after D seconds, or refused (the listening socket is closed, so
   connections are refused, and opened again on the same port after N s);
 * ``GET /calls?since=I`` — the calls received from index I on: method, args,
-  HTTP status, answer, time;
+  HTTP status, answer, time, path;
 * ``GET /messages`` — every message as it stands now (posted, then updated).
 
 Prints ``READY <api base url> <control url>`` and runs until stdin closes, so it
@@ -106,7 +106,7 @@ class FaultySlack(FakeSlack):
         with self._lock:
             found = self._calls[index:]
         return [{"method": c.method, "args": c.args, "http_status": c.http_status, "response": c.response,
-                 "time": c.time} for c in found]
+                 "time": c.time, "path": c.path} for c in found]
 
     def all_messages(self) -> list[dict[str, Any]]:
         return self.messages()

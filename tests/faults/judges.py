@@ -2,17 +2,22 @@
 Slack received and the messages as they stand, and the rows of ``requests``,
 ``offers`` and ``audit_events`` (plus the feature tables a form writes to).
 Nothing here knows the bot's code: a message is read by its buttons and texts
-as a person would read it.
+as a person would read it — and by the key the bot puts in its metadata (one
+key per logical message, ``offer:<id>``, ``status:<request id>``), which Slack
+stores with the message. The outbox's table is only read to wait until the bot
+has nothing left to send.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sandbox.fakeslack import iter_blocks_text
@@ -31,6 +36,8 @@ class Outcome:
     trials: int = 0
     failures: int = 0
     notes: list[str] = field(default_factory=list)
+    #: What a row measures besides failures (a takeover time, how late timeouts fired), in seconds.
+    measures: dict[str, list[float]] = field(default_factory=dict)
 
     def trial(self, problems: Iterable[str]) -> None:
         found = list(problems)
@@ -39,10 +46,19 @@ class Outcome:
             self.failures += 1
             self.notes.extend(found[:3])
 
+    def measure(self, name: str, seconds: float) -> None:
+        self.measures.setdefault(name, []).append(seconds)
+
+    def figures(self) -> str:
+        """``takeover 0.3–5.6 s`` for each measure."""
+        return "; ".join(f"{name} {min(v):.1f}–{max(v):.1f} s" for name, v in self.measures.items() if v)
+
     def __iadd__(self, other: Outcome) -> Outcome:
         self.trials += other.trials
         self.failures += other.failures
         self.notes.extend(other.notes)
+        for name, values in other.measures.items():
+            self.measures.setdefault(name, []).extend(values)
         return self
 
 
@@ -113,6 +129,100 @@ def doubles(cluster: Cluster, requester: str, since: int = 0) -> list[str]:
     problems += [f"{n} status DMs for request {rid}"
                  for rid, n in status_posts(cluster, requester, since).items() if n > 1]
     return problems
+
+
+def message_key(args: dict[str, Any]) -> str | None:
+    """The key a message carries in its metadata: the bot's name for one logical
+    message (Slack shows metadata to apps; a person never sees it)."""
+    meta = args.get("metadata")
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return None
+    payload = (meta or {}).get("event_payload") if isinstance(meta, dict) else None
+    return str(payload["key"]) if isinstance(payload, dict) and payload.get("key") else None
+
+
+def posted_twice(cluster: Cluster, since: int = 0) -> list[str]:
+    """Any message (status, offer, notice, post) posted more than once: two
+    successful chat.postMessage calls carrying the same message key."""
+    counted = Counter(message_key(call.args) for call in posts(cluster, since))
+    return [f"message {key} posted {n} times" for key, n in counted.items() if key and n > 1]
+
+
+def _moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def timeouts(cluster: Cluster, request_ids: Iterable[int], grace: float) -> tuple[list[str], list[float]]:
+    """Every offer of these requests whose deadline passed more than ``grace``
+    seconds ago has been closed, and each timed-out offer has exactly one
+    ``timed_out`` audit row. Returns the problems and, per timed-out offer, how
+    late it was closed (seconds after its deadline)."""
+    ids = ", ".join(str(r) for r in request_ids) or "NULL"
+    now = cluster.bot_now()
+    offers = cluster.query("SELECT request_id, person_id, state, deadline_at, answered_at FROM offers "
+                           f"WHERE request_id IN ({ids})")
+    audits = Counter((rid, pid) for rid, pid in cluster.query(
+        "SELECT request_id, subject_id FROM audit_events "
+        f"WHERE kind = 'timed_out' AND request_id IN ({ids})"))
+    problems: list[str] = []
+    late: list[float] = []
+    for rid, pid, state, deadline, answered in offers:
+        overdue = (now - _moment(deadline)).total_seconds()
+        if state == "open" and overdue > grace:
+            problems.append(f"offer of request {rid} to person {pid} still open {overdue:.0f} s "
+                            "after its deadline")
+        if state == "timed_out":
+            late.append((_moment(answered) - _moment(deadline)).total_seconds())
+            if audits[(rid, pid)] != 1:
+                problems.append(f"offer of request {rid} to person {pid} timed out "
+                                f"{audits[(rid, pid)]} times in the audit")
+        elif audits[(rid, pid)]:
+            problems.append(f"offer of request {rid} to person {pid} is {state} "
+                            "but has a timed_out audit row")
+    return problems, late
+
+
+def offer_post_delays(cluster: Cluster, request_ids: Iterable[int],
+                      not_before: float = 0.0) -> dict[int, float]:
+    """Per offer of these requests that was posted (live or already in its final
+    state): seconds from the offer being made — or from ``not_before`` (a Unix
+    time, e.g. when the database came back) if later — to its DM first reaching Slack."""
+    ids = ", ".join(str(r) for r in request_ids) or "NULL"
+    first: dict[str, float] = {}
+    for call in posts(cluster):
+        key = message_key(call.args)
+        if key and key not in first:
+            first[key] = call.time
+    delays = {}
+    for oid, offered in cluster.query(f"SELECT id, offered_at FROM offers WHERE request_id IN ({ids})"):
+        posted = first.get(f"offer:{oid}")
+        if posted is not None:
+            delays[oid] = max(0.0, posted - max(cluster.real_time_of(offered), not_before))
+    return delays
+
+
+def late_offers(delays: dict[int, float], patience: float) -> list[str]:
+    return [f"offer {oid} posted {late:.0f} s after it was made" for oid, late in delays.items()
+            if late > patience]
+
+
+def unsent_offers(cluster: Cluster, request_ids: Iterable[int]) -> list[str]:
+    """Offers of these requests whose DM never reached Slack, in any state (an
+    offer that timed out before it went out is posted in its final state)."""
+    ids = ", ".join(str(r) for r in request_ids) or "NULL"
+    sent = {message_key(call.args) for call in posts(cluster)}
+    return [f"offer {oid} of request {rid} never posted" for oid, rid in
+            cluster.query(f"SELECT id, request_id FROM offers WHERE request_id IN ({ids})")
+            if f"offer:{oid}" not in sent]
+
+
+def outbox_pending(cluster: Cluster) -> int:
+    """Messages the bot has not yet got to Slack (the rows waiting in its outbox)."""
+    return int(cluster.query("SELECT COUNT(*) FROM outbox_messages WHERE state = 'pending'")[0][0])
 
 
 def live_godta_on_closed_offers(cluster: Cluster, request_ids: Iterable[int] | None = None) -> list[str]:

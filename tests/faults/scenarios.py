@@ -74,7 +74,7 @@ def open_offers(cluster: Cluster, rid: int) -> list[str]:
         f"WHERE o.request_id = {rid} AND o.state = 'open'")]
 
 
-def _request_consistent(cluster: Cluster, rid: int) -> list[str]:
+def request_consistent(cluster: Cluster, rid: int) -> list[str]:
     state, assignee = cluster.query(f"SELECT state, assignee_id FROM requests WHERE id = {rid}")[0]
     offers = cluster.query(f"SELECT person_id, state FROM offers WHERE request_id = {rid}")
     accepted = [pid for pid, s in offers
@@ -112,7 +112,7 @@ def accept_race(cluster: Cluster, trials: int) -> Outcome:
         problems = [f"Godta answered {getattr(a, 'status', a)}" for a in answers
                     if getattr(a, "status", 0) != 200]
         wait_for(lambda rid=rid: not open_offers(cluster, rid), timeout=30)
-        outcome.trial(problems + _request_consistent(cluster, rid))
+        outcome.trial(problems + request_consistent(cluster, rid))
     settle(cluster)
     extra = live_godta_on_closed_offers(cluster, made) + doubles(cluster, CW_B, since)
     if extra:
@@ -140,7 +140,7 @@ def godta_at_timeout(cluster: Cluster, trials: int) -> Outcome:
         problems = [] if answer.status == 200 else [f"Godta answered {answer.status}"]
         time.sleep(0.5)
         settle(cluster, quiet=1.5)
-        problems += _request_consistent(cluster, rid) + live_godta_on_closed_offers(cluster, [rid])
+        problems += request_consistent(cluster, rid) + live_godta_on_closed_offers(cluster, [rid])
         outcome.trial(problems)
     return outcome
 

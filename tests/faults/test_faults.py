@@ -19,12 +19,16 @@ import pytest
 
 from tests.faults import scenarios as sc
 from tests.faults.cluster import Cluster
+from tests.faults.db_away import database_away
 from tests.faults.judges import Outcome
+from tests.faults.kills import TAKEOVER_LIMIT, scheduler_kill, web_kill
 
 pytestmark = pytest.mark.timeout(300)
 
 _PG = os.environ.get("IFN_TEST_DATABASE_URL", "")
 DATABASES = ["postgresql"] if _PG.startswith("postgres") else ["sqlite"]
+#: The port of the server the database-away row starts and stops (unset: any free port).
+_OWN_PG_PORT = int(os.environ.get("IFN_FAULTS_OWN_PG_PORT") or 0)
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -42,6 +46,25 @@ def calm(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     and are counted by ``benchmarks/fault_table.py``.)"""
     workdir = tmp_path_factory.mktemp(f"faults-calm-{cluster.database}")
     with Cluster(Path(workdir), cluster.database, admin_url=_PG or None, live_timeout=600) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def standby(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A cluster with two schedulers (one ticks, one waits) whose live offers time out in 4 s."""
+    workdir = tmp_path_factory.mktemp(f"faults-standby-{cluster.database}")
+    with Cluster(Path(workdir), cluster.database, admin_url=_PG or None, schedulers=2) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def own_database(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A cluster on a database it may take away: a PostgreSQL server of its own
+    (stopped and started by the row), or its SQLite file (whose write lock the
+    row holds); two schedulers; live offers time out in 20 s."""
+    workdir = tmp_path_factory.mktemp(f"faults-away-{cluster.database}")
+    with Cluster(Path(workdir), cluster.database, schedulers=2, live_timeout=20,
+                 own_pg=(_OWN_PG_PORT or True) if cluster.database == "postgresql" else False) as running:
         yield running
 
 
@@ -96,3 +119,17 @@ def test_slack_refusing_connections_loses_and_doubles_nothing(calm: Cluster):
 
 def test_a_declined_support_offer_keeps_no_name_or_urgency(cluster: Cluster):
     _clean(sc.support_confidentiality(cluster, 1))
+
+
+def test_kill_9_of_a_web_process_loses_and_doubles_nothing(calm: Cluster):
+    _clean(web_kill(calm, 2), 12)
+
+
+def test_kill_9_of_the_active_scheduler_the_standby_takes_over_and_fires_each_timeout_once(standby: Cluster):
+    outcome = scheduler_kill(standby, 2)
+    _clean(outcome, 2)
+    assert max(outcome.measures["takeover"]) <= TAKEOVER_LIMIT
+
+
+def test_database_away_for_40_s_not_saved_is_said_and_everything_recovers(own_database: Cluster):
+    _clean(database_away(own_database, 6), 7)
