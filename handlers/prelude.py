@@ -199,7 +199,7 @@ class Edge:
                     outcome = fn(Submission(actor, actor.lang, view, values))
             except DatabaseAway as exc:  # the modal stays open with what they wrote: submit again later
                 _log_not_saved("view submission", user_id, exc)
-                ack(response_action="errors", errors={first_block: t(lang, "error.not_saved")})
+                ack(response_action="errors", errors={first_block: t(lang, "error.not_saved_field")})
                 return
             if isinstance(outcome, FieldErrors):
                 ack(response_action="errors", errors=dict(outcome.errors))

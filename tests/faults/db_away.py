@@ -30,7 +30,7 @@ from tests.faults.kills import _charge, _drain, _offer_delays, _send
 from tests.faults.scenarios import CW_B, driver, new_live_request, open_offers, press, request_consistent
 from tests.modals import IFK_A, fill, open_by_command, submit, wait_for
 
-NOT_SAVED = {t(lang, "error.not_saved") for lang in Lang}
+NOT_SAVED = {t(lang, key) for lang in Lang for key in ("error.not_saved", "error.not_saved_field")}
 #: What must never be said of an action that was not applied.
 FALSE_COMFORT = ("ikke mistet", "nothing lost", "nothing was lost", "ingenting er tapt")
 #: Slack gives up on an answer after 3 s.
