@@ -26,8 +26,9 @@ def lock_wait_until(deadline: float) -> Iterator[None]:
     write lock only until ``deadline`` (``time.monotonic()``), then fail with
     ``OperationalError`` ("database is locked"), so work a person is waiting
     for gives up in time to say so instead of answering after Slack has given
-    up. Today this bounds SQLite's busy wait; PostgreSQL is not bounded here
-    (a stopped server refuses connections at once)."""
+    up. On SQLite this bounds the busy wait for the write lock; on PostgreSQL
+    the write transaction's ``lock_timeout`` and ``statement_timeout`` (a stopped
+    server refuses connections at once; a connection that hangs is not bounded)."""
     token = _lock_deadline.set(deadline)
     try:
         yield
@@ -87,8 +88,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
-                         max_overflow=20)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
+                           max_overflow=20)
+
+    @event.listens_for(engine, "begin")
+    def _pg_begin(conn) -> None:
+        # A person is waiting (see lock_wait_until): a row lock held by someone else,
+        # or a statement that hangs, gives up in time instead of outlasting Slack.
+        if _lock_deadline.get() is not None and conn.get_execution_options().get(WRITE_OPTION):
+            wait = f"{_busy_ms()}ms"
+            conn.exec_driver_sql("SELECT set_config('lock_timeout', %(w)s, true), "
+                                 "set_config('statement_timeout', %(w)s, true)", {"w": wait})
+
+    return engine
 
 
 def write_probe(engine: Engine, seconds: float) -> None:

@@ -65,6 +65,44 @@ def test_a_write_nobody_waits_for_waits_for_the_lock_to_go(engine, held_write_lo
     held_write_lock.execute("BEGIN IMMEDIATE")  # for the fixture's own ROLLBACK
 
 
+@pytest.fixture
+def held_row_lock(engine, db_url) -> Iterator[None]:
+    """Another PostgreSQL connection holding a row lock on the directory counter."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's row locks")
+    other = create_engine(db_url)
+    with other.connect() as conn:
+        conn.execute(text("INSERT INTO app_state (name, value, updated_at) VALUES ('lock_test', 0, now()) "
+                          "ON CONFLICT (name) DO NOTHING"))
+        conn.commit()
+        conn.execute(text("SELECT value FROM app_state WHERE name = 'lock_test' FOR UPDATE"))
+        try:
+            yield
+        finally:
+            conn.rollback()
+    other.dispose()
+
+
+def _timed_row_write(sessions) -> tuple[BaseException | None, float]:
+    began = time.monotonic()
+    try:
+        with sessions.begin() as s:
+            s.execute(text("UPDATE app_state SET value = value + 1 WHERE name = 'lock_test'"))
+    except DBAPIError as exc:
+        return exc, time.monotonic() - began
+    return None, time.monotonic() - began
+
+
+def test_a_write_a_person_waits_for_gives_up_on_a_postgresql_row_lock_in_time(engine, held_row_lock):
+    sessions = make_session_factory(engine)
+    with person_waiting(0.5):
+        failed, took = _timed_row_write(sessions)
+    assert isinstance(failed, OperationalError) and is_outage(failed)
+    assert 0.4 <= took < 2.0
+    with sessions() as s:  # the timeouts were the transaction's own (SET LOCAL): gone after it
+        assert s.execute(text("SHOW lock_timeout")).scalar() == "0"
+
+
 def test_the_write_probe_fails_while_the_lock_is_held_though_reads_work(engine, held_write_lock):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
