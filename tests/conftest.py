@@ -28,13 +28,16 @@ from tests.harness import Bot, BotServer, make_settings
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    """A started fake Slack Web API expecting token ``xoxb-test``.
+def fake_slack(clock: ManualClock) -> Iterator[FakeSlack]:
+    """A started fake Slack Web API expecting token ``xoxb-test``, stamping its
+    messages (``ts``) with the test's clock, as Slack's servers and ours agree
+    on the time (the machine's clock would make a lookup by time depend on the
+    day the test runs).
 
     At teardown it fails the test if any call was one Slack would reject; a test
     that provokes violations on purpose collects them with ``take_violations()``.
     """
-    fake = FakeSlack().start()
+    fake = FakeSlack(clock=lambda: clock.now().timestamp()).start()
     try:
         yield fake
     finally:
