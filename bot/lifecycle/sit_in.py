@@ -1,0 +1,162 @@
+"""Sitting in on an interview ("bisitte", mandate UDI 2016-018 §3.2): a
+caseworker or a leader asks for a coordinator to sit in on a planned
+interview. It is routed like a supervision hour (the same chain, the same
+timeouts; a child involved puts the BFK first), both are reminded before the
+interview, and afterwards the coordinator follows it up in one click:
+
+* with written feedback — a new feedback request, the coordinator's at once,
+  whose response form opens straight away;
+* with a supervision hour — a new hour request, the coordinator's at once,
+  whose time-proposal form opens straight away.
+
+Either way the sit-in is completed and names its follow-up; the follow-up
+names the sit-in. *Ferdig* completes a sit-in without a follow-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.requests import OfferState, RequestState, RequestType
+from bot.lifecycle import check_in
+from bot.lifecycle.builder import Builder
+from bot.lifecycle.model import (
+    FollowSitIn,
+    NewOffer,
+    Notice,
+    OpenFollowUp,
+    Outcome,
+    Result,
+    Snapshot,
+    Transition,
+    refused,
+)
+from bot.routing_types import Reason, RequestFacts, Tier
+
+#: Timer kinds: the working day before (at the start of the day), shortly
+#: before, and after the interview (the coordinator is asked to follow it up).
+REMINDER_DAY = "sit_in_reminder_day"
+REMINDER_SOON = "sit_in_reminder_soon"
+AFTER = "sit_in_after"
+KINDS = (REMINDER_DAY, REMINDER_SOON, AFTER)
+SOON_MINUTES = 15
+
+#: What a sit-in can be followed up with.
+FOLLOW_KINDS = (RequestType.FEEDBACK, RequestType.HOUR)
+
+
+def routing_facts(facts: RequestFacts) -> RequestFacts:
+    """A sit-in is routed as a supervision hour (nobody picked in advance)."""
+    if facts.type is RequestType.SIT_IN:
+        return replace(facts, type=RequestType.HOUR, preferred_person_id=None)
+    return facts
+
+
+def interview_at(details: dict[str, Any] | Any) -> datetime | None:
+    raw = details.get("interview_at") if details else None
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------- accepted: reminders
+
+
+def arm(b: Builder) -> None:
+    """At acceptance: both are reminded the working day before and shortly
+    before; a reminder whose moment has passed is never set (or, set, is
+    dropped once the interview has begun)."""
+    at = interview_at(b.snap.details)
+    if at is None:
+        return
+    cal = b.world.calendar
+    day_before = cal.at_local(cal.working_days_before(cal.local_date(at), 1), b.world.routing.hours.start)
+    b.timer(REMINDER_DAY, day_before, stale_after=at)
+    b.timer(REMINDER_SOON, at - timedelta(minutes=SOON_MINUTES), stale_after=at)
+    b.timer(AFTER, at + timedelta(minutes=b.world.followup.live_minutes))
+
+
+def remind(b: Builder, kind: str) -> Transition:
+    snap = b.snap
+    at = interview_at(snap.details)
+    if snap.state is not RequestState.ACCEPTED or snap.assignee_id is None or at is None:
+        return Transition()
+    room = snap.details.get("room") or "–"
+    if kind == AFTER:
+        b.send(Notice(snap.assignee_id, "sit_in.after", {"id": snap.id, "name_person": snap.requester_id},
+                      once=f"sit_in_after:{snap.id}"))
+        return b.freeze(sync=False)
+    key = "sit_in.reminder_day" if kind == REMINDER_DAY else "sit_in.reminder_soon"
+    for who, other in ((snap.requester_id, snap.assignee_id), (snap.assignee_id, snap.requester_id)):
+        b.send(Notice(who, key, {"when_day": at.isoformat(), "time_clock": at.isoformat(), "room": room,
+                                 "name_person": other, "id": snap.id}, once=f"{kind}:{snap.id}:{who}"))
+    return b.freeze(sync=False)
+
+
+# -------------------------------------------------------------- the follow-up
+
+
+def follow_up_details(snap: Snapshot, kind: RequestType) -> dict[str, Any]:
+    """The new request's details: what it follows and what the interview was."""
+    d = snap.details
+    out: dict[str, Any] = {"sit_in_id": snap.id, "interview_at": d.get("interview_at"),
+                           "room": d.get("room"), "child_kinds": list(d.get("child_kinds") or [])}
+    if kind is RequestType.FEEDBACK:
+        out["focus"] = []
+    return out
+
+
+def follow(b: Builder, event: FollowSitIn) -> Transition:
+    """The coordinator who sat in follows it up (``event.kind``). The same click
+    again answers with the follow-up made the first time; the other kind after
+    one is made is refused, naming it."""
+    snap = b.snap
+    if snap.type is not RequestType.SIT_IN or event.kind not in FOLLOW_KINDS:
+        return refused(Outcome.NOT_FOUND, "req.notice.not_found", id=snap.id)
+    if snap.assignee_id != event.person_id:
+        return refused(Outcome.NOT_ASSIGNEE, "req.notice.not_assignee")
+    done = snap.details.get("followed_by") or {}
+    if done:
+        if done.get("kind") == event.kind.value:
+            return Transition(result=Result(Outcome.OK, None, {"request_id": int(done["request_id"])}))
+        return refused(Outcome.ALREADY_DECIDED, "sit_in.follow.already", id=done.get("request_id"),
+                       kind_key=f"req.type.{done.get('kind')}")
+    if snap.state is not RequestState.ACCEPTED:
+        return refused(Outcome.FINAL, "req.notice.already_final", state_key=f"req.state.{snap.state.value}")
+    at = interview_at(snap.details)
+    if at is not None and b.now < at:
+        return refused(Outcome.INVALID, "sit_in.follow.too_early", start_at=at.isoformat())
+    b.result = Result(Outcome.OK, None, {"request_id": event.follow_up_id})
+    b.move(RequestState.COMPLETED, completed_at=b.now)
+    b.set_details(followed_by={"kind": event.kind.value, "request_id": event.follow_up_id,
+                               "at": b.now.isoformat()})
+    b.touched.add(event.person_id)
+    b.cancel_timers()
+    b.note("sit_in_followed", actor_id=event.person_id,
+           data={"kind": event.kind.value, "request_id": event.follow_up_id})
+    b.decide(f"request:{snap.id}:end", f"followed_{event.kind.value}", event.person_id)
+    return b.freeze()
+
+
+def open_follow_up(b: Builder, event: OpenFollowUp) -> Transition:
+    """The follow-up request, just stored: the coordinator's from the start.
+    The requester's status message and the coordinator's task message (with
+    the button that opens the form again) are sent as for any taken request."""
+    snap = b.snap
+    if snap.state is not RequestState.NEW or snap.details.get("sit_in_id") != event.sit_in_id:
+        return Transition()
+    who = event.assignee_id
+    b.note("created", actor_id=who)
+    b.note("follow_up_of_sit_in", actor_id=who, data={"sit_in_id": event.sit_in_id})
+    b.new_offers.append(NewOffer(who, Tier.PREFERRED, Reason.PREFERRED, {}, b.now, OfferState.ACCEPTED))
+    b.touched.add(who)
+    b.move(RequestState.ACCEPTED, assignee_id=who, accepted_at=b.now)
+    b.note("accepted", actor_id=who)
+    b.decide(check_in.taken_key(b), "accepted", who)
+    check_in.arm(b)
+    return b.freeze()
