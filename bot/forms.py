@@ -66,6 +66,7 @@ class FormBlock(StrEnum):
     # sit-in ("bisitting"): the planned interview (room is ROOM, what to watch for DESCRIPTION)
     INTERVIEW_DATE = "interview_date"
     INTERVIEW_TIME = "interview_time"
+    INTERVIEWER = "interviewer"  # whose interview it is (a Slack user); empty: the requester's own
     # hour
     PREFERRED_PERSON = "preferred_person"
     PREFERRED_TIMES = "preferred_times"

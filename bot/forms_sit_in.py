@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import StringConstraints
 
 from bot.calendar import WorkingCalendar
 from bot.domain.language import Lang
@@ -23,6 +25,9 @@ class SitInForm(RequestForm):
 
     room: RoomText
     interview_at: datetime  # aware
+    #: The caseworker whose interview it is, when not the requester: a unit or
+    #: area leader may ask on a caseworker's behalf (checked by the Slack edge).
+    interviewer: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,30}$")] | None = None
 
     def details(self) -> dict[str, Any]:
         return {**super().details(), "room": self.room,
@@ -75,7 +80,7 @@ def parse_sit_in(values: StateValues, lang: Lang, now_local: datetime,
                  calendar: WorkingCalendar | None = None, *,
                  areas: Collection[str] = DEFAULT_AREAS) -> SitInForm | FormErrors:
     raw, extra = _common(values, lang, areas)
-    raw |= collect(values, [FormBlock.ROOM])
+    raw |= collect(values, [FormBlock.ROOM, FormBlock.INTERVIEWER])
     when = _when(values, lang, now_local, calendar, extra)
     raw["interview_at"] = when or now_local  # a field error above is what the user sees
     model, errors = validate(SitInForm, raw, lang, _field_block)

@@ -67,9 +67,26 @@ class SitInHandlers:
         form = parse_sit_in(sub.values, sub.lang, now_local, self.calendar, areas=self.directory.areas())
         if isinstance(form, dict):
             return FieldErrors(form)
-        new = NewRequest(RequestType.SIT_IN, form.area, form.child_involved, form.description, form.details())
+        details = form.details()
+        if form.interviewer:
+            problem = self._interviewer(sub, form.interviewer, details)
+            if problem is not None:
+                return FieldErrors({FormBlock.INTERVIEWER.value: problem})
+        new = NewRequest(RequestType.SIT_IN, form.area, form.child_involved, form.description, details)
         self.requests.submit(sub.actor.person_id, new, idempotency_key=f"view:{sub.view_id}")
         return NOTHING  # the status message (a DM) says what happens
+
+    def _interviewer(self, sub: Submission, slack_user_id: str, details: dict) -> str | None:
+        """Whose interview it is: someone in the directory; someone else's only
+        when a unit or area leader asks. Adds them to the details, or says what is wrong."""
+        person = self.edge.identify(slack_user_id)
+        if person is None:
+            return t(sub.lang, "form.error.interviewer_unknown")
+        if person.person_id != sub.actor.person_id:
+            if not self.directory.leads_people(sub.actor.person_id):
+                return t(sub.lang, "form.error.interviewer_not_leader")
+            details.update(interviewer_id=person.person_id, interviewer_name=person.name)
+        return None
 
     def _follow(self, kind: RequestType):
         def run(click: Click) -> Reply:

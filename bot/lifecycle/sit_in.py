@@ -47,6 +47,22 @@ SOON_MINUTES = 15
 FOLLOW_KINDS = (RequestType.FEEDBACK, RequestType.HOUR)
 
 
+def interviewer(snap: Snapshot) -> int:
+    """Whose interview it is: the caseworker a leader named, else the requester."""
+    named = snap.details.get("interviewer_id")
+    return int(named) if named else snap.requester_id
+
+
+def tell_interviewer(b: Builder) -> None:
+    """A leader asked on a caseworker's behalf: the caseworker hears of it now."""
+    snap = b.snap
+    who, at = interviewer(snap), interview_at(snap.details)
+    if snap.type is RequestType.SIT_IN and who != snap.requester_id and at is not None:
+        b.send(Notice(who, "sit_in.interviewer_told", {"name_person": snap.requester_id, "id": snap.id,
+                                                       "when_at": at.isoformat()},
+                      once=f"interviewer:{snap.id}"))
+
+
 def routing_facts(facts: RequestFacts) -> RequestFacts:
     """A sit-in is routed as a supervision hour (nobody picked in advance)."""
     if facts.type is RequestType.SIT_IN:
@@ -69,14 +85,17 @@ def interview_at(details: dict[str, Any] | Any) -> datetime | None:
 
 def arm(b: Builder) -> None:
     """At acceptance: both are reminded the working day before and shortly
-    before; a reminder whose moment has passed is never set (or, set, is
-    dropped once the interview has begun)."""
+    before; a reminder whose moment has passed is never set, and one set but
+    not sent in time (the day before is over, the interview has begun) is
+    dropped, never sent late."""
     at = interview_at(b.snap.details)
     if at is None:
         return
     cal = b.world.calendar
-    day_before = cal.at_local(cal.working_days_before(cal.local_date(at), 1), b.world.routing.hours.start)
-    b.timer(REMINDER_DAY, day_before, stale_after=at)
+    the_day_before = cal.working_days_before(cal.local_date(at), 1)
+    # Past that working day it is no longer "the day before": the later reminder says it.
+    b.timer(REMINDER_DAY, cal.at_local(the_day_before, b.world.routing.hours.start),
+            stale_after=min(at, cal.day_end(the_day_before)))
     b.timer(REMINDER_SOON, at - timedelta(minutes=SOON_MINUTES), stale_after=at)
     b.timer(AFTER, at + timedelta(minutes=b.world.followup.live_minutes))
 
@@ -87,12 +106,16 @@ def remind(b: Builder, kind: str) -> Transition:
     if snap.state is not RequestState.ACCEPTED or snap.assignee_id is None or at is None:
         return Transition()
     room = snap.details.get("room") or "–"
+    caseworker = interviewer(snap)
     if kind == AFTER:
-        b.send(Notice(snap.assignee_id, "sit_in.after", {"id": snap.id, "name_person": snap.requester_id},
+        b.send(Notice(snap.assignee_id, "sit_in.after", {"id": snap.id, "name_person": caseworker},
                       once=f"sit_in_after:{snap.id}"))
         return b.freeze(sync=False)
     key = "sit_in.reminder_day" if kind == REMINDER_DAY else "sit_in.reminder_soon"
-    for who, other in ((snap.requester_id, snap.assignee_id), (snap.assignee_id, snap.requester_id)):
+    pairs = [(snap.requester_id, snap.assignee_id), (snap.assignee_id, caseworker)]
+    if caseworker != snap.requester_id:  # a leader asked: the caseworker is reminded too
+        pairs.append((caseworker, snap.assignee_id))
+    for who, other in pairs:
         b.send(Notice(who, key, {"when_day": at.isoformat(), "time_clock": at.isoformat(), "room": room,
                                  "name_person": other, "id": snap.id}, once=f"{kind}:{snap.id}:{who}"))
     return b.freeze(sync=False)
@@ -102,7 +125,8 @@ def remind(b: Builder, kind: str) -> Transition:
 
 
 def follow_up_details(snap: Snapshot, kind: RequestType) -> dict[str, Any]:
-    """The new request's details: what it follows and what the interview was."""
+    """The new request's details: what it follows and what the interview was.
+    Its requester is the caseworker whose interview it was (``interviewer``)."""
     d = snap.details
     out: dict[str, Any] = {"sit_in_id": snap.id, "interview_at": d.get("interview_at"),
                            "room": d.get("room"), "child_kinds": list(d.get("child_kinds") or [])}

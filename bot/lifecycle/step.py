@@ -75,6 +75,7 @@ def _submit(event: Submit, b: Builder) -> Transition:
     b.change["chain"] = chain.entries
     b.note("created", actor_id=facts.requester_id)
     followup.tell_author(b)
+    sit_in.tell_interviewer(b)
     b.note("routed", data={
         "chain": [_entry_json(e) for e in chain.entries],
         "skipped": [_entry_json(s) for s in chain.skipped],

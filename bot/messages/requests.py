@@ -78,6 +78,8 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         fields.append(t(lang, "req.field.recording", recording=escape(d["recording_ref"])))
     if d.get("author_name"):
         fields.append(t(lang, "req.field.author", name=d["author_name"]))
+    if d.get("interviewer_name"):
+        fields.append(t(lang, "req.field.interviewer", name=d["interviewer_name"]))
     if d.get("deadline"):
         fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
     if d.get("focus_labels"):

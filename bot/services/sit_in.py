@@ -22,7 +22,7 @@ from bot.domain.requests import RequestState, RequestType
 from bot.domain.results import Outcome, Result
 from bot.lifecycle import step
 from bot.lifecycle.model import FollowSitIn, OpenFollowUp
-from bot.lifecycle.sit_in import follow_up_details
+from bot.lifecycle.sit_in import follow_up_details, interviewer
 from bot.services.directory_cache import DirectoryCache
 from bot.services.outbox import OutboxService
 from bot.services.transitions import apply, snapshot
@@ -62,7 +62,7 @@ class SitInService:
                     probe = step(before, FollowSitIn(person_id, kind), world, now)
                     if not (probe.result.ok and probe.changes_anything):
                         return probe.result  # refused, or the follow-up made by the same click before
-                    new = Request(type=kind, state=RequestState.NEW, requester_id=before.requester_id,
+                    new = Request(type=kind, state=RequestState.NEW, requester_id=interviewer(before),
                                   area_code=before.area, child_involved=before.child_involved,
                                   description=before.description, details=follow_up_details(before, kind),
                                   chain=[], cursor=0, widened=False,

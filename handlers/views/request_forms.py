@@ -380,6 +380,15 @@ def sit_in_modal(
             multiline=True,
             placeholder=t(lang, "form.sit_in.watch.placeholder"),
         ),
+        InputBlock(
+            block_id=FormBlock.INTERVIEWER.value,
+            label=PlainTextObject(text=t(lang, "form.sit_in.interviewer.label")),
+            element=UserSelectElement(
+                action_id=FormBlock.INTERVIEWER.value,
+                placeholder=PlainTextObject(text=t(lang, "form.feedback.author.placeholder"))),
+            hint=PlainTextObject(text=t(lang, "form.sit_in.interviewer.hint")),
+            optional=True,
+        ),
         _child(lang),
         _area(lang, default_area, areas),
     ]

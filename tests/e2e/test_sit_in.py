@@ -18,6 +18,7 @@ from sandbox.slack_requests import (
     state_radio_buttons,
     state_static_select,
     state_timepicker,
+    state_users_select,
     state_values,
 )
 from storage.models import Request
@@ -27,13 +28,16 @@ CW_B = "U0CWB10001"  # Emil Strand, caseworker in area B
 IFK_B = "U0IFKB0001"  # Ola Hansen, the IFK of area B
 IFK_C = "U0IFKC0001"  # Siri Johansen, reads English
 BFK = "U0BFK00001"
+UNIT_LEADER_B1 = "U0ULB10001"  # Nils Pedersen, Emil Strand's unit leader
 #: The interview: Friday 27 November 13:00 Oslo.
 INTERVIEW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def sit_in_values(day: str = "2026-11-27", clock: str = "13:00", *, child: list[str] | None = None,
-                  watch: str = "Se særlig på fri fortelling og samspillet med tolken.") -> dict:
+                  watch: str = "Se særlig på fri fortelling og samspillet med tolken.",
+                  interviewer: str | None = None) -> dict:
     return state_values({
+        FormBlock.INTERVIEWER: state_users_select(interviewer),
         FormBlock.INTERVIEW_DATE: state_datepicker(day),
         FormBlock.INTERVIEW_TIME: state_timepicker(clock),
         FormBlock.ROOM: state_plain_text("Rom 4"),
@@ -212,3 +216,34 @@ def test_the_sit_in_button_on_the_home_tab_and_in_the_menu_opens_the_form(org):
                      "event_ts": "1700000000.000200"})
     home = org.fake.calls("views.publish")[-1].args["view"]
     assert "menu_sit_in" in str(home) and "Be om bisitting på et intervju" in str(home)
+
+
+def test_a_unit_leader_asks_on_a_caseworkers_behalf_and_the_follow_up_is_the_caseworkers(org):
+    # a caseworker may not name someone else; a leader may
+    view = open_form(org, CW_B, "bisitting")
+    refused = submit(org, CW_B, view, sit_in_values(interviewer=IFK_C)).json()
+    assert refused["errors"] == {
+        "interviewer": "Bare enhetsledere og områdeledere kan be om bisitting på en annens intervju."}
+    assert requests(org) == []
+    view = open_form(org, UNIT_LEADER_B1, "bisitting")
+    assert submit(org, UNIT_LEADER_B1, view, sit_in_values(interviewer=CW_B)).body == ""
+    [sat] = requests(org)
+    assert sat.details["interviewer_name"] == "Emil Strand"
+    assert last_dm_text(org.fake, CW_B) == (
+        "Nils Pedersen har bedt en koordinator sitte inn på intervjuet ditt 27.11.2026 13:00 (#1). "
+        "Du får påminnelse før intervjuet, og oppfølgingen etterpå.")
+    offer = dms(org.fake, IFK_B)[-1]
+    assert "*Intervjuer:* Emil Strand" in text_of(offer)
+    click(org, IFK_B, offer, "request_accept")
+    org.clock.set(datetime(2026, 11, 27, 11, 46, tzinfo=UTC))  # Friday 12:46
+    assert org.services.ticker.tick().timers == 1  # Thursday's reminder was dropped, not sent late
+    for user in (CW_B, UNIT_LEADER_B1):
+        assert last_dm_text(org.fake, user).startswith("⏰ Snart: bisitting på intervjuet kl. 13:00 i Rom 4")
+    org.clock.set(datetime(2026, 11, 27, 13, 0, tzinfo=UTC))
+    before = len(org.fake.calls("views.open"))
+    click(org, IFK_B, task_message(org, IFK_B), "request_sit_in_feedback")
+    modal = org.fake.view(org.fake.calls("views.open")[before].response["view"]["id"])
+    _, follow_up = requests(org)
+    assert follow_up.requester_id != sat.requester_id  # the caseworker's, not the leader's
+    submit(org, IFK_B, modal, state_values({FormBlock.OVERALL: state_plain_text("Godt gjennomført.")}))
+    assert last_dm_text(org.fake, CW_B).startswith("*Tilbakemelding etter bisitting (#2)*")

@@ -78,7 +78,8 @@ def test_acceptance_sets_the_reminders_before_and_after_the_interview():
     day, soon, after = (store.timers[k] for k in (REMINDER_DAY, REMINDER_SOON, AFTER))
     assert day.due_at == datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # Thursday 08:00 Oslo, the day before
     assert soon.due_at == INTERVIEW - timedelta(minutes=15)
-    assert day.stale_after == soon.stale_after == INTERVIEW  # never sent once the interview has begun
+    assert soon.stale_after == INTERVIEW  # never sent once the interview has begun
+    assert day.stale_after == datetime(2026, 11, 26, 14, 45, tzinfo=UTC)  # nor after Thursday's working day
     assert after.due_at == INTERVIEW + timedelta(minutes=120)
     assert CHECK_ASSIGNEE not in store.timers  # no "was the help given?" round for a sit-in
 
@@ -175,3 +176,19 @@ def test_an_hour_follow_up_waits_for_the_coordinators_times():
     assert store.snap.state is RequestState.ACCEPTED
     # as for any hour taken: the coordinator is reminded if no times are proposed
     assert store.timers[CHECK_ASSIGNEE].due_at == CAL.add_working_time(at, 27900)
+
+
+def test_a_leader_asking_for_a_caseworker_tells_and_reminds_the_caseworker_too():
+    caseworker = 2
+    details = {**DETAILS, "interviewer_id": caseworker, "interviewer_name": "P2"}
+    store = Store(new_request(RequestType.SIT_IN, details=details), world())
+    tr = store.do(submit_event(RequestType.SIT_IN, details=details), T0)
+    [told] = [m for m in tr.messages if isinstance(m, Notice)]
+    assert (told.person_id, told.key, told.params["name_person"]) == (caseworker, "sit_in.interviewer_told",
+                                                                      REQUESTER)
+    store.do(Accept(IFK_B), T0)
+    tr = store.do(FireTimer(REMINDER_SOON), INTERVIEW - timedelta(minutes=15))
+    assert [(m.person_id, m.params["name_person"]) for m in tr.messages] == [
+        (REQUESTER, IFK_B), (IFK_B, caseworker), (caseworker, IFK_B)]
+    tr = store.do(FireTimer(AFTER), INTERVIEW + timedelta(hours=2))
+    assert [(m.person_id, m.params["name_person"]) for m in tr.messages] == [(IFK_B, caseworker)]

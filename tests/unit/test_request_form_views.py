@@ -454,7 +454,9 @@ def test_sit_in_modal_asks_for_the_planned_interview():
     view = sit_in_modal(Lang.NB, "B", TODAY)
     blocks = inputs(view)
     assert list(blocks) == [FormBlock.INTERVIEW_DATE, FormBlock.INTERVIEW_TIME, FormBlock.ROOM,
-                            FormBlock.DESCRIPTION, FormBlock.CHILD, FormBlock.AREA]
+                            FormBlock.DESCRIPTION, FormBlock.INTERVIEWER, FormBlock.CHILD, FormBlock.AREA]
+    interviewer = blocks[FormBlock.INTERVIEWER]  # a leader may ask on a caseworker's behalf
+    assert interviewer["optional"] is True and interviewer["element"]["type"] == "users_select"
     assert view["title"]["text"] == "Bisitting"
     assert blocks[FormBlock.INTERVIEW_DATE]["element"]["type"] == "datepicker"
     assert blocks[FormBlock.INTERVIEW_DATE]["hint"]["text"] == "En arbeidsdag fram i tid, senest 08.06.2026."
