@@ -19,8 +19,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.calendar import WorkingCalendar
 from bot.domain.requests import OfferState, RequestState, RequestType
-from bot.lifecycle import check_in
+from bot.lifecycle import check_in, followup
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     FollowSitIn,
@@ -45,6 +46,9 @@ SOON_MINUTES = 15
 
 #: What a sit-in can be followed up with.
 FOLLOW_KINDS = (RequestType.FEEDBACK, RequestType.HOUR)
+#: A feedback follow-up is due this many working days after the click (reminded
+#: the working day before, followed up after it, as any feedback with a deadline).
+FEEDBACK_WORKING_DAYS = 5
 
 
 def interviewer(snap: Snapshot) -> int:
@@ -124,14 +128,18 @@ def remind(b: Builder, kind: str) -> Transition:
 # -------------------------------------------------------------- the follow-up
 
 
-def follow_up_details(snap: Snapshot, kind: RequestType) -> dict[str, Any]:
+def follow_up_details(snap: Snapshot, kind: RequestType, calendar: WorkingCalendar,
+                      now: datetime) -> dict[str, Any]:
     """The new request's details: what it follows and what the interview was.
     Its requester is the caseworker whose interview it was (``interviewer``)."""
     d = snap.details
     out: dict[str, Any] = {"sit_in_id": snap.id, "interview_at": d.get("interview_at"),
                            "room": d.get("room"), "child_kinds": list(d.get("child_kinds") or [])}
     if kind is RequestType.FEEDBACK:
-        out["focus"] = []
+        day = calendar.local_date(now)
+        for _ in range(FEEDBACK_WORKING_DAYS):
+            day = calendar.next_working_day(day)
+        out.update(focus=[], deadline=day.isoformat())
     return out
 
 
@@ -182,5 +190,7 @@ def open_follow_up(b: Builder, event: OpenFollowUp) -> Transition:
     b.move(RequestState.ACCEPTED, assignee_id=who, accepted_at=b.now)
     b.note("accepted", actor_id=who)
     b.decide(check_in.taken_key(b), "accepted", who)
+    if snap.type is RequestType.FEEDBACK:
+        followup.arm_feedback_reminder(b)
     check_in.arm(b)
     return b.freeze()

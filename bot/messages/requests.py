@@ -185,8 +185,7 @@ def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
     if snap.type == "feedback":
         deadline = fmt_date(datetime.fromisoformat(d["deadline"])) if d.get("deadline") else "–"
         return [
-            SectionBlock(text=_md(t(lang, "req.offer.feedback_task" if d.get("deadline")
-                                    else "req.offer.feedback_task_sit_in", deadline=deadline,
+            SectionBlock(text=_md(t(lang, "req.offer.feedback_task", deadline=deadline,
                                     name=snap.requester.name))),
             ActionsBlock(elements=[
                 _button(lang, "req.button.write_feedback", RequestAction.WRITE_FEEDBACK, value, "primary")

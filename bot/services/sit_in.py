@@ -62,12 +62,12 @@ class SitInService:
                     probe = step(before, FollowSitIn(person_id, kind), world, now)
                     if not (probe.result.ok and probe.changes_anything):
                         return probe.result  # refused, or the follow-up made by the same click before
+                    details = follow_up_details(before, kind, self._calendar, now)
                     new = Request(type=kind, state=RequestState.NEW, requester_id=interviewer(before),
                                   area_code=before.area, child_involved=before.child_involved,
-                                  description=before.description, details=follow_up_details(before, kind),
-                                  chain=[], cursor=0, widened=False,
-                                  idempotency_key=f"sit_in:{sit_in_id}:follow_up", created_at=now,
-                                  updated_at=now)
+                                  description=before.description, details=details, chain=[], cursor=0,
+                                  widened=False, idempotency_key=f"sit_in:{sit_in_id}:follow_up",
+                                  created_at=now, updated_at=now)
                     s.add(new)
                     s.flush()
                     tr = step(before, FollowSitIn(person_id, kind, new.id), world, now)

@@ -149,10 +149,10 @@ def test_a_sit_in_cannot_be_followed_up_with_anything_but_feedback_or_an_hour():
 
 def test_the_follow_up_is_the_coordinators_at_once():
     sat = accepted()
-    details = follow_up_details(sat.snap, RequestType.FEEDBACK)
+    at = INTERVIEW + timedelta(hours=2)  # Friday 15:00
+    details = follow_up_details(sat.snap, RequestType.FEEDBACK, CAL, at)
     assert details == {"sit_in_id": 1, "interview_at": INTERVIEW.isoformat(), "room": "Rom 4",
-                       "child_kinds": [], "focus": []}
-    at = INTERVIEW + timedelta(hours=2)
+                       "child_kinds": [], "focus": [], "deadline": "2026-12-04"}  # five working days
     store = Store(new_request(RequestType.FEEDBACK, rid=7, details=details, created=at), world())
     tr = store.do(OpenFollowUp(1, IFK_B), at)
     assert store.snap.state is RequestState.ACCEPTED and store.snap.assignee_id == IFK_B
@@ -162,6 +162,8 @@ def test_the_follow_up_is_the_coordinators_at_once():
     assert store.decisions["request:7:taken"].actor_id == IFK_B
     assert tr.messages[:2] == (SyncStatus(), SyncOffers(frozenset({IFK_B})))
     assert not store.snap.chain  # nobody else is asked
+    # reminded the working day before the deadline, as any feedback with one
+    assert store.timers["feedback_reminder"].due_at == datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     # stepped again (a retry): nothing happens
     assert not store.do(OpenFollowUp(1, IFK_B), at).changes_anything
 
@@ -169,8 +171,8 @@ def test_the_follow_up_is_the_coordinators_at_once():
 def test_an_hour_follow_up_waits_for_the_coordinators_times():
     sat = accepted()
     at = INTERVIEW + timedelta(hours=2)
-    details = follow_up_details(sat.snap, RequestType.HOUR)
-    assert "focus" not in details
+    details = follow_up_details(sat.snap, RequestType.HOUR, CAL, at)
+    assert "focus" not in details and "deadline" not in details
     store = Store(new_request(RequestType.HOUR, rid=8, details=details, created=at), world())
     store.do(OpenFollowUp(1, IFK_B), at)
     assert store.snap.state is RequestState.ACCEPTED
