@@ -212,6 +212,9 @@ def test_the_sit_in_button_on_the_home_tab_and_in_the_menu_opens_the_form(org):
     assert click(org, CW_B, message, "menu_sit_in").status == 200
     opened = org.fake.calls("views.open")[before:]
     assert [c.response["view"]["callback_id"] for c in opened] == ["sit_in_request"]
+    help_text = str(org.slack.slash_command(CW_B, "hjelp").json())
+    assert "`/ifn bisitting` – be en koordinator sitte inn på et planlagt intervju" in help_text
+    assert "`/ifn sit-in` – ask a coordinator to sit in" in str(org.slack.slash_command(IFK_C, "help").json())
     org.slack.event({"type": "app_home_opened", "user": CW_B, "tab": "home", "channel": "D0HOME",
                      "event_ts": "1700000000.000200"})
     home = org.fake.calls("views.publish")[-1].args["view"]
