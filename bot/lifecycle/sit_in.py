@@ -41,7 +41,9 @@ from bot.routing_types import Reason, RequestFacts, Tier
 REMINDER_DAY = "sit_in_reminder_day"
 REMINDER_SOON = "sit_in_reminder_soon"
 AFTER = "sit_in_after"
-KINDS = (REMINDER_DAY, REMINDER_SOON, AFTER)
+#: At the interview's start a sit-in nobody has taken ends: there is nothing left to sit in on.
+EXPIRE = "sit_in_expire"
+KINDS = (REMINDER_DAY, REMINDER_SOON, AFTER, EXPIRE)
 SOON_MINUTES = 15
 
 #: What a sit-in can be followed up with.
@@ -84,6 +86,39 @@ def interview_at(details: dict[str, Any] | Any) -> datetime | None:
         return None
 
 
+# ------------------------------------------------- offered: until the interview
+
+
+def arm_expiry(b: Builder) -> None:
+    """At submission: the sit-in ends at the interview's start if nobody took it."""
+    at = interview_at(b.snap.details)
+    if b.snap.type is RequestType.SIT_IN and at is not None:
+        b.timer(EXPIRE, at)
+
+
+def accept_refused(b: Builder) -> Transition | None:
+    """Nobody takes a sit-in once its interview has begun (a late click, a tick
+    that has not run yet)."""
+    at = interview_at(b.snap.details)
+    if b.snap.type is RequestType.SIT_IN and at is not None and b.now >= at:
+        return refused(Outcome.FINAL, "sit_in.too_late", start_at=at.isoformat())
+    return None
+
+
+def expire(b: Builder) -> Transition:
+    snap = b.snap
+    if snap.state not in (RequestState.NEW, RequestState.OFFERED):
+        return Transition()  # taken, cancelled or ended meanwhile
+    b.close_open(OfferState.WITHDRAWN)
+    b.move(RequestState.UNASSIGNED)
+    b.set_details(expired_at=b.now.isoformat())
+    b.cancel_timers()
+    b.note("sit_in_expired")
+    b.decide(f"request:{snap.id}:end", "expired")
+    b.send(Notice(snap.requester_id, "sit_in.expired", {"id": snap.id}, once=f"sit_in_expired:{snap.id}"))
+    return b.freeze()
+
+
 # ----------------------------------------------------------- accepted: reminders
 
 
@@ -95,6 +130,7 @@ def arm(b: Builder) -> None:
     at = interview_at(b.snap.details)
     if at is None:
         return
+    b.cancel_timers(EXPIRE)
     cal = b.world.calendar
     the_day_before = cal.working_days_before(cal.local_date(at), 1)
     # Past that working day it is no longer "the day before": the later reminder says it.
@@ -105,6 +141,8 @@ def arm(b: Builder) -> None:
 
 
 def remind(b: Builder, kind: str) -> Transition:
+    if kind == EXPIRE:
+        return expire(b)
     snap = b.snap
     at = interview_at(snap.details)
     if snap.state is not RequestState.ACCEPTED or snap.assignee_id is None or at is None:

@@ -76,6 +76,7 @@ def _submit(event: Submit, b: Builder) -> Transition:
     b.note("created", actor_id=facts.requester_id)
     followup.tell_author(b)
     sit_in.tell_interviewer(b)
+    sit_in.arm_expiry(b)
     b.note("routed", data={
         "chain": [_entry_json(e) for e in chain.entries],
         "skipped": [_entry_json(s) for s in chain.skipped],
@@ -130,7 +131,7 @@ def _answer_refused(b: Builder, person_id: int) -> Transition | None:
 
 @_step.register
 def _accept(event: Accept, b: Builder) -> Transition:
-    refusal = _answer_refused(b, event.person_id)
+    refusal = _answer_refused(b, event.person_id) or sit_in.accept_refused(b)
     if refusal is not None:
         return refusal
     snap, now = b.snap, b.now

@@ -123,6 +123,8 @@ def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) 
     state = snap.state
     if snap.type == "support" and state == "unassigned":
         return t(lang, "support.status.unassigned")
+    if state == "unassigned" and snap.details.get("expired_at"):
+        return t(lang, "sit_in.status.expired")
     if state == "unassigned" and snap.details.get("exhausted_why") == "outside_hours":
         return t(lang, "req.status.unassigned_outside_hours")
     if state == "offered":

@@ -250,3 +250,20 @@ def test_a_unit_leader_asks_on_a_caseworkers_behalf_and_the_follow_up_is_the_cas
     assert follow_up.requester_id != sat.requester_id  # the caseworker's, not the leader's
     submit(org, IFK_B, modal, state_values({FormBlock.OVERALL: state_plain_text("Godt gjennomført.")}))
     assert last_dm_text(org.fake, CW_B).startswith("*Tilbakemelding etter bisitting (#2)*")
+
+
+def test_a_sit_in_nobody_took_ends_when_the_interview_begins(org):
+    view = open_form(org, CW_B, "bisitting")
+    assert submit(org, CW_B, view, sit_in_values(day="2026-11-25", clock="14:00")).body == ""  # today
+    offer = dms(org.fake, IFK_B)[-1]
+    org.clock.set(datetime(2026, 11, 25, 13, 1, tzinfo=UTC))  # 14:01: the interview has begun
+    assert click(org, IFK_B, offer, "request_accept").status == 200  # before the tick: refused
+    assert replies(org.fake)[-1]["text"] == \
+        "Intervjuet begynte 25.11.2026 14:00; bisittingen kan ikke tas lenger."
+    assert org.services.ticker.tick().timers == 1
+    [request] = requests(org)
+    assert request.state == "unassigned" and request.assignee_id is None
+    assert last_dm_text(org.fake, CW_B).startswith("❗ Ingen tok bisittingen (#1) før intervjuet begynte")
+    assert "Ingen tok bisittingen før intervjuet begynte." in text_of(dms(org.fake, CW_B)[0])  # status
+    stale = next(m for m in dms(org.fake, IFK_B) if m["ts"] == offer["ts"])
+    assert "request_accept" not in buttons(stale) and "ikke lenger aktuell" in text_of(stale)

@@ -21,7 +21,7 @@ from bot.lifecycle.model import (
     SyncOffers,
     SyncStatus,
 )
-from bot.lifecycle.sit_in import AFTER, REMINDER_DAY, REMINDER_SOON, follow_up_details
+from bot.lifecycle.sit_in import AFTER, EXPIRE, REMINDER_DAY, REMINDER_SOON, follow_up_details
 from bot.routing_types import Reason, Tier
 from tests.unit.lifecycle_kit import (
     BFK,
@@ -194,3 +194,24 @@ def test_a_leader_asking_for_a_caseworker_tells_and_reminds_the_caseworker_too()
         (REQUESTER, IFK_B), (IFK_B, caseworker), (caseworker, IFK_B)]
     tr = store.do(FireTimer(AFTER), INTERVIEW + timedelta(hours=2))
     assert [(m.person_id, m.params["name_person"]) for m in tr.messages] == [(IFK_B, caseworker)]
+
+
+def test_a_sit_in_nobody_took_ends_when_the_interview_begins():
+    store = sit_in()
+    assert store.timers[EXPIRE].due_at == INTERVIEW
+    late = store.do(Accept(IFK_B), INTERVIEW + timedelta(minutes=1))  # before the tick ran
+    assert late.result.outcome is Outcome.FINAL and late.result.message_key == "sit_in.too_late"
+    assert not late.changes_anything
+    tr = store.do(FireTimer(EXPIRE), INTERVIEW + timedelta(minutes=1))
+    assert store.snap.state is RequestState.UNASSIGNED
+    assert [o.state for o in store.snap.offers] == [OfferState.WITHDRAWN]
+    notices = [(m.person_id, m.key) for m in tr.messages if isinstance(m, Notice)]
+    assert notices == [(REQUESTER, "sit_in.expired")]
+    assert store.decisions["request:1:end"].outcome == "expired" and not store.timers
+
+
+def test_a_taken_sit_in_does_not_expire():
+    store = accepted()
+    assert EXPIRE not in store.timers
+    assert not store.do(FireTimer(EXPIRE), INTERVIEW).changes_anything
+    assert store.snap.state is RequestState.ACCEPTED
