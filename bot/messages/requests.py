@@ -215,7 +215,7 @@ def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
         at = fmt_datetime(datetime.fromisoformat(d["interview_at"]), tz) if d.get("interview_at") else "–"
         return [
             SectionBlock(text=_md(t(lang, "req.offer.sit_in_task", time=at, room=escape(d.get("room") or "–"),
-                                    name=snap.requester.name))),
+                                    name=d.get("interviewer_name") or snap.requester.name))),
             ActionsBlock(elements=[
                 _button(lang, "req.button.sit_in_feedback", RequestAction.SIT_IN_FEEDBACK, value, "primary"),
                 _button(lang, "req.button.sit_in_hour", RequestAction.SIT_IN_HOUR, value),

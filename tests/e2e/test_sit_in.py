@@ -238,6 +238,7 @@ def test_a_unit_leader_asks_on_a_caseworkers_behalf_and_the_follow_up_is_the_cas
     offer = dms(org.fake, IFK_B)[-1]
     assert "*Intervjuer:* Emil Strand" in text_of(offer)
     click(org, IFK_B, offer, "request_accept")
+    assert "følger du opp Emil Strand med ett klikk" in text_of(task_message(org, IFK_B))
     org.clock.set(datetime(2026, 11, 27, 11, 46, tzinfo=UTC))  # Friday 12:46
     assert org.services.ticker.tick().timers == 1  # Thursday's reminder was dropped, not sent late
     for user in (CW_B, UNIT_LEADER_B1):
