@@ -42,6 +42,7 @@ from bot.services.production import ProductionService
 from bot.services.reachability import ReachabilityService
 from bot.services.reports import ReportService
 from bot.services.requests import RequestService
+from bot.services.sit_in import SitInService
 from bot.services.ticker import Ticker
 from bot.services.timeline import TimelineService
 from bot.services.training import TrainingService
@@ -61,6 +62,7 @@ from handlers.orientation import OrientationHandlers
 from handlers.prelude import Edge
 from handlers.production import ProductionHandlers
 from handlers.requests import RequestHandlers
+from handlers.sit_in import SitInHandlers
 from handlers.support import SupportHandlers
 from handlers.training import TrainingHandlers
 from storage.db import SessionFactory, make_engine, make_session_factory
@@ -102,6 +104,7 @@ class Services:
     criteria: CriteriaCatalog
     delivery: OutboxService
     requests: RequestService
+    sit_in: SitInService
     ticker: Ticker
     availability: AvailabilityService
     daily: DailyJobs
@@ -195,6 +198,7 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         criteria=criteria,
         delivery=delivery,
         requests=requests,
+        sit_in=SitInService(sessions, clock, settings, calendar, delivery, directory_cache),
         ticker=Ticker(requests, delivery, daily, sweeps=sweeps),
         availability=availability,
         daily=daily,
@@ -227,6 +231,8 @@ def build_features(services: Services, edge: Edge, publisher: HomePublisher) -> 
         RequestHandlers(edge, sv.requests, sv.timeline, sv.directory_reader, sv.criteria, sv.settings,
                         sv.calendar),
         CheckInHandlers(edge, sv.requests),
+        SitInHandlers(edge, sv.sit_in, sv.requests, sv.directory_reader, sv.criteria, sv.settings,
+                      sv.calendar),
         AvailabilityHandlers(edge, sv.availability),
         SupportHandlers(edge, sv.requests, sv.directory_reader, sv.directory_cache, sv.calendar,
                         sv.settings.ifn_support_retention_days),

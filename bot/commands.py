@@ -17,6 +17,7 @@ class Subcommand(StrEnum):
     LIVE = "veiledning"
     FEEDBACK = "tilbakemelding"
     HOUR = "time"
+    SIT_IN = "bisitting"
     GROUP = "gruppe"
     SUPPORT = "stotte"
     ISSUE = "sak"
@@ -45,6 +46,10 @@ ALIASES: dict[str, Subcommand] = {
     "feedback": Subcommand.FEEDBACK,
     "time": Subcommand.HOUR,
     "hour": Subcommand.HOUR,
+    "bisitting": Subcommand.SIT_IN,
+    "bisitte": Subcommand.SIT_IN,
+    "sit-in": Subcommand.SIT_IN,
+    "sitin": Subcommand.SIT_IN,
     "gruppe": Subcommand.GROUP,
     "group": Subcommand.GROUP,
     "stotte": Subcommand.SUPPORT,
@@ -83,7 +88,7 @@ ALIASES: dict[str, Subcommand] = {
 
 #: Words that hint at the user's language when they type a command.
 ENGLISH_WORDS = frozenset(
-    {"help", "live", "feedback", "hour", "group", "support", "issue", "absence",
+    {"help", "live", "feedback", "hour", "sit-in", "sitin", "group", "support", "issue", "absence",
      "substitute", "production", "meeting", "minutes", "training", "log", "language", "who", "directory",
      "acting"}
 )

@@ -59,9 +59,14 @@ class FormBlock(StrEnum):
     # feedback
     CASE_REF = "case_ref"
     REPORT_LOCATION = "report_location"
+    RECORDING_REF = "recording_ref"  # the audio recording of the interview, instead of the report
     DEADLINE = "deadline"
     REPORT_AUTHOR = "report_author"  # whose report it is (a Slack user); empty: the requester's own
     FOCUS = "focus"  # prefix: one checkbox group per criteria group, see focus_block()
+    # sit-in ("bisitting"): the planned interview (room is ROOM, what to watch for DESCRIPTION)
+    INTERVIEW_DATE = "interview_date"
+    INTERVIEW_TIME = "interview_time"
+    INTERVIEWER = "interviewer"  # whose interview it is (a Slack user); empty: the requester's own
     # hour
     PREFERRED_PERSON = "preferred_person"
     PREFERRED_TIMES = "preferred_times"
@@ -129,6 +134,7 @@ DESCRIPTION_MAX = 1000
 ROOM_MAX = 100
 CASE_REF_MAX = 50
 REPORT_LOCATION_MAX = 300
+RECORDING_REF_MAX = 300
 PREFERRED_TIMES_MAX = 500
 OVERALL_MAX = 3000
 DEADLINE_MAX_DAYS = 90
@@ -142,6 +148,7 @@ Description = Annotated[str, limits(DESCRIPTION_MAX, DESCRIPTION_MIN), NoNationa
 RoomText = Annotated[str, limits(ROOM_MAX), NoNationalId]
 CaseRefText = Annotated[str, limits(CASE_REF_MAX), NoNationalId]
 ReportLocationText = Annotated[str, limits(REPORT_LOCATION_MAX), NoNationalId]
+RecordingRefText = Annotated[str, limits(RECORDING_REF_MAX), NoNationalId]
 PreferredTimesText = Annotated[str, limits(PREFERRED_TIMES_MAX), NoNationalId]
 OverallText = Annotated[str, limits(OVERALL_MAX), NoNationalId]
 
@@ -178,7 +185,10 @@ class FeedbackForm(RequestForm):
     request_type: ClassVar[RequestType] = RequestType.FEEDBACK
 
     case_ref: CaseRefText
-    report_location: ReportLocationText
+    #: Exactly one of the two (mandate 2016-018 §3.3: feedback on the report *or*
+    #: on the audio recording of the interview); ``parse_feedback`` checks it.
+    report_location: ReportLocationText | None = None
+    recording_ref: RecordingRefText | None = None
     deadline: date
     focus: tuple[str, ...] = ()
     #: The Slack user who wrote the report, when it is not the requester (memo 8.2.2:
@@ -189,7 +199,8 @@ class FeedbackForm(RequestForm):
         out = {
             **super().details(),
             "case_ref": self.case_ref,
-            "report_location": self.report_location,
+            **({"recording_ref": self.recording_ref} if self.recording_ref is not None
+               else {"report_location": self.report_location}),
             "deadline": self.deadline.isoformat(),
             "focus": list(self.focus),
         }
@@ -343,8 +354,12 @@ def parse_feedback(
     areas: Collection[str] = DEFAULT_AREAS,
 ) -> FeedbackForm | FormErrors:
     raw, extra = _common(values, lang, areas)
-    raw |= collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE,
-                             FormBlock.REPORT_AUTHOR])
+    raw |= collect(values, [FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.RECORDING_REF,
+                             FormBlock.DEADLINE, FormBlock.REPORT_AUTHOR])
+    if "report_location" in raw and "recording_ref" in raw:
+        extra[FormBlock.RECORDING_REF] = t(lang, "form.error.report_and_recording")
+    elif "report_location" not in raw and "recording_ref" not in raw:
+        extra[FormBlock.REPORT_LOCATION] = t(lang, "form.error.report_or_recording")
 
     chosen: set[str] = set()
     for group in criteria.groups:

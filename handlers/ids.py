@@ -35,6 +35,7 @@ class CallbackId(StrEnum):
     LIVE_REQUEST = "live_request"
     FEEDBACK_REQUEST = "feedback_request"
     HOUR_REQUEST = "hour_request"
+    SIT_IN_REQUEST = "sit_in_request"
     FEEDBACK_RESPONSE = "feedback_response"
     HOUR_PROPOSAL = "hour_proposal"
 
@@ -47,6 +48,7 @@ class ActionId(StrEnum):
     MENU_LIVE = "menu_live"
     MENU_FEEDBACK = "menu_feedback"
     MENU_HOUR = "menu_hour"
+    MENU_SIT_IN = "menu_sit_in"  # also on the Home tab
 
 
 class BlockId(StrEnum):
@@ -60,6 +62,7 @@ REQUEST_CALLBACKS: dict[RequestType, CallbackId] = {
     RequestType.LIVE: CallbackId.LIVE_REQUEST,
     RequestType.FEEDBACK: CallbackId.FEEDBACK_REQUEST,
     RequestType.HOUR: CallbackId.HOUR_REQUEST,
+    RequestType.SIT_IN: CallbackId.SIT_IN_REQUEST,
 }
 
 #: Which form each menu button opens.

@@ -203,7 +203,8 @@ class RequestHandlers:
                 return Reply(self.edge.words(click.lang, result))
             if request_type is RequestType.FEEDBACK:
                 focus = result.params["focus"]
-                return Reply(view=feedback_response_modal(click.lang, rid, self.criteria, focus))
+                return Reply(view=feedback_response_modal(click.lang, rid, self.criteria, focus,
+                                                          result.params.get("on")))
             return Reply(view=hour_proposal_modal(click.lang, rid))
         return run
 

@@ -42,6 +42,9 @@ SPECIAL_TEXT = {"case_ref": "26/01234", "mtg_agenda": "https://wiki.example/ifn/
 SHAPED = ("case_ref", "mtg_agenda", "dir_email", "dir_roles")
 #: Fields that refuse < and > outright (a person's name is shown as written).
 MARKUP_REFUSED = ("dir_name",)
+#: Optional fields that stand in for another (the recording instead of the report,
+#: issue 15): left empty while the other is in the view, unless a test gives them a text.
+ALTERNATIVES = {"recording_ref": "report_location"}
 
 
 class CallLike(Protocol):
@@ -130,9 +133,12 @@ def fill(view: Mapping[str, Any], texts: Mapping[str, str] | None = None,
     ones never offered)."""
     texts, choices = texts or {}, choices or {}
     values: dict[str, dict[str, Any]] = {}
+    present = {block for block, _, _ in _inputs(view)}
     for block, element, optional in _inputs(view):
         kind, action = element.get("type"), element.get("action_id", block)
         state: dict[str, Any] | None = None
+        if kind in TEXT_KINDS and ALTERNATIVES.get(block) in present and block not in texts:
+            continue
         if kind in TEXT_KINDS:
             state = {"type": kind, "value": texts.get(block, SPECIAL_TEXT.get(block, DEFAULT_TEXT))}
         elif kind == "number_input":
@@ -232,10 +238,24 @@ def _command(user: str, text: str) -> Callable[[Driver], dict[str, Any]]:
     return lambda driver: open_by_command(driver, user, text)
 
 
+Opener = Callable[[Driver], dict[str, Any]]
+
+
+def _leaving_out(block: str, opener: Opener) -> Opener:
+    """The modal as a person sees it who leaves ``block`` empty (of two fields
+    where exactly one is given): the suites fill every other field."""
+    def open_(driver: Driver) -> dict[str, Any]:
+        view = opener(driver)
+        return {**view, "blocks": [b for b in view["blocks"] if b.get("block_id") != block]}
+    return open_
+
+
 MODALS: tuple[Modal, ...] = (
     Modal("live", CW_B, _command(CW_B, "veiledning")),
-    Modal("feedback", CW_B, _command(CW_B, "tilbakemelding")),
+    Modal("feedback", CW_B, _leaving_out("recording_ref", _command(CW_B, "tilbakemelding"))),
+    Modal("feedback on a recording", CW_B, _leaving_out("report_location", _command(CW_B, "tilbakemelding"))),
     Modal("hour", CW_B, _command(CW_B, "time")),
+    Modal("sit-in", CW_B, _command(CW_B, "bisitting")),
     Modal("support", CW_B, _command(CW_B, "støtte")),
     Modal("issue", IFK_B, _command(IFK_B, "sak"), {"issue_kind": "general"}),
     Modal("issue reply", LEADER_B, _issue_reply),

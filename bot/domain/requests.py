@@ -12,6 +12,7 @@ class RequestType(StrEnum):
     GROUP = "group"
     SUPPORT = "support"
     ISSUE = "issue"
+    SIT_IN = "sit_in"  # "bisitting": a coordinator sits in on a planned interview (mandate 2016-018 §3.2)
 
 
 #: Types routed through an offer chain by the router.

@@ -204,8 +204,29 @@ class AnswerHelp:
     came: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FollowSitIn:
+    """The coordinator who sat in follows the interview up with ``kind`` (written
+    feedback or a supervision hour), a new request ``follow_up_id`` (0 while the
+    executor only asks whether it may)."""
+
+    person_id: int
+    kind: RequestType
+    follow_up_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFollowUp:
+    """A request just stored as the follow-up of sit-in ``sit_in_id``: it is the
+    coordinator's from the start (no chain, no offers to others)."""
+
+    sit_in_id: int
+    assignee_id: int
+
+
 Event = (Submit | StartOffering | Accept | Decline | TimeOut | Cancel | Complete | DeliverFeedback
-         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote | HandOver | AnswerHelp)
+         | ProposeTimes | PickTime | ReferExternal | FireTimer | PurgeNote | HandOver | AnswerHelp
+         | FollowSitIn | OpenFollowUp)
 
 
 # ------------------------------------------------------------------- transition
@@ -218,6 +239,8 @@ class NewOffer:
     reason: Reason
     params: Mapping[str, str]
     deadline_at: datetime
+    #: ``accepted``: the offer is made to the one who takes it at once (a sit-in's follow-up).
+    state: OfferState = OfferState.OPEN
 
 
 @dataclass(frozen=True, slots=True)

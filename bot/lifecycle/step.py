@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import singledispatch
 
 from bot.domain.requests import CANCELLABLE, FINAL_STATES, OfferState, RequestState, RequestType
-from bot.lifecycle import check_in, escalation, followup, handover
+from bot.lifecycle import check_in, escalation, followup, handover, sit_in
 from bot.lifecycle.builder import Builder
 from bot.lifecycle.model import (
     Accept,
@@ -25,8 +25,10 @@ from bot.lifecycle.model import (
     DeliverFeedback,
     Event,
     FireTimer,
+    FollowSitIn,
     GroupIntro,
     HandOver,
+    OpenFollowUp,
     Outcome,
     PickTime,
     ProposeTimes,
@@ -68,10 +70,13 @@ def _submit(event: Submit, b: Builder) -> Transition:
     cal = b.world.calendar
     deferred = facts.type is not RequestType.LIVE and not cal.is_working_time(b.now)
     # A request that waits for the morning is routed for the morning.
-    chain = route(facts, b.world.routing, cal.next_working_start(b.now) if deferred else b.now)
+    chain = route(sit_in.routing_facts(facts), b.world.routing,
+                  cal.next_working_start(b.now) if deferred else b.now)
     b.change["chain"] = chain.entries
     b.note("created", actor_id=facts.requester_id)
     followup.tell_author(b)
+    sit_in.tell_interviewer(b)
+    sit_in.arm_expiry(b)
     b.note("routed", data={
         "chain": [_entry_json(e) for e in chain.entries],
         "skipped": [_entry_json(s) for s in chain.skipped],
@@ -126,7 +131,7 @@ def _answer_refused(b: Builder, person_id: int) -> Transition | None:
 
 @_step.register
 def _accept(event: Accept, b: Builder) -> Transition:
-    refusal = _answer_refused(b, event.person_id)
+    refusal = _answer_refused(b, event.person_id) or sit_in.accept_refused(b)
     if refusal is not None:
         return refusal
     snap, now = b.snap, b.now
@@ -141,6 +146,8 @@ def _accept(event: Accept, b: Builder) -> Transition:
         b.send(GroupIntro())
     if snap.type is RequestType.FEEDBACK:
         followup.arm_feedback_reminder(b)
+    if snap.type is RequestType.SIT_IN:
+        sit_in.arm(b)
     check_in.arm(b)
     return b.freeze()
 
@@ -267,6 +274,8 @@ def _fire(event: FireTimer, b: Builder) -> Transition:
         return _start(StartOffering(), b)
     if event.kind in check_in.KINDS:
         return check_in.fire(b, event.kind)
+    if event.kind in sit_in.KINDS:
+        return sit_in.remind(b, event.kind)
     return followup.remind(b, event.kind)
 
 
@@ -283,3 +292,13 @@ def _purge(event: PurgeNote, b: Builder) -> Transition:
 @_step.register
 def _hand_over(event: HandOver, b: Builder) -> Transition:
     return handover.hand_over(b, event)
+
+
+@_step.register
+def _follow_sit_in(event: FollowSitIn, b: Builder) -> Transition:
+    return sit_in.follow(b, event)
+
+
+@_step.register
+def _open_follow_up(event: OpenFollowUp, b: Builder) -> Transition:
+    return sit_in.open_follow_up(b, event)

@@ -18,3 +18,5 @@ class RequestAction(StrEnum):
     REFER_EXTERNAL = "request_refer_external"  # support: "henvist eksternt"
     HELP_CAME_YES = "request_help_came_yes"
     HELP_CAME_NO = "request_help_came_no"
+    SIT_IN_FEEDBACK = "request_sit_in_feedback"  # follow a sit-in up with written feedback
+    SIT_IN_HOUR = "request_sit_in_hour"  # … or with a supervision hour

@@ -61,6 +61,11 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         kinds = [t(lang, f"req.child.{k}") for k in d.get("child_kinds", [])]
         child = t(lang, "req.yes") + (f" ({', '.join(kinds)})" if kinds else "")
     fields.append(t(lang, "req.field.child", value=child))
+    if d.get("interview_at"):
+        at = datetime.fromisoformat(d["interview_at"])
+        fields.append(t(lang, "req.field.interview", time=fmt_datetime(at, tz)))
+    if d.get("sit_in_id"):
+        fields.append(t(lang, "req.field.sit_in", id=d["sit_in_id"]))
     if d.get("room"):
         fields.append(t(lang, "req.field.room", room=escape(d["room"])))
     if d.get("start_time"):
@@ -69,8 +74,12 @@ def detail_fields(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, *, with_reque
         fields.append(t(lang, "req.field.case_ref", case_ref=escape(d["case_ref"])))
     if d.get("report_location"):
         fields.append(t(lang, "req.field.report", location=escape(d["report_location"])))
+    if d.get("recording_ref"):
+        fields.append(t(lang, "req.field.recording", recording=escape(d["recording_ref"])))
     if d.get("author_name"):
         fields.append(t(lang, "req.field.author", name=d["author_name"]))
+    if d.get("interviewer_name"):
+        fields.append(t(lang, "req.field.interviewer", name=d["interviewer_name"]))
     if d.get("deadline"):
         fields.append(t(lang, "req.field.deadline", date=fmt_date(datetime.fromisoformat(d["deadline"]))))
     if d.get("focus_labels"):
@@ -114,6 +123,8 @@ def status_line(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo, now: datetime) 
     state = snap.state
     if snap.type == "support" and state == "unassigned":
         return t(lang, "support.status.unassigned")
+    if state == "unassigned" and snap.details.get("expired_at"):
+        return t(lang, "sit_in.status.expired")
     if state == "unassigned" and snap.details.get("exhausted_why") == "outside_hours":
         return t(lang, "req.status.unassigned_outside_hours")
     if state == "offered":
@@ -200,6 +211,17 @@ def task_blocks(snap: RequestSnapshot, lang: Lang, tz: ZoneInfo) -> list[Block]:
                 _button(lang, "req.button.propose_times", RequestAction.PROPOSE_TIMES, value, "primary")
             ]),
         ]
+    if snap.type == "sit_in":
+        at = fmt_datetime(datetime.fromisoformat(d["interview_at"]), tz) if d.get("interview_at") else "–"
+        return [
+            SectionBlock(text=_md(t(lang, "req.offer.sit_in_task", time=at, room=escape(d.get("room") or "–"),
+                                    name=d.get("interviewer_name") or snap.requester.name))),
+            ActionsBlock(elements=[
+                _button(lang, "req.button.sit_in_feedback", RequestAction.SIT_IN_FEEDBACK, value, "primary"),
+                _button(lang, "req.button.sit_in_hour", RequestAction.SIT_IN_HOUR, value),
+                _button(lang, "req.button.done", RequestAction.DONE, value),
+            ]),
+        ]
     if snap.type == "support":
         buttons = [_button(lang, "req.button.done", RequestAction.DONE, value, "primary")]
         if not d.get("referred_external"):
@@ -242,7 +264,9 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
         HeaderBlock(text=f"{header} (#{snap.id})"),
         SectionBlock(fields=[_md(f) for f in detail_fields(snap, lang, tz, with_requester=True)]),
         *_note_block(snap, lang, visible=offer.state == "accepted"),
-        ContextBlock(elements=[_md(t(lang, "req.offer.why", reason=_reason(offer, lang)))]),
+        ContextBlock(elements=[_md(t(lang, "req.offer.why_sit_in", id=snap.details["sit_in_id"])
+                                   if snap.details.get("sit_in_id")
+                                   else t(lang, "req.offer.why", reason=_reason(offer, lang)))]),
     ]
     value = str(snap.id)
     if offer.state == "open" and snap.state == "offered":
@@ -260,7 +284,12 @@ def offer_message(snap: RequestSnapshot, offer: OfferSnapshot, lang: Lang, tz: Z
         blocks.append(SectionBlock(text=_md(outcome)))
         text = f"{header} (#{snap.id}): {outcome}"
     elif offer.state == "accepted":
-        if snap.state == "completed":
+        followed = snap.details.get("followed_by") or {}
+        if snap.state == "completed" and followed:
+            kind = t(lang, f"req.type.{followed['kind']}")
+            blocks.append(SectionBlock(text=_md(t(lang, "req.offer.sit_in_followed",
+                                                  id=followed["request_id"], type=kind))))
+        elif snap.state == "completed":
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.completed"))))
         elif snap.state == "cancelled":
             blocks.append(SectionBlock(text=_md(t(lang, "req.offer.cancelled"))))
@@ -279,17 +308,37 @@ def feedback_letter(snap: RequestSnapshot, lang: Lang) -> Rendered:
     """The structured feedback, to the requester only."""
     feedback = snap.details.get("feedback") or {}
     labels = feedback.get("labels") or {}
-    lines = [f"*{t(lang, 'req.feedback.delivered_header', id=snap.id)}*",
+    header = t(lang, feedback_header_key(snap.details), id=snap.id)
+    lines = [f"*{header}*",
              t(lang, "req.feedback.from", name=snap.assignee.name if snap.assignee else "–")]
     if snap.details.get("author_name"):
         lines.append(t(lang, "req.feedback.asked_by", name=snap.requester.name,
                        author=snap.details["author_name"]))
+    lines.append(_feedback_on(snap, lang))
     for cid, rating in (feedback.get("ratings") or {}).items():
         label = (labels.get(cid) or {}).get(lang.value, cid)
         lines.append(f"• {label}: _{t(lang, f'req.feedback.rating.{rating}')}_")
     lines += [t(lang, "req.feedback.overall"), escape(feedback.get("overall") or "")]
     blocks = [b.to_dict() for b in sections("\n".join(lines))]
-    return t(lang, "req.feedback.delivered_header", id=snap.id), blocks
+    return header, blocks
+
+
+def feedback_header_key(details: dict[str, Any]) -> str:
+    if details.get("recording_ref"):
+        return "req.feedback.delivered_header_recording"
+    if details.get("sit_in_id"):
+        return "req.feedback.delivered_header_sit_in"
+    return "req.feedback.delivered_header"
+
+
+def _feedback_on(snap: RequestSnapshot, lang: Lang) -> str:
+    """What the feedback is on: the report, the audio recording, or the interview sat in on."""
+    d = snap.details
+    if d.get("recording_ref"):
+        return t(lang, "req.feedback.on_recording", recording=escape(d["recording_ref"]))
+    if d.get("sit_in_id"):
+        return t(lang, "req.feedback.on_sit_in", id=d["sit_in_id"])
+    return t(lang, "req.feedback.on_report", location=escape(d.get("report_location") or "–"))
 
 
 def proposal_message(snap: RequestSnapshot, round_: int, lang: Lang, tz: ZoneInfo) -> Rendered:

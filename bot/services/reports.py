@@ -91,6 +91,8 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date,
         .where(*in_period, Request.type != SUPPORT, Offer.state == "accepted")).all())
     rows = []
     for r in s.scalars(select(Request).where(*in_period, Request.type != SUPPORT)):
+        if (r.details or {}).get("sit_in_id"):
+            continue  # a sit-in's follow-up: nobody waited for it or was asked; the sit-in is counted
         first = r.chain[0].get("tier") if r.chain else None
         rows.append(RequestRow(r.type, r.area_code, r.state, r.created_at, r.accepted_at, first,
                                accepted_tier.get(r.id)))

@@ -217,7 +217,9 @@ class RequestService:
             if request.state != RequestState.ACCEPTED:
                 return Result(Outcome.FINAL, "req.notice.already_final",
                               {"state_key": f"req.state.{request.state}"})
-            return Result(Outcome.OK, None, {"focus": list((request.details or {}).get("focus") or [])})
+            d = request.details or {}
+            on = {k: d[k] for k in ("report_location", "recording_ref", "sit_in_id") if d.get(k)}
+            return Result(Outcome.OK, None, {"focus": list(d.get("focus") or []), "on": on})
 
     # ---------------------------------------------------------------- the tick
 

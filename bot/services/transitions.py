@@ -68,8 +68,9 @@ def apply(s: Session, request: Request, offers: list[Offer], tr: Transition, now
     if tr.change:
         request.updated_at = now
     new_rows = [Offer(request_id=rid, person_id=o.person_id, tier=o.tier.value, reason=o.reason.value,
-                      reason_params=dict(o.params), state=OfferState.OPEN.value, offered_at=now,
-                      deadline_at=o.deadline_at) for o in tr.new_offers]
+                      reason_params=dict(o.params), state=o.state.value, offered_at=now,
+                      deadline_at=o.deadline_at, answered_at=None if o.state is OfferState.OPEN else now)
+                for o in tr.new_offers]
     s.add_all(new_rows)
     by_state: dict[OfferState, list[int]] = {}
     for close in tr.closes:

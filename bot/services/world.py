@@ -32,8 +32,10 @@ def person_info(p: PersonRecord) -> PersonInfo:
 
 
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
-    return {t: Timeout(float(settings.offer_timeout(t.value)), t is not RequestType.LIVE)
-            for t in (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)}
+    out = {t: Timeout(float(settings.offer_timeout(t.value)), t is not RequestType.LIVE)
+           for t in (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)}
+    out[RequestType.SIT_IN] = out[RequestType.HOUR]  # a sit-in is offered as an hour is (issue 15)
+    return out
 
 
 def followup(settings: CoreSettings) -> FollowUp:

@@ -16,6 +16,7 @@ HELP_ORDER: tuple[Subcommand, ...] = (
     Subcommand.LIVE,
     Subcommand.FEEDBACK,
     Subcommand.HOUR,
+    Subcommand.SIT_IN,
     Subcommand.GROUP,
     Subcommand.SUPPORT,
     Subcommand.ISSUE,

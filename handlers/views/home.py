@@ -30,6 +30,7 @@ from bot.services.home import HomeData
 from bot.services.home_leader import LeaderHome
 from bot.services.people import Actor
 from bot.services.production import status_line as production_line
+from handlers.ids import ActionId
 from handlers.views.home_admin import admin_section
 from handlers.views.home_leader import leader_blocks
 
@@ -98,7 +99,9 @@ def home_view(actor: Actor | None, lang: Lang, data: HomeData | None, tz: ZoneIn
             blocks.append(SectionBlock(text=_md(f"*{title(snap, lang)}* – {snap.requester.name}")))
             blocks += task_blocks(snap, lang, tz)
 
-    blocks += [DividerBlock(), HeaderBlock(text=t(lang, "home.my_requests"))]
+    blocks += [DividerBlock(), HeaderBlock(text=t(lang, "home.my_requests")),
+               ActionsBlock(elements=[
+                   _button(lang, "home.button.sit_in", ActionId.MENU_SIT_IN.value, "sit_in")])]
     if not data.my_requests:
         blocks.append(SectionBlock(text=_md(t(lang, "home.no_requests"))))
     for snap in data.my_requests:

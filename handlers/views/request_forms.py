@@ -1,5 +1,5 @@
 """Modals for the request forms (live supervision, written feedback, supervision
-hour), the assignee's feedback and time-proposal forms, and the request menu
+hour, sitting in on an interview), the assignee's feedback and time-proposal forms, and the request menu
 for bare ``/ifn``.
 
 Built with ``slack_sdk.models`` so ``to_dict()`` checks Slack's limits offline.
@@ -9,7 +9,7 @@ parsers in ``bot.forms`` read and put their errors on.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -47,6 +47,7 @@ from bot.forms import (
     OVERALL_MAX,
     PREFERRED_TIMES_MAX,
     PROPOSAL_SLOTS,
+    RECORDING_REF_MAX,
     REPORT_LOCATION_MAX,
     ROOM_MAX,
     ChildKind,
@@ -56,6 +57,7 @@ from bot.forms import (
 )
 from bot.i18n import t
 from bot.i18n.format import fmt_date
+from bot.messages.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 
 #: Slack's limit for the text of an option (select, checkbox, radio button).
@@ -131,6 +133,11 @@ def _text_input(
         ),
         hint=PlainTextObject(text=hint) if hint else None,
     )
+
+
+def _optional(block: InputBlock) -> InputBlock:
+    block.optional = True
+    return block
 
 
 def _description(lang: Lang) -> InputBlock:
@@ -256,13 +263,22 @@ def feedback_modal(
             placeholder=t(lang, "form.feedback.case_ref.placeholder", example=case_ref_example),
             focus=True,
         ),
-        _text_input(
+        _optional(_text_input(
             lang,
             FormBlock.REPORT_LOCATION,
             "form.feedback.report.label",
             max_length=REPORT_LOCATION_MAX,
             placeholder=t(lang, "form.feedback.report.placeholder"),
-        ),
+            hint=t(lang, "form.feedback.report.hint"),
+        )),
+        _optional(_text_input(
+            lang,
+            FormBlock.RECORDING_REF,
+            "form.feedback.recording.label",
+            max_length=RECORDING_REF_MAX,
+            placeholder=t(lang, "form.feedback.recording.placeholder"),
+            hint=t(lang, "form.feedback.recording.hint"),
+        )),
         InputBlock(
             block_id=FormBlock.DEADLINE.value,
             label=PlainTextObject(text=t(lang, "form.feedback.deadline.label")),
@@ -324,6 +340,61 @@ def hour_modal(
     return _modal(lang, CallbackId.HOUR_REQUEST, "form.hour.title", blocks, private_metadata)
 
 
+def sit_in_modal(
+    lang: Lang,
+    default_area: str | None,
+    today: date,
+    private_metadata: str = "",
+    *,
+    areas: Collection[str] = DEFAULT_AREAS,
+) -> dict[str, Any]:
+    """Bisitting: the planned interview (day, time, room), what to watch for,
+    whether a child is involved, and the area."""
+    latest = today + timedelta(days=DEADLINE_MAX_DAYS)
+    blocks: list[Block] = [
+        _notice(lang, "form.sit_in.audience"),
+        InputBlock(
+            block_id=FormBlock.INTERVIEW_DATE.value,
+            label=PlainTextObject(text=t(lang, "form.sit_in.date.label")),
+            element=DatePickerElement(action_id=FormBlock.INTERVIEW_DATE.value),
+            hint=PlainTextObject(text=t(lang, "form.sit_in.date.hint", latest=fmt_date(latest))),
+        ),
+        InputBlock(
+            block_id=FormBlock.INTERVIEW_TIME.value,
+            label=PlainTextObject(text=t(lang, "form.sit_in.time.label")),
+            element=TimePickerElement(action_id=FormBlock.INTERVIEW_TIME.value),
+        ),
+        _text_input(
+            lang,
+            FormBlock.ROOM,
+            "form.sit_in.room.label",
+            max_length=ROOM_MAX,
+            placeholder=t(lang, "form.live.room.placeholder"),
+        ),
+        _text_input(
+            lang,
+            FormBlock.DESCRIPTION,
+            "form.sit_in.watch.label",
+            min_length=DESCRIPTION_MIN,
+            max_length=DESCRIPTION_MAX,
+            multiline=True,
+            placeholder=t(lang, "form.sit_in.watch.placeholder"),
+        ),
+        InputBlock(
+            block_id=FormBlock.INTERVIEWER.value,
+            label=PlainTextObject(text=t(lang, "form.sit_in.interviewer.label")),
+            element=UserSelectElement(
+                action_id=FormBlock.INTERVIEWER.value,
+                placeholder=PlainTextObject(text=t(lang, "form.feedback.author.placeholder"))),
+            hint=PlainTextObject(text=t(lang, "form.sit_in.interviewer.hint")),
+            optional=True,
+        ),
+        _child(lang),
+        _area(lang, default_area, areas),
+    ]
+    return _modal(lang, CallbackId.SIT_IN_REQUEST, "form.sit_in.title", blocks, private_metadata)
+
+
 # ------------------------------------------------------ after acceptance
 
 
@@ -344,13 +415,19 @@ def _rating_input(lang: Lang, criterion: Criterion, focus: bool) -> InputBlock:
 
 
 def feedback_response_modal(
-    lang: Lang, request_id: int | str, criteria: CriteriaCatalog, focus_ids: Collection[str]
+    lang: Lang, request_id: int | str, criteria: CriteriaCatalog, focus_ids: Collection[str],
+    on: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The assignee's structured feedback: the criteria the requester asked
-    about first (marked), then the rest by group, then the overall text."""
+    """The assignee's structured feedback: what it is on (the report, the audio
+    recording, or the interview sat in on: ``on`` holds the request's
+    ``report_location``/``recording_ref``/``sit_in_id``), the criteria the
+    requester asked about first (marked), then the rest by group, then the
+    overall text."""
     focus = [c for c in criteria.criteria if c.id in set(focus_ids)]
     focus_set = {c.id for c in focus}
     blocks: list[Block] = [_notice(lang, "form.response.intro")]
+    if on:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_response_on(lang, on))))
     if focus:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=t(lang, "form.response.focus_heading"))))
         blocks += [_rating_input(lang, c, focus=True) for c in focus]
@@ -379,6 +456,14 @@ def feedback_response_modal(
         str(request_id),
         submit_key="form.response.submit",
     )
+
+
+def _response_on(lang: Lang, on: Mapping[str, Any]) -> str:
+    if on.get("recording_ref"):
+        return t(lang, "form.response.on_recording", recording=escape(str(on["recording_ref"])))
+    if on.get("sit_in_id"):
+        return t(lang, "form.response.on_sit_in", id=on["sit_in_id"])
+    return t(lang, "form.response.on_report", location=escape(str(on.get("report_location") or "–")))
 
 
 def hour_proposal_modal(lang: Lang, request_id: int | str) -> dict[str, Any]:
@@ -416,6 +501,7 @@ _MENU: tuple[tuple[ActionId, str], ...] = (
     (ActionId.MENU_LIVE, "live"),
     (ActionId.MENU_FEEDBACK, "feedback"),
     (ActionId.MENU_HOUR, "hour"),
+    (ActionId.MENU_SIT_IN, "sit_in"),
 )
 
 

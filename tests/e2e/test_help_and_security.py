@@ -51,7 +51,8 @@ def test_unknown_text_and_bare_command_get_help_never_silence(org):
     assert body["response_type"] == "ephemeral"
     assert body["text"].startswith("Hva trenger du hjelp til?")
     actions = [b for b in body["blocks"] if b["type"] == "actions"]
-    assert [e["action_id"] for e in actions[0]["elements"]] == ["menu_live", "menu_feedback", "menu_hour"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == [
+        "menu_live", "menu_feedback", "menu_hour", "menu_sit_in"]
 
 
 def test_the_last_subcommands_to_be_built_answer(org):

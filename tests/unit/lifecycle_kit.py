@@ -54,7 +54,8 @@ def world(*, statuses: dict[int, StatusInfo] | None = None,
     return StepWorld(
         routing=routing, calendar=CAL,
         timeouts={RequestType.LIVE: Timeout(180, False), RequestType.FEEDBACK: Timeout(27900, True),
-                  RequestType.HOUR: Timeout(27900, True), RequestType.SUPPORT: Timeout(7200, False)},
+                  RequestType.HOUR: Timeout(27900, True), RequestType.SUPPORT: Timeout(7200, False),
+                  RequestType.SIT_IN: Timeout(27900, True)},
         leaders_by_area=leaders if leaders is not None else {"A": (LEADER_A,), "B": (LEADER_B,), "C": ()},
         fallback_leaders=(99,), external_support=("BHT",))
 
@@ -102,8 +103,9 @@ class Store:
         closes = {c.offer_id: c.state for c in tr.closes}
         offers = [replace(o, state=closes[o.id], answered_at=now) if o.id in closes and o.open else o
                   for o in self.snap.offers]
-        offers += [OfferView(next(self._ids), o.person_id, o.tier, o.reason, dict(o.params), OfferState.OPEN,
-                             now, o.deadline_at) for o in tr.new_offers]
+        offers += [OfferView(next(self._ids), o.person_id, o.tier, o.reason, dict(o.params), o.state,
+                             now, o.deadline_at, None if o.state is OfferState.OPEN else now)
+                   for o in tr.new_offers]
         change = dict(tr.change)
         self.snap = replace(self.snap, **change, version=self.snap.version + 1, offers=tuple(offers))
         for timer in tr.timers:

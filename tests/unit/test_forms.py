@@ -347,7 +347,10 @@ def test_required_feedback_fields():
     )
     errors = feedback(vals)
     assert set(errors) == {FormBlock.CASE_REF, FormBlock.REPORT_LOCATION, FormBlock.DEADLINE}
-    assert set(errors.values()) == {"Dette feltet må fylles ut."}
+    assert errors[FormBlock.CASE_REF] == errors[FormBlock.DEADLINE] == "Dette feltet må fylles ut."
+    # the report's place may be left out for a recording: it says so (issue 15)
+    assert errors[FormBlock.REPORT_LOCATION] == \
+        "Fyll inn hvor rapporten ligger, eller en referanse til lydopptaket."
 
 
 def test_report_location_length_limit():

@@ -23,6 +23,7 @@ from bot.forms import (
     parse_hour_proposal,
     parse_live,
 )
+from bot.forms_sit_in import parse_sit_in
 from bot.i18n import t
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.request_forms import (
@@ -35,6 +36,7 @@ from handlers.views.request_forms import (
     live_modal,
     request_menu_blocks,
     request_menu_text,
+    sit_in_modal,
 )
 
 CRITERIA = load_criteria("interview")  # the tests name its criteria
@@ -47,6 +49,7 @@ BUILDERS: dict[str, Callable[[Lang], dict[str, Any]]] = {
     "hour": lambda lang: hour_modal(lang, "C", PEOPLE),
     "response": lambda lang: feedback_response_modal(lang, 42, CRITERIA, ["themes", "case_prep"]),
     "proposal": lambda lang: hour_proposal_modal(lang, 42),
+    "sit_in": lambda lang: sit_in_modal(lang, "B", TODAY),
 }
 CALLBACKS = {
     "live": CallbackId.LIVE_REQUEST,
@@ -54,7 +57,10 @@ CALLBACKS = {
     "hour": CallbackId.HOUR_REQUEST,
     "response": CallbackId.FEEDBACK_RESPONSE,
     "proposal": CallbackId.HOUR_PROPOSAL,
+    "sit_in": CallbackId.SIT_IN_REQUEST,
 }
+#: Optional inputs of which exactly one must be given: an empty form's error lands on the first.
+EITHER_OR = {"feedback": {FormBlock.REPORT_LOCATION.value}}
 
 
 def inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -141,6 +147,7 @@ def _ids_of_errors(name: str, lang: Lang) -> set[str]:
         "hour": lambda: parse_hour(values, lang, [pid for pid, _ in PEOPLE]),
         "response": lambda: parse_feedback_response(values, lang, CRITERIA),
         "proposal": lambda: parse_hour_proposal(values, lang, now),
+        "sit_in": lambda: parse_sit_in(values, lang, now),
     }[name]()
     assert isinstance(result, dict) and result, "an empty form must not validate"
     return set(result)
@@ -150,7 +157,7 @@ def _ids_of_errors(name: str, lang: Lang) -> set[str]:
 def test_errors_of_an_empty_submission_land_on_required_inputs_of_the_view(name: str):
     view = BUILDERS[name](Lang.NB)
     required = {bid for bid, b in inputs(view).items() if not b.get("optional")}
-    assert _ids_of_errors(name, Lang.NB) <= required
+    assert _ids_of_errors(name, Lang.NB) <= required | EITHER_OR.get(name, set())
 
 
 # ------------------------------------------------------------------- live
@@ -240,9 +247,10 @@ def test_private_metadata_is_passed_through():
 def test_feedback_modal_fields():
     view = feedback_modal(Lang.NB, "A", CRITERIA, TODAY)
     blocks = inputs(view)
-    assert list(blocks)[:7] == [
+    assert list(blocks)[:8] == [
         FormBlock.CASE_REF,
         FormBlock.REPORT_LOCATION,
+        FormBlock.RECORDING_REF,
         FormBlock.DEADLINE,
         FormBlock.REPORT_AUTHOR,
         FormBlock.DESCRIPTION,
@@ -255,6 +263,11 @@ def test_feedback_modal_fields():
     assert blocks[FormBlock.CASE_REF]["label"]["text"] == "Saksnummer"
     assert blocks[FormBlock.CASE_REF]["element"]["placeholder"]["text"] == "F.eks. 26/01234"
     assert blocks[FormBlock.REPORT_LOCATION]["element"]["max_length"] == 300
+    # the report or the recording (issue 15): both optional in Slack, exactly one checked on submit
+    assert blocks[FormBlock.REPORT_LOCATION]["optional"] is True
+    recording = blocks[FormBlock.RECORDING_REF]
+    assert recording["optional"] is True and recording["element"]["max_length"] == 300
+    assert recording["label"]["text"] == "Eller: referanse til lydopptaket av intervjuet"
     deadline = blocks[FormBlock.DEADLINE]
     assert deadline["element"]["type"] == "datepicker"
     assert deadline["hint"]["text"] == "Tidligst i dag, senest 08.06.2026."
@@ -407,8 +420,8 @@ def test_hour_proposal_has_three_date_time_pairs_first_required():
 @pytest.mark.parametrize(
     "lang, labels",
     [
-        (Lang.NB, ["Løpende veiledning", "Skriftlig tilbakemelding", "Veiledningstime"]),
-        (Lang.EN, ["Live supervision", "Written feedback", "Supervision hour"]),
+        (Lang.NB, ["Løpende veiledning", "Skriftlig tilbakemelding", "Veiledningstime", "Bisitting"]),
+        (Lang.EN, ["Live supervision", "Written feedback", "Supervision hour", "Sit in on an interview"]),
     ],
 )
 def test_request_menu_has_a_button_per_form(lang: Lang, labels: list[str]):
@@ -420,9 +433,10 @@ def test_request_menu_has_a_button_per_form(lang: Lang, labels: list[str]):
         ActionId.MENU_LIVE,
         ActionId.MENU_FEEDBACK,
         ActionId.MENU_HOUR,
+        ActionId.MENU_SIT_IN,
     ]
     assert [e["text"]["text"] for e in actions["elements"]] == labels
-    assert [e["value"] for e in actions["elements"]] == ["live", "feedback", "hour"]
+    assert [e["value"] for e in actions["elements"]] == ["live", "feedback", "hour", "sit_in"]
     assert "/ifn" in blocks[2]["elements"][0]["text"]
     assert request_menu_text(lang).startswith(t(lang, "form.menu.intro"))
 
@@ -431,3 +445,22 @@ def test_menu_hint_uses_the_users_command_words():
     assert "/ifn veiledning" in request_menu_blocks(Lang.NB)[2]["elements"][0]["text"]
     assert "/ifn hjelp" in request_menu_blocks(Lang.NB)[2]["elements"][0]["text"]
     assert "/ifn live" in request_menu_blocks(Lang.EN)[2]["elements"][0]["text"]
+
+
+# ----------------------------------------------------------------- sit-in
+
+
+def test_sit_in_modal_asks_for_the_planned_interview():
+    view = sit_in_modal(Lang.NB, "B", TODAY)
+    blocks = inputs(view)
+    assert list(blocks) == [FormBlock.INTERVIEW_DATE, FormBlock.INTERVIEW_TIME, FormBlock.ROOM,
+                            FormBlock.DESCRIPTION, FormBlock.INTERVIEWER, FormBlock.CHILD, FormBlock.AREA]
+    interviewer = blocks[FormBlock.INTERVIEWER]  # a leader may ask on a caseworker's behalf
+    assert interviewer["optional"] is True and interviewer["element"]["type"] == "users_select"
+    assert view["title"]["text"] == "Bisitting"
+    assert blocks[FormBlock.INTERVIEW_DATE]["element"]["type"] == "datepicker"
+    assert blocks[FormBlock.INTERVIEW_DATE]["hint"]["text"] == "En arbeidsdag fram i tid, senest 08.06.2026."
+    assert blocks[FormBlock.INTERVIEW_TIME]["element"]["type"] == "timepicker"
+    assert blocks[FormBlock.DESCRIPTION]["label"]["text"] == "Hva skal koordinatoren se etter?"
+    assert blocks[FormBlock.AREA]["element"]["initial_option"]["value"] == "B"
+    assert sit_in_modal(Lang.EN, "B", TODAY)["title"]["text"] == "Sit in on an interview"
