@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
+from bot.clock import ManualClock
 from sandbox.fakeslack import ALLOW_NEWER_ARGS, RESPONSE_URL, FakeSlack, iter_blocks_text
 from sandbox.slack_requests import (
     SignedRequests,
@@ -55,7 +56,7 @@ def _modal(callback_id: str = "ifn_request", private_metadata: str = "") -> View
 
 
 def test_post_message_records_decoded_blocks_and_unique_increasing_ts(
-    fake_slack: FakeSlack,
+    fake_slack: FakeSlack, clock: ManualClock,
 ) -> None:
     client = fake_slack.client()
     blocks = [
@@ -76,7 +77,8 @@ def test_post_message_records_decoded_blocks_and_unique_increasing_ts(
     assert first["ok"] and first["channel"] == "C0IFN"
     assert first["message"]["blocks"] == call.args["blocks"]
     assert first["message"]["bot_id"] == fake_slack.workspace.bot_id
-    assert abs(float(first["ts"]) - time.time()) < 60, "a ts is the epoch time of posting, as in Slack"
+    # a ts is the epoch time of posting, as in Slack (on the tests' clock, see conftest's fake_slack)
+    assert abs(float(first["ts"]) - clock.now().timestamp()) < 1
     assert float(second["ts"]) > float(first["ts"])
     assert fake_slack.message("C0IFN", first["ts"])["text"] == "New request"
 
