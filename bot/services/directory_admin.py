@@ -263,6 +263,8 @@ class DirectoryAdminService:
             return EditOutcome(True, t(lang, "dir.admin.already_saved"), person_id=edit.person_id)
         if person is not None and person.slack_user_id and not entry_data["slack_id"]:
             entry_data["slack_id"] = person.slack_user_id  # a learnt Slack id is kept (as an import does)
+        if person is not None and person.network_share is not None:
+            entry_data["share"] = person.network_share  # the form does not show it; an edit keeps it
         model = export_model(s)
         keys = {k for k in ((person.slack_user_id, person.email) if person else ()) if k}
         model["people"] = [p for p in model["people"] if not keys & {p.get("slack_id"), p.get("email")}]
