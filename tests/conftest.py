@@ -138,8 +138,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
-    server = BotServer(make_settings(fake_slack, db_url), engine, clock).start()
+def bot_settings() -> dict[str, object]:
+    """Settings a module wants for its bot (``make_settings`` overrides), e.g. a weekly cap."""
+    return {}
+
+
+@pytest.fixture
+def bot(fake_slack, engine, db_url, clock, bot_settings) -> Iterator[Bot]:
+    server = BotServer(make_settings(fake_slack, db_url, **bot_settings), engine, clock).start()
     slack = SignedRequests(server.url, server.services.settings.slack_signing_secret.get_secret_value(),
                            response_url_base=fake_slack.hooks_url)
     try:
