@@ -72,6 +72,27 @@ class RatingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadRow:
+    """One coordinator or adviser: routed tasks they accepted in the period
+    (support conversations are never counted) and their share of position."""
+
+    name: str
+    role: str  # ifk | bfk | ifr
+    share: int | None  # percent of the position for network work; None: not stated (100)
+    tasks: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoadFigures:
+    name: str
+    role: str
+    share: int | None
+    tasks: int
+    task_share: float | None  # their part of all the tasks
+    capacity_share: float  # their part of the network's capacity (shares summed)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestFigures:
     type: str
     area: str
@@ -135,6 +156,7 @@ class QualityReport:
     support_count: int
     help_answers: tuple[HelpFigures, ...] = ()
     ratings: tuple[RatingFigures, ...] = ()
+    loads: tuple[LoadFigures, ...] = ()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -147,7 +169,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Iterable[GoalRow],
             training: Iterable[TrainingRow], support_count: int, help_rows: Iterable[HelpRow] = (),
-            ratings: Iterable[RatingRow] = (), criteria_order: Sequence[str] = ()) -> QualityReport:
+            ratings: Iterable[RatingRow] = (), criteria_order: Sequence[str] = (),
+            loads: Iterable[LoadRow] = ()) -> QualityReport:
     by_key: dict[tuple[str, str], list[RequestRow]] = defaultdict(list)
     for row in requests:
         by_key[(row.type, row.area)].append(row)
@@ -180,7 +203,19 @@ def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Itera
     help_figures = [HelpFigures(kind, area, yes, no)
                     for (kind, area), (yes, no) in sorted(help_counts.items())]
     return QualityReport(start, end, tuple(request_figures), tuple(goal_figures), tuple(training_figures),
-                         support_count, tuple(help_figures), _ratings(ratings, criteria_order))
+                         support_count, tuple(help_figures), _ratings(ratings, criteria_order), _loads(loads))
+
+
+def _loads(rows: Iterable[LoadRow]) -> tuple[LoadFigures, ...]:
+    """Load against share: each person's part of the tasks beside their part of
+    the capacity (a share not stated counts as 100 %). Equal parts: the work
+    follows the shares; more tasks than capacity: they carry more than their share."""
+    rows = list(rows)
+    total_tasks = sum(r.tasks for r in rows)
+    total_share = sum(r.share or 100 for r in rows)
+    return tuple(LoadFigures(r.name, r.role, r.share, r.tasks,
+                             r.tasks / total_tasks if total_tasks else None, (r.share or 100) / total_share)
+                 for r in sorted(rows, key=lambda r: (r.role, r.name)))
 
 
 def _ratings(rows: Iterable[RatingRow], order: Sequence[str]) -> tuple[RatingFigures, ...]:
@@ -242,6 +277,11 @@ def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[st
          [t(lang, f"report.col.{c}") for c in ("criterion", "area", "good", "improve", "not_relevant")],
          [[_short(r.labels.get(lang.value) or r.labels.get("nb") or r.criterion), r.area, str(r.good),
            str(r.improve), str(r.not_relevant)] for r in report.ratings]),
+        (t(lang, "report.section.load"),
+         [t(lang, f"report.col.{c}")
+          for c in ("name", "role", "share", "tasks", "task_share", "capacity_share")],
+         [[x.name, t(lang, f"report.role.{x.role}"), _pct(x.share / 100 if x.share else None), str(x.tasks),
+           _pct(x.task_share), _pct(x.capacity_share)] for x in report.loads]),
         (t(lang, "report.section.support"), [t(lang, "report.col.count")], [[str(report.support_count)]]),
     ]
     return sections

@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.reports import GoalRow, HelpRow, QualityReport, RatingRow, RequestRow, TrainingRow
+from bot.reports import GoalRow, HelpRow, LoadRow, QualityReport, RatingRow, RequestRow, TrainingRow
 from bot.services import outbox
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
@@ -29,6 +29,7 @@ from bot.services.production import attainment, iso_week
 from bot.services.role_holders import holders, holdings
 from bot.settings import Settings
 from storage.models import AuditEvent, Offer, Person, Request, TrainingRecord
+from storage.repositories import capacity as capacity_repo
 from storage.repositories import directory as directory_repo
 
 MONTHLY_KEY = "monthly:quality_report"
@@ -103,7 +104,19 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date,
         monday += timedelta(days=7)
     training = [TrainingRow(area, has_trinn1(s, p.id)) for p, area in caseworkers(s, end)]
     return reports.compute(start, end, rows, goals, training, support_count, load_help_answers(s, lo, hi),
-                           load_ratings(s, lo, hi), criteria_order)
+                           load_ratings(s, lo, hi), criteria_order, load_rows(s, end, lo, hi))
+
+
+def load_rows(s: Session, day: date, lo: datetime, hi: datetime) -> list[LoadRow]:
+    """Each IFK, BFK and IFR on ``day`` (their first network role) with the routed
+    tasks they accepted in [lo, hi); support conversations are left out."""
+    tasks = capacity_repo.accepted_between(s, lo, hi)
+    out: dict[int, LoadRow] = {}
+    for role in (Role.IFK, Role.BFK, Role.IFR):
+        for p in holders(s, role, day):
+            if p.id not in out:
+                out[p.id] = LoadRow(p.name, role.value, p.network_share, tasks.get(p.id, 0))
+    return list(out.values())
 
 
 class ReportService:

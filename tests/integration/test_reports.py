@@ -165,7 +165,14 @@ def test_no_report_output_ever_names_a_support_requester(org, monkeypatch, capsy
     outputs += [text_of(m) for m in dms(org.fake, IFR_1) + org.fake.messages(MANAGEMENT)]
     everything = "\n".join(outputs)
     assert "Sofie Andersen" not in everything
-    assert not [n for n in names if n in everything]  # no one is named at all
+    # Nobody who asked for anything is named; only the network's own coordinators
+    # and advisers, in the load-against-share section (issue 15), and nowhere else.
+    network = {"Ingrid Solberg", "Tore Bakken", "Kari Nordmann", "Ola Hansen", "Siri Johansen",
+               "Maria Haugen"}
+    assert {n for n in names if n in everything} == network
+    for lang, title in ((Lang.NB, "Belastning mot stillingsandel"), (Lang.EN, "Load against share")):
+        before_load = reports.render_table(lang, report).split(title)[0]
+        assert not [n for n in names if n in before_load]
     assert "Tung uke" not in everything
     # the support count is there, as a count only
     assert "Støttesamtaler" in reports.render_table(Lang.NB, report)
