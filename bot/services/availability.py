@@ -327,6 +327,8 @@ class AvailabilityService:
             ifks = self._area_people(s, Role.IFK, area, today)
             if not ifks:
                 return Reply(False, t(lang, "avail.substitute.no_ifk", area=area), Field.PERSON)
+            if len(ifks) > 1:  # the unit model: an IFK per unit, the leader must say whose substitute
+                return Reply(False, t(lang, "avail.substitute.say_for_whom"), Field.PERSON)
             coordinator = ifks[0]
         else:
             coordinator = s.get(Person, coordinator_id)

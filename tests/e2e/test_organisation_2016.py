@@ -27,6 +27,7 @@ from tests.flows import click, dms, last_dm_text, open_form, submit, text_of
 OSLO = ZoneInfo("Europe/Oslo")
 NETWORK = "CNETWORK01"
 CW_A1, CW_B2 = "U0CWA10001", "U0CWB20001"  # Ahmed Ali (A1), Mohammed Rahimi (B2, coordination unit)
+CW_A2 = "U0CWA20001"  # Jonas Berntsen, caseworker in the children's unit
 IFK_A1, IFK_A3, IFK_B1 = "U0IFKA0001", "U0CWA10002", "U0IFKB0001"  # Kari, Sofie, Ola
 LEADER_A = "U0ALEADA01"
 
@@ -118,3 +119,19 @@ def test_the_duty_post_lists_an_ifk_per_unit_and_no_unit_outside_the_network(org
     assert "*Område B* – IFK\n• _Enhet B1_ – Ola Hansen: ledig *Område C*" in text  # B2: no line
     assert "B2" not in text and "C2" not in text
     assert "*Barnefaglig koordinator* – alle områder\n• Maria Haugen: ledig" in text
+
+
+def test_a_substitute_in_the_unit_model_names_the_ifk_and_stands_in_in_the_unit_tier(org):
+    def ifn(text: str) -> str:
+        return org.slack.slash_command(LEADER_A, text).json()["text"]
+
+    # area A has two IFKs now: the leader must say whose substitute Ahmed is
+    refused = ifn("stedfortreder <@U0CWA10001|ahmed> 25.11.2026 04.12.2026")
+    assert refused.startswith("Si hvem stedfortrederen skal tre inn for")
+    assert "økt behov" in ifn(f"stedfortreder <@{CW_A2}|jonas> 25.11.2026 04.12.2026 for <@{IFK_A1}|kari>")
+    ask_live(org, CW_A1, "A")  # Kari and Jonas share unit A1's tier: Kari first (no open work either)
+    assert "IFK i enhet A1" in text_of(dms(org.fake, IFK_A1)[-1])
+    click(org, IFK_A1, dms(org.fake, IFK_A1)[-1], "request_accept")
+    ask_live(org, CW_A1, "A")  # Kari is at her cap (1 at 30 %): her substitute, before Sofie (A3)
+    assert "stedfortreder for Kari Nordmann" in text_of(dms(org.fake, CW_A2)[-1])
+    assert dms(org.fake, IFK_A3) == []
