@@ -135,3 +135,13 @@ def test_a_substitute_in_the_unit_model_names_the_ifk_and_stands_in_in_the_unit_
     ask_live(org, CW_A1, "A")  # Kari is at her cap (1 at 30 %): her substitute, before Sofie (A3)
     assert "stedfortreder for Kari Nordmann" in text_of(dms(org.fake, CW_A2)[-1])
     assert dms(org.fake, IFK_A3) == []
+
+
+def test_who_names_the_own_units_coordinator_first(org):
+    ahmed = org.slack.slash_command(CW_A1, "hvem").json()["text"]
+    assert "Koordinator i enheten din (A1): Kari Nordmann (ledig)" in ahmed
+    assert "IFK: Sofie Andersen (ledig)" in ahmed
+    jonas = org.slack.slash_command(CW_A2, "hvem").json()["text"]  # the children's unit: the BFK
+    assert "Koordinator i enheten din (A2): Maria Haugen (ledig)" in jonas
+    outside = org.slack.slash_command(CW_B2, "hvem").json()["text"]  # coordination unit: the area's IFK
+    assert "Koordinator i enheten din" not in outside and "IFK: Ola Hansen (ledig)" in outside
