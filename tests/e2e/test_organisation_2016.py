@@ -20,9 +20,9 @@ from sandbox.slack_requests import (
     state_timepicker,
     state_values,
 )
-from storage.models import Request
+from storage.models import Person, Request
 from tests.conftest import EXAMPLE_ORG_2016
-from tests.flows import click, dms, last_dm_text, open_form, submit, text_of
+from tests.flows import click, dms, last_dm_text, open_form, person_id, submit, text_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 NETWORK = "CNETWORK01"
@@ -145,3 +145,32 @@ def test_who_names_the_own_units_coordinator_first(org):
     assert "Koordinator i enheten din (A2): Maria Haugen (ledig)" in jonas
     outside = org.slack.slash_command(CW_B2, "hvem").json()["text"]  # coordination unit: the area's IFK
     assert "Koordinator i enheten din" not in outside and "IFK: Ola Hansen (ledig)" in outside
+
+
+def test_the_admin_view_checks_the_unit_model_and_keeps_the_share(org):
+    from tests.e2e.test_directory_admin import form, open_home, pick, roles_of
+
+    admin, ahmed = "U0IFR00001", person_id(org, CW_A1)
+    before = roles_of(org, CW_A1)
+    # a second IFK in unit A1 (Kari is its IFK): refused on the roles field, in Norwegian
+    view = pick(org, admin, open_home(org, admin), ahmed)
+    resp = submit(org, admin, view, form("Ahmed Ali", "ifk\ncaseworker", slack=CW_A1,
+                                         email="ahmed.ali@ifn.example", unit="A1", active="active"))
+    assert resp.json()["errors"] == {"dir_roles": "det kan bare være én ifk om gangen i enhet A1 – 'Kari "
+                                     "Nordmann' har rollen i samme periode; gi datoer som ikke overlapper"}
+    assert roles_of(org, CW_A1) == before
+    # moving Ahmed's IFK role to the coordination unit (outside the network) is refused too
+    view = pick(org, admin, open_home(org, admin), ahmed)
+    resp = submit(org, admin, view, form("Ahmed Ali", "ifk\ncaseworker", slack=CW_A1,
+                                         email="ahmed.ali@ifn.example", unit="B2", active="active"))
+    assert resp.json()["errors"] == {"dir_unit": "enhet 'B2' står utenfor nettverket (network: false) "
+                                                 "og har ingen IFK"}
+    # an edit of Sofie (IFK of A3, share 30) that the form cannot show keeps her share
+    sofie = person_id(org, IFK_A3)
+    view = pick(org, admin, open_home(org, admin), sofie)
+    resp = submit(org, admin, view, form("Sofie Andersen-Vik", "ifk\ncaseworker", slack=IFK_A3,
+                                         email="sofie.andersen@ifn.example", unit="A3", active="active"))
+    assert resp.status == 200 and resp.body == ""
+    with org.services.sessions() as s:
+        person = s.get(Person, sofie)
+        assert (person.name, person.network_share) == ("Sofie Andersen-Vik", 30)
