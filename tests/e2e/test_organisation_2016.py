@@ -174,3 +174,15 @@ def test_the_admin_view_checks_the_unit_model_and_keeps_the_share(org):
     with org.services.sessions() as s:
         person = s.get(Person, sofie)
         assert (person.name, person.network_share) == ("Sofie Andersen-Vik", 30)
+
+
+def test_mondays_attainment_reaches_the_unit_leaders_of_the_coordinators(org):
+    org.clock.set(datetime(2026, 11, 30, 8, 30, tzinfo=OSLO))  # Monday: last week's attainment
+    assert org.services.production.fire_due() == 1
+    lars = last_dm_text(org.fake, "U0ULA10001")  # unit leader of A1
+    assert lars.startswith("*Produksjonsmål uke 48")
+    assert "Kari Nordmann (IFK i område A): ikke nådd" in lars and "Sofie" not in lars
+    assert "Maria Haugen (BFK)" in last_dm_text(org.fake, "U0ULA20001")  # the children's unit's leader
+    assert dms(org.fake, "U0ULB20001") == []  # the coordination unit has no coordinator
+    anne = last_dm_text(org.fake, LEADER_A)  # the area leader still hears of all of area A's
+    assert all(name in anne for name in ("Kari Nordmann", "Sofie Andersen", "Maria Haugen"))
