@@ -106,6 +106,8 @@ class Overview:
     units: tuple[tuple[str, str, str], ...]  # (code, name, area)
     people: tuple[PersonView, ...]  # active and deactivated
     changes: tuple[Change, ...]
+    outside: frozenset[str] = frozenset()  # codes of units outside the network (``network: false``)
+    scope: str = "area"  # coordinators per area or per unit (the directory file's ``organisation``)
 
     @property
     def active(self) -> list[PersonView]:
@@ -191,11 +193,14 @@ class DirectoryAdminService:
                 )
                 for e in repo.directory_events(s, changes)
             )
+            org = repo.organisation(s)
             return Overview(
                 tuple((a.code, a.name) for a in repo.all_areas(s)),
                 tuple((u.code, u.name, u.area_code) for u in units),
                 people,
                 recent,
+                frozenset(u.code for u in units if not u.network),
+                org.scope if org is not None else "area",
             )
 
     def person(self, admin_id: int, person_id: int) -> PersonView | None:

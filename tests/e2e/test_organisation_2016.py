@@ -148,9 +148,13 @@ def test_who_names_the_own_units_coordinator_first(org):
 
 
 def test_the_admin_view_checks_the_unit_model_and_keeps_the_share(org):
-    from tests.e2e.test_directory_admin import form, open_home, pick, roles_of
+    from tests.e2e.test_directory_admin import flat, form, open_home, pick, roles_of
 
     admin, ahmed = "U0IFR00001", person_id(org, CW_A1)
+    listing = flat(org.slack.slash_command(admin, "katalog").json()["blocks"])
+    assert "Koordinatorene er organisert per enhet (én IFK i hver enhet i nettverket)." in listing
+    assert "_Enhet B2 – Koordineringsenheten_ (utenfor nettverket): " in listing
+    assert "_Enhet B1 – Midtøsten_: " in listing
     before = roles_of(org, CW_A1)
     # a second IFK in unit A1 (Kari is its IFK): refused on the roles field, in Norwegian
     view = pick(org, admin, open_home(org, admin), ahmed)
