@@ -190,3 +190,16 @@ def test_mondays_attainment_reaches_the_unit_leaders_of_the_coordinators(org):
     assert dms(org.fake, "U0ULB20001") == []  # the coordination unit has no coordinator
     anne = last_dm_text(org.fake, LEADER_A)  # the area leader still hears of all of area A's
     assert all(name in anne for name in ("Kari Nordmann", "Sofie Andersen", "Maria Haugen"))
+
+
+def test_the_friday_prompt_reaches_every_units_ifk_and_nobody_outside_the_network(org):
+    org.clock.set(datetime(2026, 11, 27, 11, 59, tzinfo=OSLO))  # Friday, just before noon
+    assert org.services.production.fire_due() == 0  # arms the jobs
+    org.clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=OSLO))
+    assert org.services.production.fire_due() == 1
+    prompted = {u for u in (IFK_A1, IFK_A3, IFK_B1, "U0IFKC0001", "U0BFK00001")
+                if any("production_" in str(m.get("blocks")) for m in dms(org.fake, u))}
+    assert prompted == {IFK_A1, IFK_A3, IFK_B1, "U0IFKC0001", "U0BFK00001"}
+    # caseworkers of the units outside the network (coordination, Dublin) have no coordinator role
+    for user in (CW_B2, "U0CWC20001"):
+        assert not [m for m in dms(org.fake, user) if "production_" in str(m.get("blocks"))]
