@@ -254,8 +254,11 @@ def _minutes(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(section title, header, rows) per section, in ``lang``."""
+def rows_for_table(lang: Lang, report: QualityReport,
+                   people: bool = False) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(section title, header, rows) per section, in ``lang``. Only with ``people``
+    (the leaders' version) the load against share per coordinator and adviser:
+    otherwise the report names nobody."""
     sections = [
         (t(lang, "report.section.requests"),
          [t(lang, f"report.col.{c}") for c in ("type", "area", "count", "median", "p90", "fallback",
@@ -277,20 +280,22 @@ def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[st
          [t(lang, f"report.col.{c}") for c in ("criterion", "area", "good", "improve", "not_relevant")],
          [[_short(r.labels.get(lang.value) or r.labels.get("nb") or r.criterion), r.area, str(r.good),
            str(r.improve), str(r.not_relevant)] for r in report.ratings]),
-        (t(lang, "report.section.load"),
-         [t(lang, f"report.col.{c}")
-          for c in ("name", "role", "share", "tasks", "task_share", "capacity_share")],
-         [[x.name, t(lang, f"report.role.{x.role}"), _pct(x.share / 100 if x.share else None), str(x.tasks),
-           _pct(x.task_share), _pct(x.capacity_share)] for x in report.loads]),
         (t(lang, "report.section.support"), [t(lang, "report.col.count")], [[str(report.support_count)]]),
     ]
+    if people:
+        sections.insert(-1, (
+            t(lang, "report.section.load"),
+            [t(lang, f"report.col.{c}")
+             for c in ("name", "role", "share", "tasks", "task_share", "capacity_share")],
+            [[x.name, t(lang, f"report.role.{x.role}"), _pct(x.share / 100 if x.share else None),
+              str(x.tasks), _pct(x.task_share), _pct(x.capacity_share)] for x in report.loads]))
     return sections
 
 
-def render_table(lang: Lang, report: QualityReport) -> str:
+def render_table(lang: Lang, report: QualityReport, people: bool = False) -> str:
     lines = [t(lang, "report.title", start=report.start.strftime("%d.%m.%Y"),
                end=report.end.strftime("%d.%m.%Y"))]
-    for title, header, rows in rows_for_table(lang, report):
+    for title, header, rows in rows_for_table(lang, report, people):
         lines += ["", title]
         if not rows:
             lines.append(t(lang, "report.empty"))
@@ -301,11 +306,11 @@ def render_table(lang: Lang, report: QualityReport) -> str:
     return "\n".join(lines)
 
 
-def render_csv(lang: Lang, report: QualityReport) -> str:
+def render_csv(lang: Lang, report: QualityReport, people: bool = False) -> str:
     """One CSV with a section column, so a spreadsheet can filter by it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for title, header, rows in rows_for_table(lang, report):
+    for title, header, rows in rows_for_table(lang, report, people):
         writer.writerow([t(lang, "report.col.section"), *header])
         for row in rows:
             writer.writerow([title, *row])

@@ -161,20 +161,22 @@ class ReportService:
             queue(lambda ifr=ifr, text=text: outbox.queue_dm(s, ifr.id, text, None, now,
                                                              dedupe_key=f"quality_report:{month}:{ifr.id}"),
                   month)
+        # The leaders (the management channel, else management by DM) also get
+        # each coordinator's and adviser's load against their share (issue 15).
         channel = self._settings.ifn_management_channel
         if channel:
-            text = slack_text(Lang.NB, report)
+            text = slack_text(Lang.NB, report, people=True)
             queue(lambda: outbox.queue_post(s, channel, text, None, now,
                                             dedupe_key=f"quality_report:{month}:channel"), month)
         else:  # no management channel: management gets it by DM (memo §2: available to them)
             for leader in holders(s, Role.MANAGEMENT, today):
                 lang = Lang.parse(leader.language)
-                text = slack_text(lang, report)
+                text = slack_text(lang, report, people=True)
                 queue(lambda p=leader, text=text: outbox.queue_dm(
                     s, p.id, text, None, now, dedupe_key=f"quality_report:{month}:{p.id}"), month)
         return queued
 
 
-def slack_text(lang: Lang, report: QualityReport) -> str:
-    title, _, body = reports.render_table(lang, report).partition("\n")
+def slack_text(lang: Lang, report: QualityReport, people: bool = False) -> str:
+    title, _, body = reports.render_table(lang, report, people).partition("\n")
     return f"*{title}*\n```{body.strip()}```\n{t(lang, 'report.footer')}"
