@@ -75,7 +75,7 @@ def build_directory(model: DirectoryModel, file: str = "<directory>") -> Directo
         _check_ids(file, label, entry, seen_ids)
         spec = person_spec(file, label, entry, allowed, unit_codes, org.bfk_area)
         if org.unit_scope:
-            _check_unit_ifk(file, label, spec, outside)
+            _check_unit_ifk(file, label, spec, outside, unit_codes)
         people.append(spec)
 
     check_single_holders(file, people, unit_scope=org.unit_scope)
@@ -98,14 +98,21 @@ def organisation(file: str, entry: OrganisationEntry, allowed: set[str], unit_co
     raise rule_error(file, "organisation", "dir.rule.bfk_home_unknown", "unit", home=repr(home))
 
 
-def _check_unit_ifk(file: str, label: str, spec: PersonSpec, outside: set[str]) -> None:
-    """Unit model: an IFK serves their own unit, which must be in the network."""
-    if not any(r.role is Role.IFK for r in spec.roles):
+def _check_unit_ifk(file: str, label: str, spec: PersonSpec, outside: set[str],
+                    unit_codes: dict[str, str]) -> None:
+    """Unit model: an IFK serves their own unit, which must be in the network,
+    and the role's area is that unit's."""
+    ifk = [r for r in spec.roles if r.role is Role.IFK]
+    if not ifk:
         return
     if spec.unit is None:
         raise rule_error(file, label, "dir.rule.ifk_needs_unit", "unit")
     if spec.unit in outside:
         raise rule_error(file, label, "dir.rule.ifk_unit_outside", "unit", unit=repr(spec.unit))
+    for r in ifk:
+        if r.area != unit_codes[spec.unit]:
+            raise rule_error(file, label, "dir.rule.ifk_other_area", "roles", unit=repr(spec.unit),
+                             unit_area=unit_codes[spec.unit], area=r.area)
 
 
 def _check_ids(file: str, label: str, entry: PersonEntry, seen_ids: dict[str, str]) -> None:

@@ -82,6 +82,16 @@ def test_unit_model_refuses_an_ifk_without_a_unit():
     assert err.text(Lang.EN) == "with coordinators per unit (scope: unit) an IFK must belong to a unit"
 
 
+def test_unit_model_refuses_an_ifk_for_another_area_than_their_units():
+    kari = '  - {name: "Kari", email: kari@x.no, unit: A1, roles: [{role: ifk, area: B}]}\n'
+    assert parse_directory(directory("area", kari)).people[0].roles[0].area == "B"  # the area model allows it
+    err = refusal(directory("unit", kari))
+    assert err.text(Lang.NB) == ("med koordinatorer per enhet er IFK-en IFK for sin egen enhet 'A1' i "
+                                 "område A, ikke for område B")
+    assert err.text(Lang.EN) == ("with coordinators per unit an IFK is the IFK of their own unit 'A1' in "
+                                 "area A, not of area B")
+
+
 def test_unit_model_refuses_an_ifk_in_a_unit_outside_the_network():
     err = refusal(directory("unit", '  - {name: "Kari", email: kari@x.no, unit: A9, roles: [ifk]}\n'))
     assert err.text(Lang.NB) == "enhet 'A9' står utenfor nettverket (network: false) og har ingen IFK"
