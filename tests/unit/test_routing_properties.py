@@ -354,9 +354,11 @@ def test_tiers_follow_the_sequence_of_the_type(s):
         elif e.reason is not Reason.SUBSTITUTE_FOR:
             role = {Tier.BFK: Role.BFK, Tier.AREA_IFK: Role.IFK, Tier.OTHER_IFK: Role.IFK,
                     Tier.OTHER_COORDINATOR: Role.BFK, Tier.IFR: Role.IFR}
-            if e.tier is Tier.UNIT_IFK:
+            if e.tier is Tier.UNIT_IFK and e.reason is Reason.UNIT_BFK:  # the BFK's home is configured
+                assert s.world.org.bfk_home_unit == requester_unit(s) and holds(s, e.person_id, Role.BFK)
+            elif e.tier is Tier.UNIT_IFK:  # the IFK sitting in the requester's unit
                 assert s.world.people[e.person_id].unit_id == requester_unit(s)
-                assert holds(s, e.person_id, Role.BFK if e.reason is Reason.UNIT_BFK else Role.IFK)
+                assert holds(s, e.person_id, Role.IFK)
             elif e.tier in role:
                 assert holds(s, e.person_id, role[e.tier])
             else:
