@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -420,8 +421,9 @@ def test_within_a_tier_fewest_assignments_then_least_recent(s):
     chain = run(s)
     for tier in (Tier.OTHER_IFK, Tier.IFR, Tier.POOL):
         keys = [
-            (
-                s.world.open_assignments.get(e.person_id, 0),
+            (  # open work weighed by share of position (none stated: 100 %)
+                Fraction(s.world.open_assignments.get(e.person_id, 0),
+                         s.world.people[e.person_id].share or 100),
                 s.world.last_assigned.get(e.person_id, never),
                 e.person_id,
             )
