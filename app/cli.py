@@ -257,9 +257,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         engine.dispose()
     lang = Lang.parse(args.lang)
     if args.format == "csv":
-        sys.stdout.write(reports.render_csv(lang, report))
+        sys.stdout.write(reports.render_csv(lang, report, args.people))
     else:
-        sys.stdout.write(reports.render_table(lang, report) + "\n")
+        sys.stdout.write(reports.render_table(lang, report, args.people) + "\n")
     return EXIT_OK
 
 
@@ -335,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_date", required=True, help="last day (YYYY-MM-DD)")
     report.add_argument("--format", choices=("table", "csv"), default="table")
     report.add_argument("--lang", choices=("nb", "en"), default="nb")
+    report.add_argument("--people", action="store_true",
+                        help="for leaders: also each IFK's, BFK's and IFR's load against their share")
     report.set_defaults(func=_cmd_report)
 
     directory = sub.add_parser("directory", help="directory commands")

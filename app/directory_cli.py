@@ -11,7 +11,7 @@ from bot.services.directory import ImportResult
 from bot.settings import Settings, SettingsError, load_settings
 
 #: How the file names the fields an import may change.
-FIELD_NAMES = {"slack_user_id": "slack_id", "area_code": "area", "unit_id": "unit"}
+FIELD_NAMES = {"slack_user_id": "slack_id", "area_code": "area", "unit_id": "unit", "network_share": "share"}
 
 
 def import_report(file: str, result: ImportResult) -> str:
@@ -28,6 +28,8 @@ def import_report(file: str, result: ImportResult) -> str:
                      "--prune deactivates them): " + ", ".join(result.missing_names))
     if result.acting_changed:
         lines.append("  acting area leaders: now as in the file")
+    if result.shape_changed:
+        lines.append("  organisation (scope, the BFK's home, units in the network): now as in the file")
     if result.dry_run:
         lines.append("dry run: nothing was written")
     return "\n".join(lines)

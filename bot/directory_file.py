@@ -63,6 +63,24 @@ class UnitEntry(BaseModel):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
     area: str
+    #: False: outside the interview network (a Dublin unit, the coordination unit).
+    network: bool = True
+
+
+class OrganisationEntry(BaseModel):
+    """``scope``: coordinators serve an ``area`` (IM 2012-012) or a ``unit``
+    (UDI 2016-018). ``bfk_home``: the area or unit code the BFK belongs to."""
+
+    model_config = ConfigDict(extra="forbid")
+    scope: str = "area"
+    bfk_home: str | None = None
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str) -> str:
+        if v not in ("area", "unit"):
+            raise ValueError(f"scope {v!r} must be area or unit")
+        return v
 
 
 class RoleEntry(BaseModel):
@@ -94,6 +112,8 @@ class PersonEntry(BaseModel):
     unit: str | None = None
     roles: list[RoleEntry | str] = Field(default_factory=list)
     training: list[TrainingEntry] = Field(default_factory=list)
+    #: Percent of the position for network work (1–100); IFK, BFK and IFR only.
+    share: int | None = Field(default=None, ge=1, le=100)
 
     @field_validator("name")
     @classmethod
@@ -142,6 +162,8 @@ class ActingEntry(BaseModel):
 
 class DirectoryModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    #: Absent: the 2012 shape (coordinators per area, the BFK in area A).
+    organisation: OrganisationEntry | None = None
     areas: list[AreaEntry] | None = None
     units: list[UnitEntry] = Field(default_factory=list)
     people: list[PersonEntry] = Field(default_factory=list)
@@ -175,6 +197,7 @@ class PersonSpec:
     unit: str | None
     roles: tuple[RoleSpec, ...]
     training: tuple[TrainingSpec, ...] = ()
+    share: int | None = None
 
     @property
     def label(self) -> str:
@@ -196,11 +219,26 @@ class ActingSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class OrgSpec:
+    """The organisation's shape, validated: ``bfk_home`` is an area code or a
+    unit code; ``bfk_area`` the area it is in."""
+
+    scope: str = "area"
+    bfk_home: str | None = None
+    bfk_area: str = "A"
+
+    @property
+    def unit_scope(self) -> bool:
+        return self.scope == "unit"
+
+
+@dataclass(frozen=True, slots=True)
 class DirectoryFile:
     areas: tuple[AreaEntry, ...]
     units: tuple[UnitEntry, ...]
     people: tuple[PersonSpec, ...]
     acting: tuple[ActingSpec, ...] | None = None  # None: the file says nothing about acting leaders
+    organisation: OrgSpec = OrgSpec()
 
 
 def _entry_label(loc: tuple, raw: dict) -> str:

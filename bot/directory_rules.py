@@ -2,7 +2,9 @@
 for an edit in Slack: areas and units exist and agree, each person can be
 found (a Slack id or an e-mail, neither used twice), area roles have an area,
 one IFK and one area leader per area and one BFK at a time, one acting area
-leader per area and period.
+leader per area and period. In the unit model (``organisation: {scope: unit}``,
+UDI 2016-018) an IFK belongs to a unit of the network instead: one per unit,
+several per area; units outside the network (``network: false``) have none.
 
 ``build_directory`` turns a ``DirectoryModel`` into the validated
 ``DirectoryFile`` or raises the first broken rule as a ``DirectoryFileError``
@@ -21,6 +23,8 @@ from bot.directory_file import (
     DirectoryFile,
     DirectoryFileError,
     DirectoryModel,
+    OrganisationEntry,
+    OrgSpec,
     PersonEntry,
     PersonSpec,
     RoleEntry,
@@ -61,17 +65,54 @@ def build_directory(model: DirectoryModel, file: str = "<directory>") -> Directo
         if unit.code in unit_codes:
             raise rule_error(file, label, "dir.rule.unit_twice", "unit")
         unit_codes[unit.code] = unit.area
+    outside = {u.code for u in model.units if not u.network}
+    org = organisation(file, model.organisation or OrganisationEntry(), allowed, unit_codes, outside)
 
     people: list[PersonSpec] = []
     seen_ids: dict[str, str] = {}
     for i, entry in enumerate(model.people):
         label = f"people[{i}] ({entry.name})"
         _check_ids(file, label, entry, seen_ids)
-        people.append(person_spec(file, label, entry, allowed, unit_codes))
+        spec = person_spec(file, label, entry, allowed, unit_codes, org.bfk_area)
+        if org.unit_scope:
+            _check_unit_ifk(file, label, spec, outside, unit_codes)
+        people.append(spec)
 
-    check_single_holders(file, people)
+    check_single_holders(file, people, unit_scope=org.unit_scope)
     acting = None if model.acting is None else _acting(file, model.acting, people, allowed)
-    return DirectoryFile(tuple(areas), tuple(model.units), tuple(people), acting)
+    return DirectoryFile(tuple(areas), tuple(model.units), tuple(people), acting, org)
+
+
+def organisation(file: str, entry: OrganisationEntry, allowed: set[str], unit_codes: dict[str, str],
+                 outside: set[str]) -> OrgSpec:
+    """The shape: the BFK's home is a unit of the network or an area (area A by default)."""
+    home = entry.bfk_home
+    if home is None:
+        return OrgSpec(entry.scope, None, BFK_HOME_AREA)
+    if home in unit_codes:
+        if home in outside:
+            raise rule_error(file, "organisation", "dir.rule.bfk_home_outside", "unit", unit=repr(home))
+        return OrgSpec(entry.scope, home, unit_codes[home])
+    if home in allowed:
+        return OrgSpec(entry.scope, home, home)
+    raise rule_error(file, "organisation", "dir.rule.bfk_home_unknown", "unit", home=repr(home))
+
+
+def _check_unit_ifk(file: str, label: str, spec: PersonSpec, outside: set[str],
+                    unit_codes: dict[str, str]) -> None:
+    """Unit model: an IFK serves their own unit, which must be in the network,
+    and the role's area is that unit's."""
+    ifk = [r for r in spec.roles if r.role is Role.IFK]
+    if not ifk:
+        return
+    if spec.unit is None:
+        raise rule_error(file, label, "dir.rule.ifk_needs_unit", "unit")
+    if spec.unit in outside:
+        raise rule_error(file, label, "dir.rule.ifk_unit_outside", "unit", unit=repr(spec.unit))
+    for r in ifk:
+        if r.area != unit_codes[spec.unit]:
+            raise rule_error(file, label, "dir.rule.ifk_other_area", "roles", unit=repr(spec.unit),
+                             unit_area=unit_codes[spec.unit], area=r.area)
 
 
 def _check_ids(file: str, label: str, entry: PersonEntry, seen_ids: dict[str, str]) -> None:
@@ -85,7 +126,7 @@ def _check_ids(file: str, label: str, entry: PersonEntry, seen_ids: dict[str, st
 
 
 def person_spec(file: str, label: str, entry: PersonEntry, allowed: set[str],
-                unit_codes: dict[str, str]) -> PersonSpec:
+                unit_codes: dict[str, str], bfk_area: str = BFK_HOME_AREA) -> PersonSpec:
     area = entry.area
     if entry.unit is not None:
         if entry.unit not in unit_codes:
@@ -99,15 +140,17 @@ def person_spec(file: str, label: str, entry: PersonEntry, allowed: set[str],
                          areas=_listing(allowed))
     roles: list[RoleSpec] = []
     for r in entry.roles:
-        spec = _role_spec(file, label, RoleEntry(role=r) if isinstance(r, str) else r, area, allowed)
+        entry_role = RoleEntry(role=r) if isinstance(r, str) else r
+        spec = _role_spec(file, label, entry_role, area, allowed, bfk_area)
         if spec in roles:
             raise rule_error(file, label, "dir.rule.role_twice", "roles", role=spec.role.value)
         roles.append(spec)
     return PersonSpec(entry.name, entry.slack_id, entry.email, entry.language, area, entry.unit, tuple(roles),
-                      _training(file, label, entry.training))
+                      _training(file, label, entry.training), entry.share)
 
 
-def _role_spec(file: str, label: str, r: RoleEntry, area: str | None, allowed: set[str]) -> RoleSpec:
+def _role_spec(file: str, label: str, r: RoleEntry, area: str | None, allowed: set[str],
+               bfk_area: str = BFK_HOME_AREA) -> RoleSpec:
     try:
         role = Role(r.role)
     except ValueError:
@@ -120,7 +163,7 @@ def _role_spec(file: str, label: str, r: RoleEntry, area: str | None, allowed: s
         if role_area is None:
             raise rule_error(file, label, "dir.rule.role_needs_area", "roles", role=role.value)
     elif role is Role.BFK:
-        role_area = role_area or BFK_HOME_AREA
+        role_area = role_area or bfk_area
     elif role_area is not None:
         raise rule_error(file, label, "dir.rule.role_no_area", "roles", role=role.value)
     if role_area is not None and role_area not in allowed:
@@ -152,19 +195,22 @@ def _training(file: str, label: str, entries: list[TrainingEntry]) -> tuple[Trai
     return tuple(out)
 
 
-def check_single_holders(file: str, people: list[PersonSpec]) -> None:
+def check_single_holders(file: str, people: list[PersonSpec], *, unit_scope: bool = False) -> None:
     """One IFK and one area leader per area, one BFK — unless their date ranges
-    do not overlap (a planned hand-over or a substitute period)."""
+    do not overlap (a planned hand-over or a substitute period). In the unit
+    model the IFK is one per unit instead."""
     held: dict[tuple[Role, str | None], list[tuple[PersonSpec, RoleSpec]]] = {}
     for person in people:
         for spec in person.roles:
             if spec.role not in SINGLE_HOLDER_ROLES:
                 continue
-            scope = None if spec.role is Role.BFK else spec.area
+            per_unit = unit_scope and spec.role is Role.IFK
+            scope = None if spec.role is Role.BFK else (person.unit if per_unit else spec.area)
             for other_person, other in held.get((spec.role, scope), []):
                 if _ranges_overlap(spec.valid_from, spec.valid_to, other.valid_from, other.valid_to):
-                    key = "dir.rule.second_holder" if scope is None else "dir.rule.second_holder_area"
-                    params = {"area": scope} if scope is not None else {}
+                    key = "dir.rule.second_holder" if scope is None else \
+                        "dir.rule.second_holder_unit" if per_unit else "dir.rule.second_holder_area"
+                    params = {} if scope is None else {"unit": scope} if per_unit else {"area": scope}
                     raise rule_error(file, f"person {person.name!r}", key, "roles", role=spec.role.value,
                                      other=repr(other_person.name), **params)
             held.setdefault((spec.role, scope), []).append((person, spec))
@@ -196,4 +242,4 @@ def _acting(file: str, entries: list[ActingEntry], people: list[PersonSpec],
     return tuple(out)
 
 
-__all__ = ["DirectoryFileError", "build_directory", "check_single_holders", "person_spec"]
+__all__ = ["DirectoryFileError", "build_directory", "check_single_holders", "organisation", "person_spec"]

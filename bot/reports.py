@@ -72,6 +72,27 @@ class RatingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadRow:
+    """One coordinator or adviser: routed tasks they accepted in the period
+    (support conversations are never counted) and their share of position."""
+
+    name: str
+    role: str  # ifk | bfk | ifr
+    share: int | None  # percent of the position for network work; None: not stated (100)
+    tasks: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoadFigures:
+    name: str
+    role: str
+    share: int | None
+    tasks: int
+    task_share: float | None  # their part of all the tasks
+    capacity_share: float  # their part of the network's capacity (shares summed)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestFigures:
     type: str
     area: str
@@ -135,6 +156,7 @@ class QualityReport:
     support_count: int
     help_answers: tuple[HelpFigures, ...] = ()
     ratings: tuple[RatingFigures, ...] = ()
+    loads: tuple[LoadFigures, ...] = ()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -147,7 +169,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Iterable[GoalRow],
             training: Iterable[TrainingRow], support_count: int, help_rows: Iterable[HelpRow] = (),
-            ratings: Iterable[RatingRow] = (), criteria_order: Sequence[str] = ()) -> QualityReport:
+            ratings: Iterable[RatingRow] = (), criteria_order: Sequence[str] = (),
+            loads: Iterable[LoadRow] = ()) -> QualityReport:
     by_key: dict[tuple[str, str], list[RequestRow]] = defaultdict(list)
     for row in requests:
         by_key[(row.type, row.area)].append(row)
@@ -180,7 +203,19 @@ def compute(start: date, end: date, requests: Iterable[RequestRow], goals: Itera
     help_figures = [HelpFigures(kind, area, yes, no)
                     for (kind, area), (yes, no) in sorted(help_counts.items())]
     return QualityReport(start, end, tuple(request_figures), tuple(goal_figures), tuple(training_figures),
-                         support_count, tuple(help_figures), _ratings(ratings, criteria_order))
+                         support_count, tuple(help_figures), _ratings(ratings, criteria_order), _loads(loads))
+
+
+def _loads(rows: Iterable[LoadRow]) -> tuple[LoadFigures, ...]:
+    """Load against share: each person's part of the tasks beside their part of
+    the capacity (a share not stated counts as 100 %). Equal parts: the work
+    follows the shares; more tasks than capacity: they carry more than their share."""
+    rows = list(rows)
+    total_tasks = sum(r.tasks for r in rows)
+    total_share = sum(r.share or 100 for r in rows)
+    return tuple(LoadFigures(r.name, r.role, r.share, r.tasks,
+                             r.tasks / total_tasks if total_tasks else None, (r.share or 100) / total_share)
+                 for r in sorted(rows, key=lambda r: (r.role, r.name)))
 
 
 def _ratings(rows: Iterable[RatingRow], order: Sequence[str]) -> tuple[RatingFigures, ...]:
@@ -219,8 +254,11 @@ def _minutes(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(section title, header, rows) per section, in ``lang``."""
+def rows_for_table(lang: Lang, report: QualityReport,
+                   people: bool = False) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(section title, header, rows) per section, in ``lang``. Only with ``people``
+    (the leaders' version) the load against share per coordinator and adviser:
+    otherwise the report names nobody."""
     sections = [
         (t(lang, "report.section.requests"),
          [t(lang, f"report.col.{c}") for c in ("type", "area", "count", "median", "p90", "fallback",
@@ -244,13 +282,20 @@ def rows_for_table(lang: Lang, report: QualityReport) -> list[tuple[str, list[st
            str(r.improve), str(r.not_relevant)] for r in report.ratings]),
         (t(lang, "report.section.support"), [t(lang, "report.col.count")], [[str(report.support_count)]]),
     ]
+    if people:
+        sections.insert(-1, (
+            t(lang, "report.section.load"),
+            [t(lang, f"report.col.{c}")
+             for c in ("name", "role", "share", "tasks", "task_share", "capacity_share")],
+            [[x.name, t(lang, f"report.role.{x.role}"), _pct(x.share / 100 if x.share else None),
+              str(x.tasks), _pct(x.task_share), _pct(x.capacity_share)] for x in report.loads]))
     return sections
 
 
-def render_table(lang: Lang, report: QualityReport) -> str:
+def render_table(lang: Lang, report: QualityReport, people: bool = False) -> str:
     lines = [t(lang, "report.title", start=report.start.strftime("%d.%m.%Y"),
                end=report.end.strftime("%d.%m.%Y"))]
-    for title, header, rows in rows_for_table(lang, report):
+    for title, header, rows in rows_for_table(lang, report, people):
         lines += ["", title]
         if not rows:
             lines.append(t(lang, "report.empty"))
@@ -261,11 +306,11 @@ def render_table(lang: Lang, report: QualityReport) -> str:
     return "\n".join(lines)
 
 
-def render_csv(lang: Lang, report: QualityReport) -> str:
+def render_csv(lang: Lang, report: QualityReport, people: bool = False) -> str:
     """One CSV with a section column, so a spreadsheet can filter by it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for title, header, rows in rows_for_table(lang, report):
+    for title, header, rows in rows_for_table(lang, report, people):
         writer.writerow([t(lang, "report.col.section"), *header])
         for row in rows:
             writer.writerow([title, *row])

@@ -8,7 +8,11 @@ the chain on the request and, at each offer, re-checks the next entry with
 Rules (SPEC §2–§4):
 
 * live / feedback / hour: area IFK -> other IFKs -> IFRs; with a child involved
-  the BFK comes first. ``hour`` puts the person the requester picked first.
+  the BFK comes first. In the unit model (``world.org.scope`` "unit", UDI
+  2016-018) the requester's unit's IFK comes first, then the other IFKs of the
+  area, then the rest; the BFK stands as the coordinator of their home unit.
+  A requester in a unit outside the network (Dublin) gets the area's chain.
+  ``hour`` puts the person the requester picked first.
   Live supervision without a child has the BFK after the IFKs, before the IFRs:
   memo 8.2.1 lets "andre koordinatorer" stand in when the area's IFK cannot.
 * support: the picked person first (if any), then a pool of every other IFK, BFK
@@ -22,7 +26,11 @@ Rules (SPEC §2–§4):
 * Skipped and recorded: the requester, absent, away, busy, outside working
   hours (except ``live`` with an explicit, unexpired "available" status),
   excluded, and anyone already placed earlier in the chain.
-* Within a tier: fewest open assignments, then least recently assigned (never
+* Capacity: with ``world.weekly_max`` set, nobody is offered a routed request
+  (not support) once they have accepted their weekly cap
+  (:func:`bot.domain.organisation.weekly_cap`): skipped as at capacity.
+* Within a tier: fewest open assignments weighed by share of position (open /
+  share; no share counts as 100 %), then least recently assigned (never
   assigned first), then person id.
 """
 
@@ -31,9 +39,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from functools import lru_cache
 
 from bot.calendar import WorkingCalendar
+from bot.domain.organisation import weekly_cap
 from bot.domain.requests import ROUTED_TYPES, AvailabilityStatus, RequestType
 from bot.domain.roles import BFK_HOME_AREA, Role, in_force
 from bot.routing_types import (
@@ -56,9 +66,10 @@ COORDINATOR_ROLES = frozenset({Role.IFK, Role.BFK, Role.IFR})
 
 #: Tier order per request type; every chain's tiers are non-decreasing in it.
 TIER_SEQUENCE: dict[RequestType, tuple[Tier, ...]] = {
-    RequestType.LIVE: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR, Tier.IFR),
-    RequestType.FEEDBACK: (Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
-    RequestType.HOUR: (Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.LIVE: (Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR,
+                       Tier.IFR),
+    RequestType.FEEDBACK: (Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
+    RequestType.HOUR: (Tier.PREFERRED, Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR),
     RequestType.SUPPORT: (Tier.PREFERRED, Tier.POOL),
 }
 
@@ -155,7 +166,18 @@ def unavailability(
         explicitly_available = status is not None and status.status is AvailabilityStatus.AVAILABLE
         if not (type is RequestType.LIVE and explicitly_available):
             return Reason.SKIP_OUTSIDE_HOURS, {}
-    return None
+    return at_capacity(person, world, type)
+
+
+def at_capacity(person: PersonInfo, world: World, type: RequestType) -> tuple[Reason, dict[str, str]] | None:
+    """Skipped when they have accepted their weekly cap of routed tasks (support never counts)."""
+    cap = weekly_cap(world.weekly_max, person.share)
+    if cap is None or type is RequestType.SUPPORT:
+        return None
+    count = world.week_counts.get(person.id, 0)
+    if count < cap:
+        return None
+    return Reason.SKIP_AT_CAPACITY, {"count": str(count), "cap": str(cap)}
 
 
 def is_available(person_id: int, world: World, now: datetime, type: RequestType) -> Reason | None:
@@ -205,11 +227,15 @@ class _Router:
                 yield person, holding
                 break
 
-    def _ifk_slots(self, own_area: bool) -> list[_Slot]:
+    def _ifk_slots(self, own_area: bool, unit: int | None = None) -> list[_Slot]:
+        """The IFKs of the request's area (``own_area``) or of the others; in the
+        unit model the IFK of ``unit`` is left out (their own tier comes first)."""
         slots: list[_Slot] = []
         seen: set[int] = set()
         for pid in sorted(self.world.people):
             person = self.world.people[pid]
+            if unit is not None and person.unit_id == unit:
+                continue
             for holding in valid_holdings(person, Role.IFK, self.today):
                 area = _holding_area(holding, person)
                 if (area == self.facts.area) != own_area or pid in seen:
@@ -219,9 +245,31 @@ class _Router:
                 slots.append(_Slot(pid, reason, {"area": area or ""}, area))
         return slots
 
+    def _requester_unit(self) -> int | None:
+        """Unit model: the requester's unit, when it is in the network and in the
+        request's area (someone asking for another area gets that area's chain)."""
+        org = self.world.org
+        unit = self.world.units_of.get(self.facts.requester_id)
+        if not org.unit_scope or unit is None or not org.in_network(unit):
+            return None
+        if org.unit_areas.get(unit, self.facts.area) != self.facts.area:
+            return None
+        return unit
+
+    def _unit_slots(self, unit: int) -> list[_Slot]:
+        """The requester's own unit's coordinator: its IFK; the BFK when it is the BFK's home."""
+        org = self.world.org
+        code = org.unit_codes.get(unit, "")
+        slots = [_Slot(p.id, Reason.UNIT_IFK, {"unit": code}, _holding_area(h, p))
+                 for p, h in self._holders(Role.IFK) if p.unit_id == unit]
+        if not self.facts.child_involved and org.bfk_home_unit == unit:
+            slots += [_Slot(p.id, Reason.UNIT_BFK, {"unit": code}, _holding_area(h, p) or org.bfk_area)
+                      for p, h in self._holders(Role.BFK)]
+        return slots
+
     def _bfk_slots(self, reason: Reason = Reason.BFK_CHILD) -> list[_Slot]:
         return [
-            _Slot(p.id, reason, {}, _holding_area(h, p) or BFK_HOME_AREA)
+            _Slot(p.id, reason, {}, _holding_area(h, p) or self.world.org.bfk_area or BFK_HOME_AREA)
             for p, h in self._holders(Role.BFK)
         ]
 
@@ -254,8 +302,11 @@ class _Router:
             return
         if facts.child_involved:
             yield Tier.BFK, self._bfk_slots()
-        yield Tier.AREA_IFK, self._ifk_slots(own_area=True)
-        yield Tier.OTHER_IFK, self._ifk_slots(own_area=False)
+        unit = self._requester_unit()
+        if unit is not None:
+            yield Tier.UNIT_IFK, self._unit_slots(unit)
+        yield Tier.AREA_IFK, self._ifk_slots(own_area=True, unit=unit)
+        yield Tier.OTHER_IFK, self._ifk_slots(own_area=False, unit=unit)
         if facts.type is RequestType.LIVE and not facts.child_involved:
             yield Tier.OTHER_COORDINATOR, self._bfk_slots(Reason.BFK_FALLBACK)
         yield Tier.IFR, self._ifr_slots()
@@ -283,9 +334,12 @@ class _Router:
             candidates.extend(self._substitutes_for(slot))  # absent, or at a time of increased need
         return candidates
 
-    def _load_key(self, person_id: int) -> tuple[int, datetime, int]:
+    def _load_key(self, person_id: int) -> tuple[Fraction, datetime, int]:
+        """Open work weighed by share of position: 2 open at 30 % weigh more than 4 at 75 %."""
         last = self.world.last_assigned.get(person_id, _NEVER)
-        return (self.world.open_assignments.get(person_id, 0), last, person_id)
+        person = self.world.people.get(person_id)
+        share = (person.share if person is not None else None) or 100
+        return (Fraction(self.world.open_assignments.get(person_id, 0), share), last, person_id)
 
     # classification --------------------------------------------------------------
     def _skip_reason(self, tier: Tier, person_id: int) -> tuple[Reason, dict[str, str]] | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from bot.domain.organisation import OrgShape
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
 
@@ -17,6 +18,7 @@ from bot.domain.roles import Role
 class Tier(StrEnum):
     PREFERRED = "preferred"  # the person the requester picked (hour, support)
     BFK = "bfk"  # child involved: the BFK first
+    UNIT_IFK = "unit_ifk"  # unit model: the coordinator of the requester's unit
     AREA_IFK = "area_ifk"  # the IFK of the request's area
     OTHER_IFK = "other_ifk"  # the other areas' IFKs
     OTHER_COORDINATOR = "other_coordinator"  # live, no child: the BFK after the IFKs (memo 8.2.1)
@@ -29,6 +31,8 @@ class Reason(StrEnum):
     catalogs as ``route.<value>`` with ``params``."""
 
     AREA_IFK = "area_ifk"  # params: area
+    UNIT_IFK = "unit_ifk"  # params: unit (unit model)
+    UNIT_BFK = "unit_bfk"  # params: unit (unit model: the BFK of the requester's unit, no child)
     BFK_CHILD = "bfk_child"
     OTHER_IFK = "other_ifk"  # params: area
     BFK_FALLBACK = "bfk_fallback"  # live without a child: "andre koordinatorer" (memo 8.2.1)
@@ -46,6 +50,7 @@ class Reason(StrEnum):
     SKIP_INACTIVE = "skip_inactive"
     SKIP_EXCLUDED = "skip_excluded"  # support: requester's own leaders
     SKIP_UNREACHABLE = "skip_unreachable"  # params: why (no_slack_account, deactivated_in_slack, …)
+    SKIP_AT_CAPACITY = "skip_at_capacity"  # params: count, cap (routed tasks this week)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,7 @@ class PersonInfo:
     active: bool = True
     reachable: bool = True  # a message can reach them in Slack (SPEC §1)
     unreachable_why: str = ""  # why not: no_slack_account, deactivated_in_slack, cannot_dm_bot, …
+    share: int | None = None  # percent of the position for network work; None: 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,12 @@ class World:
     open_assignments: dict[int, int] = field(default_factory=dict)  # person id -> count
     last_assigned: dict[int, datetime] = field(default_factory=dict)  # round-robin memory
     hours: WorkingHours = WorkingHours(time(8, 0), time(15, 45))
+    org: OrgShape = OrgShape()
+    #: Person id -> unit id, for everyone with a unit (the requester's unit, in the unit model).
+    units_of: dict[int, int] = field(default_factory=dict)
+    #: Routed tasks (not support) each person accepted this week, and the cap for a 100 % share.
+    week_counts: dict[int, int] = field(default_factory=dict)
+    weekly_max: int = 0
 
 
 @dataclass(frozen=True, slots=True)

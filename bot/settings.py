@@ -58,6 +58,10 @@ class CoreSettings(BaseSettings):
     ifn_followup_hour_propose_seconds: int = Field(default=27900, gt=0)  # working time to propose times
     ifn_followup_hour_done_minutes: int = Field(default=60, gt=0)  # after the agreed hour began
     ifn_followup_ask_seconds: int = Field(default=27900, gt=0)  # working time, reminder → question
+    # Capacity (issue 15): the most routed tasks (live, feedback, hour; never support)
+    # someone with 100 % of their position in the network accepts in a week; a
+    # person's cap is this times their directory ``share`` (at least 1). 0: no cap.
+    ifn_weekly_max_tasks: int = Field(default=0, ge=0)
 
     # Support conversations (memo 8.3, SPEC §7): days before a note is purged, and the
     # external services a requester is sent when the assignee refers them (a literal \\n separates lines)

@@ -37,7 +37,8 @@ class PageApp:
                     return _json(start_response, {"error": "not_found"}, "404 Not Found")
                 return _file(start_response, target)
             if method == "GET" and path == "/api/people":
-                return _json(start_response, {"people": self._box.people(), "clock": self._box.clock_info()})
+                return _json(start_response, {"people": self._box.people(), "clock": self._box.clock_info(),
+                                              "directories": self._box.directories()})
             if method == "GET" and path == "/api/state":
                 user = parse_qs(environ.get("QUERY_STRING", "")).get("user", [""])[0]
                 return _json(start_response, self._box.state(user))
@@ -68,6 +69,8 @@ class PageApp:
             return box.open_home(user)
         if name == "clock":
             return box.move_clock(str(req.get("step", "")))
+        if name == "directory":
+            return box.load_directory(str(req.get("name", "")))
         raise ValueError(f"unknown call {name!r}")
 
 

@@ -26,6 +26,10 @@ class Screen:
         self._to_local = to_local
         self._now = now
 
+    def set_people(self, people: list[dict[str, Any]]) -> None:
+        """Another directory was loaded: the names messages are shown with."""
+        self._names = {p["id"]: p["name"] for p in people}
+
     def _stamp(self, message: dict[str, Any], today: Any) -> dict[str, Any]:
         local = self._to_local(datetime.fromtimestamp(float(message["ts"]), UTC))
         author = message.get("user")

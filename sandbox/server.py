@@ -47,6 +47,9 @@ from sandbox.user_side import UserSides
 log = logging.getLogger("ifn_bot.sandbox")
 
 DEFAULT_ORG = Path(__file__).resolve().parents[1] / "examples" / "org.yaml"
+#: The demo directories the page offers: the 2012 memo's shape and the 2016 mandate's.
+DIRECTORIES = {"org": DEFAULT_ORG, "org-2016": DEFAULT_ORG.with_name("org-2016.yaml")}
+DIRECTORY_LABELS = {"org": "Notat 2012 (IFK per område)", "org-2016": "Mandat 2016 (IFK per enhet)"}
 CLOCK_FILE = "clock.json"
 LOADED_MARK = "directory-loaded"
 
@@ -125,6 +128,9 @@ class Sandbox:
         from storage.migrate import upgrade
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        loaded = self.data_dir / LOADED_MARK
+        if loaded.exists() and Path(loaded.read_text().strip()).is_file():
+            self.org_file = Path(loaded.read_text().strip())  # the directory in the database (page's choice)
         self.org: DirectoryFile = load_directory_file(self.org_file)
         self.clock = self._start_clock()
         fake = self.fake = FakeSlack(clock=lambda: self.clock.now().timestamp()).start()
@@ -233,6 +239,34 @@ class Sandbox:
 
     def people(self) -> list[dict[str, Any]]:
         return workspace.people(self.org)
+
+    def directories(self) -> list[dict[str, Any]]:
+        """The demo directories the page can switch between, and which is loaded."""
+        current = Path(self.org_file).resolve()
+        return [{"name": name, "label": DIRECTORY_LABELS[name], "current": path.resolve() == current}
+                for name, path in DIRECTORIES.items()]
+
+    def load_directory(self, name: str) -> dict[str, Any]:
+        """Import one of the demo directories over the running bot, as an admin
+        would with ``ifn-bot directory import`` (without --prune): open requests
+        stay; the organisation's shape, units and roles become the file's."""
+        if name not in DIRECTORIES:
+            raise ValueError(f"unknown directory {name!r}; known: {', '.join(DIRECTORIES)}")
+        path = DIRECTORIES[name]
+        data = load_directory_file(path)
+        with self._ticks.lock:
+            result = self.services.directory.import_directory(data, str(path))
+            assert self.fake is not None
+            for person in data.people:
+                if person.slack_id and person.slack_id not in {p["id"] for p in self.people()}:
+                    self.fake.add_user(person.slack_id, name=person.name, email=person.email,
+                                       locale="en-US" if person.language == "en" else "nb-NO")
+            self.org, self.org_file = data, path
+            (self.data_dir / LOADED_MARK).write_text(f"{path}\n")
+            self.screen.set_people(self.people())
+        return {"directories": self.directories(), "people": self.people(),
+                "created": result.created, "updated": result.updated,
+                "scope": data.organisation.scope}
 
     def state(self, user: str) -> dict[str, Any]:
         return {**self.screen.state(user), "clock": self.clock_info()}

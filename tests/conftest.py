@@ -128,6 +128,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 EXAMPLE_ORG = Path(__file__).resolve().parents[1] / "examples" / "org.yaml"
+#: The same department in the shape of the 2016 mandate (an IFK per unit, shares).
+EXAMPLE_ORG_2016 = EXAMPLE_ORG.with_name("org-2016.yaml")
 
 #: Wednesday 25 November 2026, 10:00 in Oslo: a working day, in working hours.
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -139,8 +141,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
-    server = BotServer(make_settings(fake_slack, db_url), engine, clock).start()
+def bot_settings() -> dict[str, object]:
+    """Settings a module wants for its bot (``make_settings`` overrides), e.g. a weekly cap."""
+    return {}
+
+
+@pytest.fixture
+def bot(fake_slack, engine, db_url, clock, bot_settings) -> Iterator[Bot]:
+    server = BotServer(make_settings(fake_slack, db_url, **bot_settings), engine, clock).start()
     slack = SignedRequests(server.url, server.services.settings.slack_signing_secret.get_secret_value(),
                            response_url_base=fake_slack.hooks_url)
     try:
@@ -150,9 +158,16 @@ def bot(fake_slack, engine, db_url, clock) -> Iterator[Bot]:
 
 
 @pytest.fixture
-def org(bot: Bot) -> Bot:
+def org_file() -> Path:
+    """The directory ``org`` loads. A module whose flows hold in both shapes
+    overrides it with ``both_shapes`` (the 2012 memo and the 2016 mandate)."""
+    return EXAMPLE_ORG
+
+
+@pytest.fixture
+def org(bot: Bot, org_file: Path) -> Bot:
     """The bot with the demo directory loaded and its people known to the fake Slack."""
-    data = load_directory_file(EXAMPLE_ORG)
+    data = load_directory_file(org_file)
     bot.services.directory.import_directory(data)
     for person in data.people:
         if person.slack_id:

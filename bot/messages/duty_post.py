@@ -42,11 +42,17 @@ def person_line(lang: Lang, p: OnDuty, tz: ZoneInfo) -> str:
     return line + " " + t(lang, "duty.no_stand_in")
 
 
+def _with_unit(lang: Lang, p: OnDuty, line: str) -> str:
+    """Unit model: the IFK's line names the unit they serve."""
+    return t(lang, "duty.unit", unit=escape(p.unit), line=line) if p.unit else line
+
+
 def duty_post(lang: Lang, roster: Roster, tz: ZoneInfo, now: datetime) -> tuple[str, list[dict[str, Any]]]:
     title = t(lang, "duty.title", day=fmt_day(roster.day, lang))
     lines: list[str] = []
     for area in roster.areas:
-        people = [f"• {person_line(lang, p, tz)}" for p in area.ifks] or [f"• {t(lang, 'duty.nobody')}"]
+        people = [f"• {_with_unit(lang, p, person_line(lang, p, tz))}" for p in area.ifks] or \
+            [f"• {t(lang, 'duty.nobody')}"]
         lines.append("\n".join([t(lang, "duty.area", area=area.area), *people]))
     for key, group in (("duty.bfk", roster.bfks), ("duty.ifrs", roster.ifrs)):
         people = [f"• {person_line(lang, p, tz)}" for p in group] or [f"• {t(lang, 'duty.nobody')}"]

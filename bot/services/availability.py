@@ -96,13 +96,14 @@ def period_text(start: date, end: date) -> str:
 
 def coordinator_roles(person: Person | None, day: date) -> list[tuple[Role, str]]:
     """The IFK/BFK roles ``person`` holds on ``day`` with the area whose leader
-    is responsible for them: the IFK's own area; area A for the BFK (memo §4)."""
+    is responsible for them: the IFK's own area; for the BFK the area of their
+    role, which the directory sets to the BFK's home (area A in memo §4)."""
     out: list[tuple[Role, str]] = []
     for role, area in holdings(person, day):
         if role is Role.IFK and area:
             out.append((role, area))
         elif role is Role.BFK:
-            out.append((role, BFK_HOME_AREA))
+            out.append((role, area or BFK_HOME_AREA))
     return out
 
 
@@ -326,6 +327,8 @@ class AvailabilityService:
             ifks = self._area_people(s, Role.IFK, area, today)
             if not ifks:
                 return Reply(False, t(lang, "avail.substitute.no_ifk", area=area), Field.PERSON)
+            if len(ifks) > 1:  # the unit model: an IFK per unit, the leader must say whose substitute
+                return Reply(False, t(lang, "avail.substitute.say_for_whom"), Field.PERSON)
             coordinator = ifks[0]
         else:
             coordinator = s.get(Person, coordinator_id)

@@ -29,7 +29,7 @@ from storage.repositories import directory as repo
 from storage.repositories.training import upsert_record
 
 #: Fields of a person an import or an edit compares, in the order changes are listed.
-PERSON_FIELDS = ("name", "slack_user_id", "email", "language", "area_code", "unit_id")
+PERSON_FIELDS = ("name", "slack_user_id", "email", "language", "area_code", "unit_id", "network_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class ImportResult:
     missing_names: tuple[str, ...] = ()  # not in the file, kept (no --prune)
     acting_changed: bool = False
     dry_run: bool = False
+    shape_changed: bool = False  # scope, the BFK's home or a unit's place in the network
     created_ids: tuple[int, ...] = field(default=(), compare=False)
 
     @property
@@ -63,12 +64,14 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deactivated or self.acting_changed)
+        return bool(self.created or self.updated or self.deactivated or self.acting_changed
+                    or self.shape_changed)
 
 
 def person_fields(spec: PersonSpec, unit_ids: dict[str, int]) -> dict[str, Any]:
     return {"name": spec.name, "slack_user_id": spec.slack_id, "email": spec.email, "language": spec.language,
-            "area_code": spec.area, "unit_id": unit_ids.get(spec.unit) if spec.unit else None}
+            "area_code": spec.area, "unit_id": unit_ids.get(spec.unit) if spec.unit else None,
+            "network_share": spec.share}
 
 
 def _roles_text(person: Person) -> list[str]:
@@ -158,7 +161,7 @@ class DirectoryService:
                 session.rollback()
                 return ImportResult(result.created_names, result.changes, result.unchanged,
                                     result.deactivated_names, result.missing_names, result.acting_changed,
-                                    dry_run=True)
+                                    dry_run=True, shape_changed=result.shape_changed)
             session.commit()
             return result
 
@@ -169,7 +172,12 @@ class DirectoryService:
         for area in data.areas:
             repo.upsert_area(s, area.code, area.name)
         s.flush()
-        unit_ids = {unit.code: repo.upsert_unit(s, unit.code, unit.name, unit.area)[0] for unit in data.units}
+        shape_changed = repo.set_organisation(s, data.organisation.scope, data.organisation.bfk_home)
+        unit_ids: dict[str, int] = {}
+        for unit in data.units:
+            unit_ids[unit.code], unit_changed = repo.upsert_unit(s, unit.code, unit.name, unit.area,
+                                                                 unit.network)
+            shape_changed |= unit_changed
         seen: dict[int, Person] = {}
         created: list[Person] = []
         changes: list[PersonChange] = []
@@ -205,7 +213,8 @@ class DirectoryService:
         if data.acting is not None:
             acting_changed = replace_acting(s, data.acting, seen.values(), now)
         return ImportResult(tuple(p.name for p in created), tuple(changes), unchanged, tuple(deactivated),
-                            tuple(missing), acting_changed, created_ids=tuple(p.id for p in created))
+                            tuple(missing), acting_changed, created_ids=tuple(p.id for p in created),
+                            shape_changed=shape_changed)
 
 
 def replace_acting(s: Session, wanted: tuple[ActingSpec, ...], people: Any, now: datetime) -> bool:

@@ -106,6 +106,8 @@ class Overview:
     units: tuple[tuple[str, str, str], ...]  # (code, name, area)
     people: tuple[PersonView, ...]  # active and deactivated
     changes: tuple[Change, ...]
+    outside: frozenset[str] = frozenset()  # codes of units outside the network (``network: false``)
+    scope: str = "area"  # coordinators per area or per unit (the directory file's ``organisation``)
 
     @property
     def active(self) -> list[PersonView]:
@@ -191,11 +193,14 @@ class DirectoryAdminService:
                 )
                 for e in repo.directory_events(s, changes)
             )
+            org = repo.organisation(s)
             return Overview(
                 tuple((a.code, a.name) for a in repo.all_areas(s)),
                 tuple((u.code, u.name, u.area_code) for u in units),
                 people,
                 recent,
+                frozenset(u.code for u in units if not u.network),
+                org.scope if org is not None else "area",
             )
 
     def person(self, admin_id: int, person_id: int) -> PersonView | None:
@@ -263,6 +268,8 @@ class DirectoryAdminService:
             return EditOutcome(True, t(lang, "dir.admin.already_saved"), person_id=edit.person_id)
         if person is not None and person.slack_user_id and not entry_data["slack_id"]:
             entry_data["slack_id"] = person.slack_user_id  # a learnt Slack id is kept (as an import does)
+        if person is not None and person.network_share is not None:
+            entry_data["share"] = person.network_share  # the form does not show it; an edit keeps it
         model = export_model(s)
         keys = {k for k in ((person.slack_user_id, person.email) if person else ()) if k}
         model["people"] = [p for p in model["people"] if not keys & {p.get("slack_id"), p.get("email")}]

@@ -24,10 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.language import Lang
-from bot.domain.roles import DEFAULT_AREAS, Role, in_force
+from bot.domain.organisation import OrgShape, Scope
+from bot.domain.roles import BFK_HOME_AREA, DEFAULT_AREAS, Role, in_force
 from bot.routing_types import RoleHolding
 from storage.models import Area, Person, Unit
 from storage.repositories import app_state
+from storage.repositories import directory as directory_repo
 
 DIRECTORY_VERSION = "directory"
 
@@ -49,6 +51,8 @@ class PersonRecord:
     acting: tuple[RoleHolding, ...] = ()
     #: Why Slack cannot reach them (None: it can, as far as we know).
     unreachable: str | None = None
+    #: Percent of their position for network work (None: not stated).
+    share: int | None = None
 
     @property
     def reachable(self) -> bool:
@@ -76,6 +80,10 @@ class DirectoryView:
     by_slack: dict[str, int]
     areas: tuple[str, ...]
     unit_areas: dict[int, str]
+    #: The organisation's shape: area or unit model, units outside the network, the BFK's home.
+    org: OrgShape = OrgShape()
+    #: Person id -> unit id (everyone with a unit).
+    units_of: dict[int, int] = field(default_factory=dict)
     #: Answers worked out once per view (the view never changes; a directory change makes a new one).
     _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -139,11 +147,26 @@ def load_view(session: Session, version: int) -> DirectoryView:
                       for r in p.roles if (role := _role(r.role)) is not None)
         acting = tuple(RoleHolding(Role.AREA_LEADER, a.area_code, a.starts_on, a.ends_on) for a in p.acting)
         people[p.id] = PersonRecord(p.id, p.name, p.slack_user_id, p.email, Lang.parse(p.language),
-                                    p.area_code, p.unit_id, p.active, roles, acting, p.unreachable_reason)
+                                    p.area_code, p.unit_id, p.active, roles, acting, p.unreachable_reason,
+                                    p.network_share)
     by_slack = {p.slack_user_id: p.id for p in people.values() if p.slack_user_id}
     areas = tuple(session.scalars(select(Area.code).order_by(Area.code))) or DEFAULT_AREAS
-    unit_areas = {u.id: u.area_code for u in session.scalars(select(Unit))}
-    return DirectoryView(version, people, by_slack, areas, unit_areas)
+    units = list(session.scalars(select(Unit)))
+    unit_areas = {u.id: u.area_code for u in units}
+    units_of = {p.id: p.unit_id for p in people.values() if p.unit_id is not None}
+    return DirectoryView(version, people, by_slack, areas, unit_areas, load_shape(session, units), units_of)
+
+
+def load_shape(session: Session, units: list[Unit]) -> OrgShape:
+    """The organisation row read as an ``OrgShape`` (no row: the 2012 shape)."""
+    row = directory_repo.organisation(session)
+    scope, home = (Scope(row.scope), row.bfk_home) if row is not None else (Scope.AREA, None)
+    by_code = {u.code: u for u in units}
+    home_unit = by_code.get(home) if home else None
+    bfk_area = home_unit.area_code if home_unit is not None else (home or BFK_HOME_AREA)
+    return OrgShape(scope=scope, bfk_home_unit=home_unit.id if home_unit is not None else None,
+                    bfk_area=bfk_area, outside_units=frozenset(u.id for u in units if not u.network),
+                    unit_codes={u.id: u.code for u in units}, unit_areas={u.id: u.area_code for u in units})
 
 
 class DirectoryCache:

@@ -27,13 +27,13 @@ HEADER = ("# ifn-bot directory, exported by `ifn-bot directory export`.\n"
           "# (add --dry-run to see what would change first).\n")
 
 
-def _role(r: RoleAssignment, person: Person) -> dict[str, Any] | str:
+def _role(r: RoleAssignment, person: Person, bfk_area: str = BFK_HOME_AREA) -> dict[str, Any] | str:
     """The shortest entry that imports back to the same row."""
     try:
         role: Role | None = Role(r.role)
     except ValueError:
         role = None
-    implied = person.area_code if role in AREA_ROLES else (BFK_HOME_AREA if role is Role.BFK else None)
+    implied = person.area_code if role in AREA_ROLES else (bfk_area if role is Role.BFK else None)
     entry: dict[str, Any] = {"role": r.role}
     if r.area_code is not None and r.area_code != implied:
         entry["area"] = r.area_code
@@ -49,7 +49,7 @@ def _key(person: Person) -> str:
 
 
 def person_entry(person: Person, unit_codes: dict[int, str], unit_areas: dict[int, str],
-                 training_records: list[Any]) -> dict[str, Any]:
+                 training_records: list[Any], bfk_area: str = BFK_HOME_AREA) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": person.name}
     if person.slack_user_id:
         entry["slack_id"] = person.slack_user_id
@@ -65,7 +65,9 @@ def person_entry(person: Person, unit_codes: dict[int, str], unit_areas: dict[in
         entry["unit"] = unit
     roles = sorted(person.roles, key=lambda r: (r.role, r.area_code or "", str(r.valid_from or ""), r.id))
     if roles:
-        entry["roles"] = [_role(r, person) for r in roles]
+        entry["roles"] = [_role(r, person, bfk_area) for r in roles]
+    if person.network_share is not None:
+        entry["share"] = person.network_share
     training = []
     for rec in training_records:
         item: dict[str, Any] = {"level": rec.level}
@@ -89,10 +91,15 @@ def export_model(s: Session) -> dict[str, Any]:
     training: dict[int, list[Any]] = {}
     for rec in training_repo.all_records(s):  # one query, not one a person
         training.setdefault(rec.person_id, []).append(rec)
+    org = repo.organisation(s)
+    scope, home = (org.scope, org.bfk_home) if org is not None else ("area", None)
+    bfk_area = unit_areas_by_code(units).get(home or "", home or BFK_HOME_AREA)
     data: dict[str, Any] = {
+        "organisation": {"scope": scope, **({"bfk_home": home} if home else {})},
         "areas": [{"code": a.code, "name": a.name} for a in repo.all_areas(s)],
-        "units": [{"code": u.code, "name": u.name, "area": u.area_code} for u in units],
-        "people": [person_entry(p, unit_codes, unit_areas, training.get(p.id, [])) for p in people],
+        "units": [{"code": u.code, "name": u.name, "area": u.area_code,
+                   **({} if u.network else {"network": False})} for u in units],
+        "people": [person_entry(p, unit_codes, unit_areas, training.get(p.id, []), bfk_area) for p in people],
     }
     acting = []
     for row in repo.acting_rows(s):
@@ -108,9 +115,16 @@ def export_model(s: Session) -> dict[str, Any]:
     return data
 
 
+def unit_areas_by_code(units: list[Any]) -> dict[str, str]:
+    return {u.code: u.area_code for u in units}
+
+
 def to_yaml(data: dict[str, Any]) -> str:
     """Block style for the sections, one line per area, unit, person and acting period."""
     out = [HEADER.rstrip("\n")]
+    if data.get("organisation"):
+        line = yaml.safe_dump(data["organisation"], default_flow_style=True, sort_keys=False).strip()
+        out.append(f"organisation: {line}")
     for section in ("areas", "units", "people", "acting"):
         items = data.get(section)
         if items is None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.calendar import WorkingCalendar
 from bot.clock import Clock
-from bot.domain.roles import BFK_HOME_AREA, Role
+from bot.domain.roles import Role
 from bot.services.directory_cache import DirectoryCache, DirectoryView
 from bot.services.on_duty import OnDuty, load_roster
 from bot.services.production_weeks import WeekStatus, iso_week, week_status, weeks_text
@@ -149,7 +149,7 @@ class LeaderHomeService:
         roster = load_roster(s, view, today, now)
         mine: list[tuple[Role, OnDuty]] = [(Role.IFK, p) for a in roster.areas if a.area == area
                                            for p in a.ifks]
-        if area == BFK_HOME_AREA:  # the BFK answers to area A's leader (memo §4)
+        if area == view.org.bfk_area:  # the BFK answers to their home's area leader (A in memo §4)
             mine += [(Role.BFK, p) for p in roster.bfks]
         week = iso_week(today)
         coordinators = tuple(CoordinatorItem(role, p, week_status(s, self._calendar, p.person_id, week))

@@ -1,7 +1,9 @@
 """Who is on duty on a working day (SPEC §5): per area the IFK — or the
 substitute standing in for an absent one, with why — the BFK and the IFRs, each
-with their status and absence. Read by the morning's duty post and by the area
-leader's view of their coordinators, so both say the same thing.
+with their status and absence. In the unit model (UDI 2016-018) an area lists
+the IFK of each of its units in the network, each with their unit's code. Read
+by the morning's duty post and by the area leader's view of their coordinators,
+so both say the same thing.
 
 Who holds which role comes from the process's copy of the directory
 (``DirectoryView.holders``); statuses, absences and substitutes from the
@@ -33,6 +35,7 @@ class OnDuty:
     until: datetime | None  # when the status lapses
     absent_until: date | None  # registered absent today, up to and including this day
     stand_in: OnDuty | None = None  # the substitute standing in while absent
+    unit: str = ""  # unit model: the code of the unit the IFK serves
 
     @property
     def reachable_now(self) -> bool:
@@ -74,7 +77,12 @@ def load_roster(s: Session, view: DirectoryView, day: date, now: datetime) -> Ro
         absences.setdefault(a.person_id, []).append(AbsenceInfo(a.starts_on, a.ends_on))
     statuses = {row.person_id: row for row in avail_repo.statuses_of(s, list(everyone))}
 
-    def one(person_id: int, name: str, with_stand_in: bool = True) -> OnDuty:
+    def unit_of(p: PersonRecord) -> str:
+        if not view.org.unit_scope or p.unit_id is None:
+            return ""
+        return view.org.unit_codes.get(p.unit_id, "")
+
+    def one(person_id: int, name: str, with_stand_in: bool = True, unit: str = "") -> OnDuty:
         row = statuses.get(person_id)
         live = row is not None and (row.until is None or row.until > now)
         away_until = absence_end(absences.get(person_id, ()), day)
@@ -84,11 +92,12 @@ def load_roster(s: Session, view: DirectoryView, day: date, now: datetime) -> Ro
             sub = view.person(sub_id)
             stand_in = one(sub_id, sub.name if sub else f"#{sub_id}", with_stand_in=False)
         return OnDuty(person_id, name, AvailabilityStatus(row.status) if live and row else None,
-                      row.until if live and row else None, away_until, stand_in)
+                      row.until if live and row else None, away_until, stand_in, unit)
 
     return Roster(
         day=day,
-        areas=tuple(AreaDuty(area, tuple(one(p.id, p.name) for p in people))
+        areas=tuple(AreaDuty(area, tuple(one(p.id, p.name, unit=unit_of(p))
+                                         for p in sorted(people, key=lambda p: (unit_of(p), p.name))))
                     for area, people in ifks.items()),
         bfks=tuple(one(p.id, p.name) for p in bfks),
         ifrs=tuple(one(p.id, p.name) for p in ifrs),

@@ -73,6 +73,16 @@ class OrientationService:
         else:
             lines.append(f"*{t(lang, 'who.area', area=area)}*")
             ifks = view.holders(Role.IFK, today, area)
+            unit = me.unit_id if me is not None and view.org.unit_scope and view.org.in_network(me.unit_id) \
+                else None
+            if unit is not None:  # the unit model: your unit's coordinator first, then the area's others
+                code = view.org.unit_codes.get(unit, "")
+                own = [self._ifk(lang, p, world, now) for p in ifks if p.unit_id == unit]
+                if view.org.bfk_home_unit == unit:
+                    own += [self._person(lang, p, world, now) for p in view.holders(Role.BFK, today)]
+                lines.append(t(lang, "who.unit", unit=code, who=", ".join(own)) if own
+                             else t(lang, "who.unit_none", unit=code))
+                ifks = [p for p in ifks if p.unit_id != unit]
             shown = [self._ifk(lang, p, world, now) for p in ifks]
             lines.append(
                 t(lang, "who.ifk", who=", ".join(shown)) if shown else t(lang, "who.ifk_none", area=area)

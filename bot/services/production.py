@@ -60,6 +60,7 @@ from bot.services.production_weeks import (
 )
 from bot.services.role_holders import holders
 from storage.models import Exemption, Person, ProductionLog
+from storage.repositories import directory as directory_repo
 
 __all__ = ["Attainment", "ProductionService", "Reply", "WeekStatus", "attainment", "iso_week", "week_monday",
            "week_status", "week_text"]
@@ -390,7 +391,8 @@ class ProductionService:
         return queued
 
     def queue_monday_reports(self, s: Session, now: datetime, week: str) -> list[str]:
-        """Last week's attainment: each area leader for their coordinator(s), the IFRs for all."""
+        """Last week's attainment: each area leader for their coordinator(s), the IFRs for all,
+        and in the unit model each unit leader for their unit's coordinator."""
         last = iso_week(week_monday(week) - timedelta(days=7))
         rows = attainment(s, self._calendar, last)
         today = self._calendar.local_date(now)
@@ -418,7 +420,25 @@ class ProductionService:
                 leaders.setdefault(leader.id, (leader, set()))[1].add(area)
         for leader, areas in leaders.values():
             send(leader, [a for a in rows if a.area in areas])
+        for leader, mine in unit_leaders_rows(s, rows, today):
+            send(leader, mine)
         return queued
+
+
+def unit_leaders_rows(s: Session, rows: list[Attainment],
+                      today: date) -> list[tuple[Person, list[Attainment]]]:
+    """The unit model (UDI 2016-018: quality is reported to the unit leaders):
+    each unit leader with the coordinators of their own unit. Nobody in the area model."""
+    org = directory_repo.organisation(s)
+    if org is None or org.scope != "unit":
+        return []
+    by_unit: dict[int, list[Attainment]] = {}
+    for a in rows:
+        person = s.get(Person, a.person_id)
+        if person is not None and person.unit_id is not None:
+            by_unit.setdefault(person.unit_id, []).append(a)
+    return [(leader, by_unit[leader.unit_id]) for leader in holders(s, Role.UNIT_LEADER, today)
+            if leader.unit_id in by_unit]
 
 
 def status_line(lang: Lang, status: WeekStatus) -> str:

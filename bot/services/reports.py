@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.domain.language import Lang
 from bot.domain.roles import Role
 from bot.i18n import t
-from bot.reports import GoalRow, HelpRow, QualityReport, RatingRow, RequestRow, TrainingRow
+from bot.reports import GoalRow, HelpRow, LoadRow, QualityReport, RatingRow, RequestRow, TrainingRow
 from bot.services import outbox
 from bot.services.outbox import OutboxService
 from bot.services.periodic import PeriodicJob, month_of, monthly_next, next_timers_due, run_periodic
@@ -29,6 +29,7 @@ from bot.services.production import attainment, iso_week
 from bot.services.role_holders import holders, holdings
 from bot.settings import Settings
 from storage.models import AuditEvent, Offer, Person, Request, TrainingRecord
+from storage.repositories import capacity as capacity_repo
 from storage.repositories import directory as directory_repo
 
 MONTHLY_KEY = "monthly:quality_report"
@@ -105,7 +106,19 @@ def load_report(s: Session, calendar: WorkingCalendar, start: date, end: date,
         monday += timedelta(days=7)
     training = [TrainingRow(area, has_trinn1(s, p.id)) for p, area in caseworkers(s, end)]
     return reports.compute(start, end, rows, goals, training, support_count, load_help_answers(s, lo, hi),
-                           load_ratings(s, lo, hi), criteria_order)
+                           load_ratings(s, lo, hi), criteria_order, load_rows(s, end, lo, hi))
+
+
+def load_rows(s: Session, day: date, lo: datetime, hi: datetime) -> list[LoadRow]:
+    """Each IFK, BFK and IFR on ``day`` (their first network role) with the routed
+    tasks they accepted in [lo, hi); support conversations are left out."""
+    tasks = capacity_repo.accepted_between(s, lo, hi)
+    out: dict[int, LoadRow] = {}
+    for role in (Role.IFK, Role.BFK, Role.IFR):
+        for p in holders(s, role, day):
+            if p.id not in out:
+                out[p.id] = LoadRow(p.name, role.value, p.network_share, tasks.get(p.id, 0))
+    return list(out.values())
 
 
 class ReportService:
@@ -150,20 +163,22 @@ class ReportService:
             queue(lambda ifr=ifr, text=text: outbox.queue_dm(s, ifr.id, text, None, now,
                                                              dedupe_key=f"quality_report:{month}:{ifr.id}"),
                   month)
+        # The leaders (the management channel, else management by DM) also get
+        # each coordinator's and adviser's load against their share (issue 15).
         channel = self._settings.ifn_management_channel
         if channel:
-            text = slack_text(Lang.NB, report)
+            text = slack_text(Lang.NB, report, people=True)
             queue(lambda: outbox.queue_post(s, channel, text, None, now,
                                             dedupe_key=f"quality_report:{month}:channel"), month)
         else:  # no management channel: management gets it by DM (memo §2: available to them)
             for leader in holders(s, Role.MANAGEMENT, today):
                 lang = Lang.parse(leader.language)
-                text = slack_text(lang, report)
+                text = slack_text(lang, report, people=True)
                 queue(lambda p=leader, text=text: outbox.queue_dm(
                     s, p.id, text, None, now, dedupe_key=f"quality_report:{month}:{p.id}"), month)
         return queued
 
 
-def slack_text(lang: Lang, report: QualityReport) -> str:
-    title, _, body = reports.render_table(lang, report).partition("\n")
+def slack_text(lang: Lang, report: QualityReport, people: bool = False) -> str:
+    title, _, body = reports.render_table(lang, report, people).partition("\n")
     return f"*{title}*\n```{body.strip()}```\n{t(lang, 'report.footer')}"

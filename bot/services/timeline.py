@@ -43,8 +43,9 @@ def skip_reason(lang: Lang, reason: str | None, params: dict | None) -> str:
     """``route.<reason>``, with why Slack cannot reach someone when that is known."""
     if not reason:
         return ""
-    text = t(lang, f"route.{reason}")
     why = (params or {}).get("why")
+    # A reason's own params (``count``/``cap`` at capacity) fill its text.
+    text = t(lang, f"route.{reason}", **{k: v for k, v in (params or {}).items() if k != "why"})
     return f"{text}: {t(lang, f'reach.why.{why}')}" if why else text
 
 

@@ -7,7 +7,7 @@ transaction of the step, so routing never runs inside SQLite's write lock."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInf
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
 from storage.repositories import availability as avail_repo
+from storage.repositories import capacity as capacity_repo
 from storage.repositories import requests as req_repo
 
 #: Roles the router may put in a chain.
@@ -28,7 +29,8 @@ ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
 def person_info(p: PersonRecord) -> PersonInfo:
     return PersonInfo(id=p.id, name=p.name, area=p.area, unit_id=p.unit_id, roles=p.roles, active=p.active,
                       reachable=p.reachable,
-                      unreachable_why=p.unreachable or ("" if p.reachable else "no_slack_user"))
+                      unreachable_why=p.unreachable or ("" if p.reachable else "no_slack_user"),
+                      share=p.share)
 
 
 def timeouts(settings: CoreSettings) -> dict[RequestType, Timeout]:
@@ -45,7 +47,8 @@ def followup(settings: CoreSettings) -> FollowUp:
                     ask_seconds=settings.ifn_followup_ask_seconds)
 
 
-def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar) -> World:
+def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar,
+                       weekly_max: int = 0) -> World:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
     absences = _absences(s, list(people), today)
@@ -70,8 +73,16 @@ def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar:
             loads[row.person_id] = row.open_count
         if row.last_accepted is not None:
             last[row.person_id] = row.last_accepted
+    week = capacity_repo.accepted_since(s, list(people), week_start(calendar, now)) if weekly_max > 0 else {}
     return World(people=people, statuses=statuses, absences=absences, substitutes=subs,
-                 open_assignments=loads, last_assigned=last, hours=calendar.hours)
+                 open_assignments=loads, last_assigned=last, hours=calendar.hours, org=view.org,
+                 units_of=view.units_of, week_counts=week, weekly_max=weekly_max)
+
+
+def week_start(calendar: WorkingCalendar, now: datetime) -> datetime:
+    """Monday 00:00 of this week (Europe/Oslo), in UTC: where a weekly cap starts counting."""
+    today = calendar.local_date(now)
+    return calendar.at_local(today - timedelta(days=today.weekday()), time(0, 0))
 
 
 def _absences(s: Session, ids: Iterable[int], today: date) -> dict[int, tuple[AbsenceInfo, ...]]:
@@ -95,7 +106,8 @@ def leaders(view: DirectoryView, today: date) -> tuple[dict[str, tuple[int, ...]
 def load_step_world(s: Session, view: DirectoryView, now: datetime, calendar: WorkingCalendar,
                     settings: CoreSettings) -> StepWorld:
     by_area, fallback = leaders(view, calendar.local_date(now))
-    return StepWorld(routing=load_routing_world(s, view, now, calendar), calendar=calendar,
+    return StepWorld(routing=load_routing_world(s, view, now, calendar, settings.ifn_weekly_max_tasks),
+                     calendar=calendar,
                      timeouts=timeouts(settings), leaders_by_area=by_area, fallback_leaders=fallback,
                      external_support=tuple(settings.external_support_lines), followup=followup(settings))
 

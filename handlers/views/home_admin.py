@@ -135,8 +135,9 @@ def listing_blocks(lang: Lang, ov: Overview, search: str | None = None) -> list[
             if area != code:
                 continue
             members = [p for p in in_area if p.unit == unit_code]
+            outside = f" ({t(lang, 'dir.admin.outside_network')})" if unit_code in ov.outside else ""
             if members:
-                lines.append(f"_{unit_name}_: " + "; ".join(person_line(lang, p) for p in members))
+                lines.append(f"_{unit_name}_{outside}: " + "; ".join(person_line(lang, p) for p in members))
         loose = [p for p in in_area if not p.unit]
         if loose:
             lines.append(t(lang, "dir.admin.no_unit") + ": " + "; ".join(person_line(lang, p) for p in loose))
@@ -149,6 +150,8 @@ def listing_blocks(lang: Lang, ov: Overview, search: str | None = None) -> list[
         blocks += [SectionBlock(text=_md(chunk)) for chunk in _chunks(lines)]
     if not blocks:
         blocks.append(SectionBlock(text=_md(t(lang, "dir.admin.nobody", search=search or ""))))
+    elif not search:
+        blocks.insert(0, ContextBlock(elements=[_md(t(lang, f"dir.admin.scope.{ov.scope}"))]))
     if ov.deactivated and not search:
         names = ", ".join(p.name for p in ov.deactivated)
         blocks.append(ContextBlock(elements=[_md(t(lang, "dir.admin.deactivated", names=names))]))

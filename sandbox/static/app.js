@@ -63,7 +63,30 @@
     const fromHash = decodeURIComponent(location.hash.slice(1));
     const pick = [fromHash, saved].find((id) => id && person(id)) || data.people[0].id;
     select.value = pick;
+    drawDirectories(data.directories || []);
     setUser(pick);
+  }
+
+  // ------------------------------------------------- which directory is loaded
+
+  function drawDirectories(directories) {
+    const select = $("#directory");
+    select.innerHTML = "";
+    for (const d of directories) {
+      const opt = document.createElement("option");
+      opt.value = d.name;
+      opt.textContent = d.label;
+      opt.selected = d.current;
+      select.appendChild(opt);
+    }
+  }
+
+  async function loadDirectory(name) {
+    const data = await api("/api/directory", { name });
+    if (data.error) return; // api() has shown it
+    showNotice(`Katalogen ${name}.yaml er lastet (koordinatorer per ${data.scope === "unit" ? "enhet" : "område"}): ` +
+      `${data.created} nye, ${data.updated} endret. Åpne forespørsler er beholdt.`);
+    await loadPeople();
   }
 
   function setUser(id) {
@@ -312,6 +335,7 @@
 
   function init() {
     $("#who").onchange = (e) => setUser(e.target.value);
+    $("#directory").onchange = (e) => loadDirectory(e.target.value);
     const composer = Composer.attach({
       input: $("#composer"), popup: $("#mentions"), people: () => state.people, onSend: send,
     });

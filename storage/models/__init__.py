@@ -5,7 +5,7 @@ from storage.models.audit import AuditEvent, AuditImmutableError
 from storage.models.availability import Absence, AvailabilityStatus, Substitute
 from storage.models.base import Base
 from storage.models.decisions import Decision
-from storage.models.directory import ActingLeader, Area, Person, RoleAssignment, Unit
+from storage.models.directory import ActingLeader, Area, Organisation, Person, RoleAssignment, Unit
 from storage.models.issues import LineIssue
 from storage.models.meetings import Meeting, MeetingOccurrence, Minutes
 from storage.models.outbox import OutboxMessage
@@ -33,6 +33,7 @@ __all__ = [
     "MeetingOccurrence",
     "Minutes",
     "Offer",
+    "Organisation",
     "OutboxMessage",
     "Person",
     "ProductionLog",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -25,6 +26,21 @@ class Unit(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    #: False: outside the interview network (a Dublin unit): no IFK of its own,
+    #: no line on the duty post; its caseworkers are routed to the area's chain.
+    network: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class Organisation(Base):
+    """The shape of the organisation (one row, ``id`` 1): whether coordinators
+    serve an area (``scope`` "area", IM 2012-012) or a unit ("unit", UDI 2016-018),
+    and where the BFK belongs (an area code or a unit code; None: area A)."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8), default="area")
+    bfk_home: Mapped[str | None] = mapped_column(String(40))
 
 
 class Person(Base):
@@ -45,6 +61,9 @@ class Person(Base):
     #: ``user_not_found``, ``cannot_dm_bot``, …); None: reachable as far as we know.
     unreachable_reason: Mapped[str | None] = mapped_column(String(40))
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Percent of their position for network work (IFK 30, BFK 80, IFR 75 in UDI 2016-018);
+    #: None: not stated (counted as 100 when balancing load).
+    network_share: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import ActingLeader, Area, AuditEvent, Person, RoleAssignment, Unit
+from storage.models import ActingLeader, Area, AuditEvent, Organisation, Person, RoleAssignment, Unit
 
 #: Audit events about the directory carry this prefix and no request.
 DIRECTORY_EVENT = "directory_"
@@ -28,16 +28,36 @@ def upsert_area(session: Session, code: str, name: str) -> bool:
     return False
 
 
-def upsert_unit(session: Session, code: str, name: str, area_code: str) -> tuple[int, bool]:
+def upsert_unit(session: Session, code: str, name: str, area_code: str,
+                network: bool = True) -> tuple[int, bool]:
     unit = session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        unit = Unit(code=code, name=name, area_code=area_code)
+        unit = Unit(code=code, name=name, area_code=area_code, network=network)
         session.add(unit)
         session.flush()
         return unit.id, True
-    changed = (unit.name, unit.area_code) != (name, area_code)
-    unit.name, unit.area_code = name, area_code
+    changed = (unit.name, unit.area_code, unit.network) != (name, area_code, network)
+    unit.name, unit.area_code, unit.network = name, area_code, network
     return unit.id, changed
+
+
+def organisation(session: Session) -> Organisation | None:
+    """The organisation's shape (one row; None: never set, the 2012 shape)."""
+    return session.get(Organisation, 1)
+
+
+def set_organisation(session: Session, scope: str, bfk_home: str | None) -> bool:
+    """Returns True when the shape changed."""
+    row = session.get(Organisation, 1)
+    if row is None:
+        if scope == "area" and bfk_home is None:
+            return False
+        session.add(Organisation(id=1, scope=scope, bfk_home=bfk_home))
+        return True
+    if (row.scope, row.bfk_home) == (scope, bfk_home):
+        return False
+    row.scope, row.bfk_home = scope, bfk_home
+    return True
 
 
 def find_person(session: Session, slack_user_id: str | None, email: str | None) -> Person | None:

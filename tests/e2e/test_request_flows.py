@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.forms import FormBlock, criterion_block, focus_block
@@ -18,11 +19,26 @@ from sandbox.slack_requests import (
     state_values,
 )
 from storage.models import AuditEvent, Request
+from tests.conftest import EXAMPLE_ORG, EXAMPLE_ORG_2016
 from tests.flows import click, dms, last_dm_text, open_form, replies, submit, text_of
 
 CW_B = "U0CWB10001"  # Emil Strand, caseworker in area B
 IFK_A, IFK_B, IFK_C = "U0IFKA0001", "U0IFKB0001", "U0IFKC0001"
 IFR_1, IFR_2 = "U0IFR00001", "U0IFR00002"
+IFK_A3 = "U0CWA10002"  # Sofie Andersen: IFK of unit A3 in the 2016 shape only
+
+
+@pytest.fixture(params=[EXAMPLE_ORG, EXAMPLE_ORG_2016], ids=["org-2012", "org-2016"])
+def org_file(request):
+    """Routing, acceptance and fallback hold in both shapes: Emil Strand's unit
+    B1 is the only one of area B in the network, so its IFK comes first either way
+    (by area in 2012, by unit in 2016); what differs is who else is in the chain."""
+    return request.param
+
+
+#: Everyone a supervision hour from Emil Strand is offered to, in order.
+HOUR_CHAIN = {EXAMPLE_ORG.name: (IFK_B, IFK_A, IFK_C, IFR_1, IFR_2),
+              EXAMPLE_ORG_2016.name: (IFK_B, IFK_A, IFK_C, IFK_A3, IFR_1, IFR_2)}
 FNR = "01019012345"  # placeholder replaced below by a valid number
 
 
@@ -281,12 +297,12 @@ def test_timeline_is_shown_to_the_requester_offered_people_the_area_leader_and_a
     assert "Bruk: `/ifn logg NUMMER`" in org.slack.slash_command(CW_B, "logg abc").json()["text"]
 
 
-def test_exhausted_chain_through_clicks(org):
+def test_exhausted_chain_through_clicks(org, org_file):
     view = open_form(org, CW_B, "time")
     submit(org, CW_B, view, state_values({**common("Trenger en prat om intervjuteknikk."),
                                           FormBlock.PREFERRED_PERSON: state_static_select("anyone"),
                                           FormBlock.PREFERRED_TIMES: state_plain_text("Neste uke")}))
-    for user in (IFK_B, IFK_A, IFK_C, IFR_1, IFR_2):
+    for user in HOUR_CHAIN[org_file.name]:
         assert click(org, user, offer_msg(org, user), "request_decline").status == 200
     assert only_request(org).state == "unassigned"
     status = text_of(dms(org.fake, CW_B)[0])

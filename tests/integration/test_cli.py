@@ -104,7 +104,7 @@ def test_db_upgrade_reports_the_revision(clean_env, tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     result = run_cli("db", "upgrade", env={**clean_env, "DATABASE_URL": url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "database at revision 0005_network_day"
+    assert result.stdout.strip() == "database at revision 0006_organisation"
 
 
 def _free_port() -> int:

@@ -101,7 +101,7 @@ def test_every_model_table_is_created(migrated_engine: Engine) -> None:
 def test_upgrade_is_idempotent_and_at_head(db_url: str, migrated_engine: Engine) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert head_revision() == "0005_network_day"
+    assert head_revision() == "0006_organisation"
     assert current_revision(db_url) == head_revision()
 
 

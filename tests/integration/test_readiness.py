@@ -23,7 +23,7 @@ def test_a_database_without_the_schema_fails_on_migrations(tmp_path):
     ok, checks = _ready(f"sqlite:///{tmp_path / 'empty.db'}")
     assert not ok
     assert checks["database"] == {"ok": True}
-    assert checks["migrations"] == {"ok": False, "current": None, "head": "0005_network_day"}
+    assert checks["migrations"] == {"ok": False, "current": None, "head": "0006_organisation"}
     assert checks["scheduler"] == {"ok": False, "error": "cannot read the last tick (OperationalError)"}
 
 

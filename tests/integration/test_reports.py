@@ -156,17 +156,30 @@ def test_no_report_output_ever_names_a_support_requester(org, monkeypatch, capsy
     for lang in Lang:
         outputs += [reports.render_table(lang, report), reports.render_csv(lang, report),
                     slack_text(lang, report)]
+    leaders = [reports.render_table(lang, report, people=True) for lang in Lang]
     monkeypatch.setenv("DATABASE_URL", db_url)
     for fmt in ("table", "csv"):
-        assert main(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", fmt]) == 0
+        period = ["report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", fmt]
+        assert main(period) == 0
         outputs.append(capsys.readouterr().out)
+        assert main([*period, "--people"]) == 0
+        leaders.append(capsys.readouterr().out)
     org.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=OSLO))
     assert org.services.reports.fire_due() == 1
-    outputs += [text_of(m) for m in dms(org.fake, IFR_1) + org.fake.messages(MANAGEMENT)]
+    outputs += [text_of(m) for m in dms(org.fake, IFR_1)]
+    leaders += [text_of(m) for m in org.fake.messages(MANAGEMENT)]
     everything = "\n".join(outputs)
-    assert "Sofie Andersen" not in everything
+    assert "Sofie Andersen" not in everything + "\n".join(leaders)
     assert not [n for n in names if n in everything]  # no one is named at all
-    assert "Tung uke" not in everything
+    # The leaders' version (issue 15) names the network's own coordinators and
+    # advisers, in the load-against-share section only; never anyone who asked.
+    network = {"Ingrid Solberg", "Tore Bakken", "Kari Nordmann", "Ola Hansen", "Siri Johansen",
+               "Maria Haugen"}
+    for text in leaders:
+        assert {n for n in names if n in text} == network
+        before_load = text.split("Belastning mot stillingsandel")[0].split("Load against share")[0]
+        assert not [n for n in names if n in before_load]
+    assert "Tung uke" not in everything + "\n".join(leaders)
     # the support count is there, as a count only
     assert "Støttesamtaler" in reports.render_table(Lang.NB, report)
 

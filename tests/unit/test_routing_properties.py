@@ -1,19 +1,23 @@
 """Property tests of the router on random directories, availability and clocks.
 
 The availability oracle here is written independently of ``bot.routing`` so a
-wrong skip rule in the router cannot agree with itself.
+wrong skip rule in the router cannot agree with itself. Directories come in both
+organisation shapes (issue 15: coordinators per area or per unit, units outside
+the network) with shares of position and a weekly cap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.calendar import WorkingCalendar
+from bot.domain.organisation import OrgShape, Scope
 from bot.domain.requests import AvailabilityStatus, RequestType
 from bot.domain.roles import Role
 from bot.routing import route
@@ -34,9 +38,10 @@ OSLO = ZoneInfo("Europe/Oslo")
 AREAS = ("A", "B", "C")
 ROUTED = (RequestType.LIVE, RequestType.FEEDBACK, RequestType.HOUR, RequestType.SUPPORT)
 SEQUENCE = {
-    RequestType.LIVE: [Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR, Tier.IFR],
-    RequestType.FEEDBACK: [Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
-    RequestType.HOUR: [Tier.PREFERRED, Tier.BFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
+    RequestType.LIVE: [Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.OTHER_COORDINATOR,
+                       Tier.IFR],
+    RequestType.FEEDBACK: [Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
+    RequestType.HOUR: [Tier.PREFERRED, Tier.BFK, Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK, Tier.IFR],
     RequestType.SUPPORT: [Tier.PREFERRED, Tier.POOL],
 }
 UNAVAILABLE = {
@@ -89,6 +94,14 @@ SUB_LENGTH = st.integers(0, 6)
 LOAD = st.integers(0, 3)
 MINUTES_AGO = st.integers(1, 20_000)
 PREFERRED_OR_NONE = st.one_of(st.none(), st.integers(1, 12))
+#: Units 1–4 (area A, A, B, C); unit 4 is sometimes outside the network.
+UNIT_AREAS = {1: "A", 2: "A", 3: "B", 4: "C"}
+UNIT_OR_NONE = st.sampled_from([1, 1, 1, 2, 3, 4, None])
+SCOPES = st.sampled_from([Scope.AREA, Scope.UNIT])
+SHARE = st.sampled_from([None, None, 30, 75, 80])
+WEEKLY_MAX = st.sampled_from([0, 0, 2, 5])
+WEEK_COUNT = st.integers(0, 4)
+REQUESTER = 999  # a caseworker, not in ``people``
 
 
 @st.composite
@@ -106,12 +119,24 @@ def scenarios(draw) -> Scenario:
     pids = list(range(1, n + 1))
     some_pids = st.lists(st.sampled_from(pids), unique=True, max_size=max(1, n // 2))
     people: dict[int, PersonInfo] = {}
+    org = OrgShape(scope=draw(SCOPES), bfk_home_unit=draw(st.sampled_from([None, 2])),
+                   outside_units=frozenset(draw(st.sampled_from([(), (4,)]))),
+                   unit_codes={u: f"U{u}" for u in UNIT_AREAS}, unit_areas=UNIT_AREAS)
+    units_of: dict[int, int] = {}
     for pid in pids:
+        unit = draw(UNIT_OR_NONE)
         holdings = []
         for role in draw(ROLE_LISTS):
-            role_area = draw(AREA_OR_NONE) if role is not Role.IFR else None
+            own_area = unit is not None and draw(st.booleans())
+            role_area = None if role is Role.IFR else UNIT_AREAS[unit] if own_area else draw(AREA_OR_NONE)
             holdings.append(RoleHolding(role, role_area, maybe_day(), maybe_day()))
-        people[pid] = PersonInfo(pid, f"P{pid}", draw(AREA_OR_NONE), None, tuple(holdings), draw(ACTIVE))
+        if unit is not None:
+            units_of[pid] = unit
+        people[pid] = PersonInfo(pid, f"P{pid}", draw(AREA_OR_NONE), unit, tuple(holdings), draw(ACTIVE),
+                                 share=draw(SHARE))
+    requester_unit = draw(UNIT_OR_NONE)
+    if requester_unit is not None:
+        units_of[REQUESTER] = requester_unit
     statuses = {}
     for pid in draw(some_pids):
         minutes = draw(UNTIL_MINUTES)
@@ -143,13 +168,19 @@ def scenarios(draw) -> Scenario:
         substitutes=tuple(substitutes),
         open_assignments={pid: draw(LOAD) for pid in draw(some_pids)},
         last_assigned={pid: now - timedelta(minutes=draw(MINUTES_AGO)) for pid in draw(some_pids)},
+        org=org,
+        units_of=units_of,
+        week_counts={pid: draw(WEEK_COUNT) for pid in draw(some_pids)},
+        weekly_max=draw(WEEKLY_MAX),
     )
     type = draw(st.sampled_from(ROUTED))
     facts = RequestFacts(
         type=type,
-        area=draw(st.sampled_from(AREAS)),
+        # mostly the area of the requester's unit, as the form suggests
+        area=UNIT_AREAS[requester_unit] if requester_unit is not None and draw(st.booleans())
+        else draw(st.sampled_from(AREAS)),
         child_involved=draw(st.booleans()),
-        requester_id=draw(st.one_of(st.just(999), st.sampled_from(pids))),  # 999: a caseworker
+        requester_id=draw(st.one_of(st.just(REQUESTER), st.sampled_from(pids))),
         preferred_person_id=draw(PREFERRED_OR_NONE),
         excluded_person_ids=frozenset(draw(st.lists(st.sampled_from(pids), max_size=2)))
         if type is RequestType.SUPPORT
@@ -187,19 +218,37 @@ def available(s: Scenario, pid: int) -> bool:
         return False
     local = s.now.astimezone(OSLO)
     in_hours = s.cal.is_working_day(local.date()) and s.world.hours.start <= local.time() < s.world.hours.end
-    if in_hours:
-        return True
-    return (
+    if not in_hours and not (
         s.facts.type is RequestType.LIVE
         and live_status is not None
         and live_status.status is AvailabilityStatus.AVAILABLE
-    )
+    ):
+        return False
+    return not at_cap(s, pid)
+
+
+def at_cap(s: Scenario, pid: int) -> bool:
+    """The weekly maximum for a full position, scaled by share (at least 1); never for support."""
+    if s.world.weekly_max <= 0 or s.facts.type is RequestType.SUPPORT:
+        return False
+    share = s.world.people[pid].share or 100
+    return s.world.week_counts.get(pid, 0) >= max(1, s.world.weekly_max * share // 100)
+
+
+def requester_unit(s: Scenario) -> int | None:
+    """The unit model's own-unit tier applies: the requester's unit, in the network, in the request's area."""
+    unit = s.world.units_of.get(s.facts.requester_id)
+    if s.world.org.scope is not Scope.UNIT or unit is None or unit in s.world.org.outside_units:
+        return None
+    return unit if UNIT_AREAS[unit] == s.facts.area else None
 
 
 def relevant_roles(s: Scenario) -> set[Role]:
     # Live supervision reaches the BFK with or without a child (memo 8.2.1).
     if s.facts.type in (RequestType.SUPPORT, RequestType.LIVE) or s.facts.child_involved:
         return {Role.IFK, Role.BFK, Role.IFR}
+    if requester_unit(s) is not None and requester_unit(s) == s.world.org.bfk_home_unit:
+        return {Role.IFK, Role.BFK, Role.IFR}  # the BFK is the coordinator of their home unit
     return {Role.IFK, Role.IFR}
 
 
@@ -278,7 +327,7 @@ def test_live_without_a_child_asks_the_bfk_after_every_ifk(s):
     tiers = [e.tier for e in run(s).entries]
     if Tier.OTHER_COORDINATOR in tiers:
         at = tiers.index(Tier.OTHER_COORDINATOR)
-        assert Tier.AREA_IFK not in tiers[at:] and Tier.OTHER_IFK not in tiers[at:]
+        assert not {Tier.UNIT_IFK, Tier.AREA_IFK, Tier.OTHER_IFK} & set(tiers[at:])
         assert Tier.BFK not in tiers
 
 
@@ -306,7 +355,12 @@ def test_tiers_follow_the_sequence_of_the_type(s):
         elif e.reason is not Reason.SUBSTITUTE_FOR:
             role = {Tier.BFK: Role.BFK, Tier.AREA_IFK: Role.IFK, Tier.OTHER_IFK: Role.IFK,
                     Tier.OTHER_COORDINATOR: Role.BFK, Tier.IFR: Role.IFR}
-            if e.tier in role:
+            if e.tier is Tier.UNIT_IFK and e.reason is Reason.UNIT_BFK:  # the BFK's home is configured
+                assert s.world.org.bfk_home_unit == requester_unit(s) and holds(s, e.person_id, Role.BFK)
+            elif e.tier is Tier.UNIT_IFK:  # the IFK sitting in the requester's unit
+                assert s.world.people[e.person_id].unit_id == requester_unit(s)
+                assert holds(s, e.person_id, Role.IFK)
+            elif e.tier in role:
                 assert holds(s, e.person_id, role[e.tier])
             else:
                 assert any(holds(s, e.person_id, r) for r in (Role.IFK, Role.BFK, Role.IFR))
@@ -367,8 +421,9 @@ def test_within_a_tier_fewest_assignments_then_least_recent(s):
     chain = run(s)
     for tier in (Tier.OTHER_IFK, Tier.IFR, Tier.POOL):
         keys = [
-            (
-                s.world.open_assignments.get(e.person_id, 0),
+            (  # open work weighed by share of position (none stated: 100 %)
+                Fraction(s.world.open_assignments.get(e.person_id, 0),
+                         s.world.people[e.person_id].share or 100),
                 s.world.last_assigned.get(e.person_id, never),
                 e.person_id,
             )
@@ -376,3 +431,25 @@ def test_within_a_tier_fewest_assignments_then_least_recent(s):
             if e.tier is tier
         ]
         assert keys == sorted(keys)
+
+
+@PROPS
+@given(scenarios())
+def test_the_own_unit_tier_only_in_the_unit_model_and_first_among_the_ifks(s):
+    tiers = [e.tier for e in run(s).entries]
+    if requester_unit(s) is None:
+        assert Tier.UNIT_IFK not in tiers
+    elif Tier.UNIT_IFK in tiers:
+        assert not {Tier.AREA_IFK, Tier.OTHER_IFK} & set(tiers[: tiers.index(Tier.UNIT_IFK)])
+
+
+@PROPS
+@given(scenarios())
+def test_nobody_at_their_weekly_cap_is_offered_and_the_skip_says_so(s):
+    chain = run(s)
+    for pid in chain.person_ids:
+        assert not at_cap(s, pid)
+    for skip in chain.skipped:
+        if skip.reason is Reason.SKIP_AT_CAPACITY:
+            assert at_cap(s, skip.person_id)
+            assert int(skip.params["count"]) >= int(skip.params["cap"]) >= 1
