@@ -147,13 +147,14 @@ def build_services(settings: Settings, clock: Clock, engine: Engine | None = Non
         WorkingHours(settings.ifn_working_hours_start, settings.ifn_working_hours_end, settings.ifn_timezone)
     )
     outbox_client = outbox_client or build_client(settings, retries=False)
-    delivery = OutboxService(sessions, clock, SlackNotifier(outbox_client), settings.tz)
+    directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
+    delivery = OutboxService(sessions, clock, SlackNotifier(outbox_client), settings.tz,
+                             directory=directory_cache)
     dispatcher = None
     if threaded_delivery:
         dispatcher = ThreadDispatcher(delivery.deliver, delivery.release, workers=settings.ifn_outbox_workers,
                                       keep=delivery.keep_claims, keep_every=KEEP_EVERY).start()
         delivery.set_dispatcher(dispatcher)
-    directory_cache = DirectoryCache(sessions, settings.ifn_directory_cache_seconds)
     requests = RequestService(sessions, clock, settings, calendar, delivery, directory_cache)
     duty_post = DutyPostService(sessions, clock, calendar, settings, delivery, directory_cache)
     availability = AvailabilityService(sessions, clock, calendar, delivery, duty_post)

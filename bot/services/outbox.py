@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notifier import FailureKind, MessageRef, Notifier, SlackFailure
+from bot.services.directory_cache import DirectoryCache
 from bot.services.outage import is_outage
-from bot.services.snapshots import load_people
+from bot.services.snapshots import load_people, use_directory
 from storage.models import OutboxMessage
 from storage.repositories import outbox as repo
 from storage.repositories.outbox import Mode, Queued
@@ -189,8 +190,10 @@ class _Job:
 
 class OutboxService:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, notifier: Notifier, tz: ZoneInfo,
-                 *, owner: str | None = None) -> None:
+                 *, owner: str | None = None, directory: DirectoryCache | None = None) -> None:
         self._sessions = sessions
+        #: The process's directory copy: renderers read people from it, not from the database.
+        self._directory = directory
         self._clock = clock
         self._notifier = notifier
         self._tz = tz
@@ -339,6 +342,8 @@ class OutboxService:
     def _render(self, keys: list[str]) -> list[_Job]:
         jobs: list[_Job] = []
         with self._sessions() as session:
+            if self._directory is not None:
+                use_directory(session, self._directory.view())
             rows = repo.owned(session, keys, self.owner)
             with self._lock:
                 for row in rows:

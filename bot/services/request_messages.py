@@ -14,9 +14,8 @@ from bot.clock import Clock
 from bot.i18n import t
 from bot.messages.params import words
 from bot.messages.requests import feedback_letter, offer_message, proposal_message, status_message
-from bot.services.directory_cache import DirectoryCache
 from bot.services.outbox import OFFER, STATUS, OutboxService, Rendered, ToPeople, ToPerson
-from bot.services.snapshots import load_people, load_snapshot, use_directory
+from bot.services.snapshots import load_people, load_snapshot
 from storage.models import Offer
 
 NOTICE = "notice"
@@ -26,14 +25,9 @@ HOUR_PROPOSAL = "hour_proposal"
 
 
 class RequestMessages:
-    def __init__(self, tz: ZoneInfo, clock: Clock, directory: DirectoryCache | None = None) -> None:
+    def __init__(self, tz: ZoneInfo, clock: Clock) -> None:
         self._tz = tz
         self._clock = clock
-        self._directory = directory
-
-    def _people_from_directory(self, s: Session) -> None:
-        if self._directory is not None:
-            use_directory(s, self._directory.view())
 
     def register(self, outbox: OutboxService) -> None:
         outbox.register(STATUS, self.status)
@@ -44,13 +38,11 @@ class RequestMessages:
         outbox.register(HOUR_PROPOSAL, self.hour_proposal)
 
     def status(self, s: Session, payload: dict[str, Any]) -> Rendered:
-        self._people_from_directory(s)
         snap = load_snapshot(s, int(payload["request_id"]))
         text, blocks = status_message(snap, snap.requester.lang, self._tz, self._clock.now())
         return Rendered(ToPerson(snap.requester.id), text, blocks)
 
     def offer(self, s: Session, payload: dict[str, Any]) -> Rendered:
-        self._people_from_directory(s)
         offer_id = int(payload["offer_id"])
         request_id = payload.get("request_id")
         if request_id is None:  # queued before offers carried their request
@@ -64,7 +56,6 @@ class RequestMessages:
         return Rendered(ToPerson(mine.person.id), text, blocks)
 
     def notice(self, s: Session, payload: dict[str, Any]) -> Rendered:
-        self._people_from_directory(s)
         params: dict[str, Any] = dict(payload.get("params") or {})
         person_ids = {int(v) for k, v in params.items() if k.endswith("_person") and v is not None}
         people = load_people(s, {int(payload["person_id"]), *person_ids})
@@ -78,7 +69,6 @@ class RequestMessages:
         return Rendered(ToPerson(reader.id), text)
 
     def support_intro(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
-        self._people_from_directory(s)
         """The two in a support conversation, put in touch in a group DM of just them
         (names and who-sees-what only; the note stays out of it)."""
         snap = load_snapshot(s, int(payload["request_id"]))
@@ -90,7 +80,6 @@ class RequestMessages:
         return Rendered(ToPeople((snap.requester.id, snap.assignee.id)), text)
 
     def feedback_letter(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
-        self._people_from_directory(s)
         snap = load_snapshot(s, int(payload["request_id"]))
         if snap.assignee is None or not snap.details.get("feedback"):
             return None
@@ -102,7 +91,6 @@ class RequestMessages:
         return Rendered(ToPerson(snap.requester.id), text, blocks)
 
     def hour_proposal(self, s: Session, payload: dict[str, Any]) -> Rendered | None:
-        self._people_from_directory(s)
         snap = load_snapshot(s, int(payload["request_id"]))
         if snap.assignee is None:
             return None

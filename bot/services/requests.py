@@ -83,7 +83,7 @@ class RequestService:
         self._calendar = calendar
         self._delivery = delivery
         self._directory = directory
-        RequestMessages(settings.tz, clock, directory).register(delivery)
+        RequestMessages(settings.tz, clock).register(delivery)
         CheckInMessages(settings.tz).register(delivery)
 
     # ----------------------------------------------------------------- world

@@ -37,11 +37,12 @@ def held_write_lock(engine, db_url) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def _timed_write(sessions) -> tuple[BaseException | None, float]:
+def _timed_write(sessions, sql: str = "UPDATE app_state SET value = value WHERE 1 = 0"
+                 ) -> tuple[BaseException | None, float]:
     began = time.monotonic()
     try:
         with sessions.begin() as s:
-            s.execute(text("UPDATE app_state SET value = value WHERE 1 = 0"))
+            s.execute(text(sql))
     except DBAPIError as exc:
         return exc, time.monotonic() - began
     return None, time.monotonic() - began
@@ -83,20 +84,13 @@ def held_row_lock(engine, db_url) -> Iterator[None]:
     other.dispose()
 
 
-def _timed_row_write(sessions) -> tuple[BaseException | None, float]:
-    began = time.monotonic()
-    try:
-        with sessions.begin() as s:
-            s.execute(text("UPDATE app_state SET value = value + 1 WHERE name = 'lock_test'"))
-    except DBAPIError as exc:
-        return exc, time.monotonic() - began
-    return None, time.monotonic() - began
+ROW_WRITE = "UPDATE app_state SET value = value + 1 WHERE name = 'lock_test'"
 
 
 def test_a_write_a_person_waits_for_gives_up_on_a_postgresql_row_lock_in_time(engine, held_row_lock):
     sessions = make_session_factory(engine)
     with person_waiting(0.5):
-        failed, took = _timed_row_write(sessions)
+        failed, took = _timed_write(sessions, ROW_WRITE)
     assert isinstance(failed, OperationalError) and is_outage(failed)
     assert 0.4 <= took < 2.0
     with sessions() as s:  # the timeouts were the transaction's own (SET LOCAL): gone after it
