@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shlex
 import shutil
@@ -52,6 +53,7 @@ from harness import (
     Server,
     bot_argv,
     bot_env,
+    cpu_seconds,
     free_port,
     pct,
     prepare_database,
@@ -71,7 +73,7 @@ from sandbox.slack_requests import (
     state_timepicker,
     state_values,
 )
-from storage.db import WRITE_OPTION, make_engine
+from storage.db import WRITE_OPTION, make_engine, person_engine
 from storage.migrate import upgrade
 from tests.harness import BotServer, make_settings
 
@@ -130,11 +132,9 @@ def measure_cost(url: str, n: int) -> dict:
         statements: Counter = Counter()
         transactions: Counter = Counter()
 
-        @event.listens_for(engine, "before_cursor_execute")
         def _count(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
             statements[statement.split()[0].upper()] += 1
 
-        @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
             transactions["write" if conn.get_execution_options().get(WRITE_OPTION) else "read"] += 1
 
@@ -144,7 +144,11 @@ def measure_cost(url: str, n: int) -> dict:
             if resp.status != 200 or resp.body.strip():
                 raise RuntimeError(f"submission {i} refused: {resp.status} {resp.body[:200]}")
 
-        one(0)  # warm: caches, prepared statements
+        one(0)  # warm: caches, prepared statements, the pool for the person's writes
+        # Both pools: SQLite's writes a person waits for have their own (storage.db.person_engine).
+        for counted in {engine, person_engine(engine)}:
+            event.listen(counted, "before_cursor_execute", _count)
+            event.listen(counted, "begin", _begin)
         statements.clear()
         transactions.clear()
         posts_before = len(fake.calls("chat.postMessage"))
@@ -170,8 +174,8 @@ def posted(fake: FakeSlackProcess) -> int:
     return int(fake.stats()["calls"].get("chat.postMessage", [0, 0])[1])
 
 
-def run_round(fake: FakeSlackProcess, port: int, concurrency: int, total: int, first: int,
-              people: list[tuple[str, str]]) -> dict:
+def run_round(fake: FakeSlackProcess, server: Server | None, port: int, concurrency: int, total: int,
+              first: int, people: list[tuple[str, str]]) -> dict:
     slack = SignedRequests(f"http://{HOST}:{port}", SIGNING_SECRET)
     bodies = []
     for k in range(total):
@@ -182,6 +186,8 @@ def run_round(fake: FakeSlackProcess, port: int, concurrency: int, total: int, f
         body = urlencode({"payload": json.dumps(payload)})
         bodies.append((body.encode(), slack.signed_headers(body, "application/x-www-form-urlencoded")))
     before = posted(fake)
+    bot_pids = server.pids() if server else []
+    cpu_before = (cpu_seconds(bot_pids), cpu_seconds([fake.proc.pid]), time.process_time())
     start = time.perf_counter()
     result = run_phase("bot", port, concurrency, total, lambda idx: bodies[idx - 1],
                        deadline=time.monotonic() + 120)
@@ -190,12 +196,14 @@ def run_round(fake: FakeSlackProcess, port: int, concurrency: int, total: int, f
     while posted(fake) < want and time.perf_counter() - start < 120:
         time.sleep(0.02)
     delivered = time.perf_counter() - start
+    cpu_after = (cpu_seconds(bot_pids), cpu_seconds([fake.proc.pid]), time.process_time())
+    cpu_ms = [(a - b) * 1000 / max(1, result.ok) for a, b in zip(cpu_after, cpu_before, strict=True)]
     lat = sorted(result.latencies_ns)
     return {"concurrency": concurrency, "ok": result.ok, "errors": dict(result.errors),
             "statuses": dict(result.statuses), "bodies": dict(result.unexpected_bodies),
             "posts": posted(fake) - before, "acked_s": acked, "delivered_s": delivered,
             "per_s": result.ok / delivered if delivered else float("nan"),
-            "p50": pct(lat, 50), "p99": pct(lat, 99),
+            "p50": pct(lat, 50), "p99": pct(lat, 99), "cpu_ms": cpu_ms,
             "over_3s": sum(1 for x in lat if x / 1e6 > SLACK_LIMIT_MS) + sum(result.errors.values())}
 
 
@@ -211,16 +219,18 @@ def measure_throughput(url: str, levels: list[int], rounds: int, total: int, wor
     try:
         server.wait_healthy(time.monotonic() + 60)
         people = requesters()
-        run_round(fake, port, levels[0], 40, 0, people)  # warm-up
+        run_round(fake, server, port, levels[0], 40, 0, people)  # warm-up
         pattern = [levels[i % len(levels)] for i in range(len(levels))]
         order = [(pattern + pattern[::-1])[i % (2 * len(levels))] for i in range(rounds * len(levels))]
         first = 1000
         for concurrency in order:
-            results.append(run_round(fake, port, concurrency, total, first, people))
+            results.append(run_round(fake, server, port, concurrency, total, first, people))
             first += total
             r = results[-1]
             print(f"  round c={concurrency}: {r['per_s']:.0f}/s to the last DM, ack p99 {r['p99']:.0f} ms, "
-                  f"over 3 s: {r['over_3s']}, posts {r['posts']}/{2 * r['ok']}", flush=True)
+                  f"over 3 s: {r['over_3s']}, posts {r['posts']}/{2 * r['ok']}; CPU ms per submission: "
+                  "bot {:.1f}, fake Slack {:.1f}, load client {:.1f}; ".format(*r["cpu_ms"]) +
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.stop()
         fake.stop()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 #: Connection execution option marking a transaction that will write.
@@ -16,6 +20,11 @@ WRITE_OPTION = "ifn_write"
 BUSY_TIMEOUT_MS = 30_000
 #: The least a write waits however little time is left (a lock held for milliseconds is normal).
 MIN_WAIT_MS = 50
+#: A connection's busy timeout is reset only when it is this far from the wait wanted.
+BUSY_SLACK_MS = 250
+#: SQLite, a person waiting: of their time, what the write may wait for SQLite's lock
+#: once this process's turn has come (see ``SessionFactory``); the rest is for the turn.
+PERSON_LOCK_MS = 1000
 
 _lock_deadline: ContextVar[float | None] = ContextVar("ifn_lock_deadline", default=None)
 
@@ -53,41 +62,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     timeout so two threads updating the same row wait instead of failing.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, echo=echo, hide_parameters=True,
-            connect_args={"check_same_thread": False, "timeout": 30},
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:
-            # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            if ":memory:" not in url:
-                cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cur.close()
-            _record.info["busy_ms"] = BUSY_TIMEOUT_MS
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn) -> None:
-            # Write transactions take the write lock at BEGIN. A deferred transaction
-            # that read first and writes later cannot wait for a concurrent writer
-            # (SQLite answers "database is locked" at once instead of honouring
-            # busy_timeout), which would turn two simultaneous "Accept" clicks into an
-            # error instead of one winner and one "already taken". Reads stay deferred
-            # so they never queue behind writers (WAL lets them run alongside).
-            if conn.get_execution_options().get(WRITE_OPTION):
-                wait = _busy_ms()
-                if conn.info.get("busy_ms") != wait:  # a person is waiting: bounded (see lock_wait_until)
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
-                    conn.info["busy_ms"] = wait
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:
-                conn.exec_driver_sql("BEGIN")
-
-        return engine
+        return _sqlite_engine(url, echo=echo, busy_ms=BUSY_TIMEOUT_MS)
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
                            max_overflow=20)
 
@@ -103,6 +78,73 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+def _sqlite_engine(url: str, *, echo: bool, busy_ms: int) -> Engine:
+    engine = create_engine(
+        url, echo=echo, hide_parameters=True,
+        connect_args={"check_same_thread": False, "timeout": busy_ms / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        if ":memory:" not in url:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.close()
+        _record.info["busy_ms"] = _record.info["busy_cap"] = busy_ms
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn) -> None:
+        # Write transactions take the write lock at BEGIN. A deferred transaction
+        # that read first and writes later cannot wait for a concurrent writer
+        # (SQLite answers "database is locked" at once instead of honouring
+        # busy_timeout), which would turn two simultaneous "Accept" clicks into an
+        # error instead of one winner and one "already taken". Reads stay deferred
+        # so they never queue behind writers (WAL lets them run alongside).
+        if conn.get_execution_options().get(WRITE_OPTION):
+            # A person is waiting (see lock_wait_until): the wait is bounded. Work
+            # a person waits for runs on connections of their own (``person_engine``)
+            # whose busy timeout is already its share of the bound, so no PRAGMA.
+            wait = min(_busy_ms(), conn.info.get("busy_cap", BUSY_TIMEOUT_MS))
+            if abs(conn.info.get("busy_ms", 0) - wait) > BUSY_SLACK_MS:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+                conn.info["busy_ms"] = wait
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+_person_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_person_engines_lock = threading.Lock()
+
+
+def person_engine(engine: Engine) -> Engine:
+    """The engine for writes a person is waiting for (see ``lock_wait_until``).
+
+    SQLite keeps its busy timeout per connection: a pool shared by work that may
+    wait 30 s and work a person waits for would switch each connection back and
+    forth with a PRAGMA per transaction. A SQLite file therefore gets a second
+    pool for the person's writes, its busy timeout ``PERSON_LOCK_MS``, made on
+    first use and disposed with ``engine``. PostgreSQL sets its bound inside the transaction, and an
+    in-memory SQLite database must stay one connection: both use ``engine``."""
+    if not _is_sqlite_file(engine):
+        return engine
+    url = engine.url
+    with _person_engines_lock:
+        found = _person_engines.get(engine)
+        if found is None:
+            found = _sqlite_engine(url.render_as_string(hide_password=False), echo=engine.echo,
+                                   busy_ms=PERSON_LOCK_MS)
+            _person_engines[engine] = found
+            event.listen(engine, "engine_disposed", lambda _e: found.dispose())
+        return found
+
+
 def write_probe(engine: Engine, seconds: float) -> None:
     """Begin a write transaction and roll it back: raises ``OperationalError``
     when none can begin within ``seconds`` (SQLite: another connection holds
@@ -116,14 +158,73 @@ def write_probe(engine: Engine, seconds: float) -> None:
 class SessionFactory(sessionmaker[Session]):
     """``factory()`` opens a session for reading; ``factory.begin()`` opens a
     write transaction (committed on exit, rolled back on error). On SQLite the
-    write transaction takes the write lock at once (see ``make_engine``)."""
+    write transaction takes the write lock at once (see ``make_engine``).
+
+    SQLite has one writer at a time. Its busy handler polls with sleeps of up
+    to 100 ms, so with many threads waiting the lock stands idle between
+    tries, and a thread that has waited long loses to newcomers: a burst of
+    submissions could keep one waiting past the 2 s a person may wait. The
+    threads of one process therefore queue for the write lock in the process
+    (``write_gate``), and only one of them at a time asks SQLite for it."""
+
+    write_gate: threading.Lock | None = None
 
     @contextmanager
     def begin(self) -> Iterator[Session]:  # type: ignore[override]
-        with self() as session, session.begin():
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
+        bind = self.kw.get("bind")
+        if _lock_deadline.get() is not None and isinstance(bind, Engine):
+            bind = person_engine(bind)
+        release = self._enter_gate()
+        try:
+            with self(bind=bind) as session:
+                if release is not None:
+                    # Let go with SQLite's lock, at the commit: what runs after it
+                    # (hooks that write) must not wait for this thread's own gate.
+                    session.info[_GATE_RELEASE] = release
+                with session.begin():
+                    session.connection(execution_options={WRITE_OPTION: True})
+                    yield session
+        finally:
+            if release is not None:
+                release()
+
+    def _enter_gate(self) -> Callable[..., None] | None:
+        gate = self.write_gate
+        if gate is None:
+            return None
+        # A person waiting: their turn must leave the write its share (PERSON_LOCK_MS).
+        turn_ms = _busy_ms() - (PERSON_LOCK_MS if _lock_deadline.get() is not None else 0)
+        if not gate.acquire(timeout=max(MIN_WAIT_MS, turn_ms) / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        held = [True]
+
+        def release(*_args: object) -> None:
+            if held[0]:
+                held[0] = False
+                gate.release()
+
+        return release
+
+
+_GATE_RELEASE = "ifn_write_gate_release"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _leave_gate(session: Session) -> None:
+    release = session.info.pop(_GATE_RELEASE, None)
+    if release is not None:
+        release()
+
+
+def _is_sqlite_file(engine: Engine) -> bool:
+    url = engine.url
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+        and "mode=memory" not in str(url)
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:
-    return SessionFactory(bind=engine, expire_on_commit=False)
+    factory = SessionFactory(bind=engine, expire_on_commit=False)
+    if _is_sqlite_file(engine):
+        factory.write_gate = threading.Lock()
+    return factory

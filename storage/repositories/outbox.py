@@ -84,8 +84,11 @@ def queued_keys(session: Session) -> list[str]:
 
 
 def _insert_for(session: Session):
+    """A Core INSERT on the table, its rows given at execution (executemany):
+    SQLAlchemy caches its compiled form, where ``.values([...])`` with many
+    rows, or the ORM's bulk path, is compiled again on every call."""
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
 
 
 def flush_buffer(session: Session) -> None:
@@ -119,9 +122,9 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
         "tries": 1 if claim else 0, "doubt": False, "attempts": 0, "next_attempt_at": q.now,
         "created_at": q.now, "queued_at": q.now,
     } for q in items]
-    stmt = _insert_for(session).values(rows)
+    stmt = _insert_for(session)
     if mode == "once":
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]), rows)
         return
     table = OutboxMessage.__table__
     free = or_(table.c.lease_until.is_(None), table.c.lease_until < now)
@@ -143,7 +146,7 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
     if mode == "replace":
         values["payload"] = stmt.excluded.payload
         values["decision_key"] = stmt.excluded.decision_key
-    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values), rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -1,0 +1,116 @@
+"""SQLite's one writer, as the threads of one process share it
+(``storage.db.SessionFactory``): they take turns for the write lock in the
+process, a write a person waits for gets its turn or is refused in time, a
+write run from a commit hook does not wait for its own thread's turn, and the
+person's writes run on connections of their own, so no transaction has to
+switch a connection's busy timeout with a PRAGMA."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
+
+from bot.services.outage import is_outage, person_waiting
+from storage.db import make_session_factory, person_engine
+
+
+@pytest.fixture
+def sessions(engine, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer")
+    return make_session_factory(engine)
+
+
+def _put(s, name: str, value: int = 1) -> None:
+    s.execute(text("INSERT INTO app_state (name, value, updated_at) VALUES (:n, :v, CURRENT_TIMESTAMP)"),
+              {"n": name, "v": value})
+
+
+def _names(sessions) -> set[str]:
+    with sessions() as s:
+        return set(s.execute(text("SELECT name FROM app_state")).scalars())
+
+
+def _hold_write(sessions, name: str, seconds: float, began: threading.Event) -> threading.Thread:
+    def run() -> None:
+        with sessions.begin() as s:
+            _put(s, name)
+            began.set()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert began.wait(5)
+    return thread
+
+
+def test_a_write_waits_for_the_turn_of_another_thread_and_then_goes_through(sessions):
+    holder = _hold_write(sessions, "first", 0.4, threading.Event())
+    began = time.monotonic()
+    with sessions.begin() as s:
+        _put(s, "second")
+    took = time.monotonic() - began
+    holder.join()
+    assert 0.25 <= took < 3
+    assert _names(sessions) == {"first", "second"}
+
+
+def test_a_person_behind_a_long_write_of_this_process_is_refused_in_time(sessions):
+    holder = _hold_write(sessions, "long", 2.5, threading.Event())
+    began = time.monotonic()
+    with pytest.raises(OperationalError) as refused, person_waiting(1.5), sessions.begin() as s:
+        _put(s, "person")
+    took = time.monotonic() - began
+    holder.join()
+    assert is_outage(refused.value)
+    assert 0.4 <= took < 1.5  # the turn is refused once only the write's own share would be left
+    assert _names(sessions) == {"long"}
+
+
+def test_a_write_from_a_commit_hook_does_not_wait_for_its_own_turn(sessions):
+    def after_commit(_session) -> None:
+        with sessions.begin() as s:
+            _put(s, "from the hook")
+
+    began = time.monotonic()
+    with sessions.begin() as s:
+        event.listen(s, "after_commit", after_commit, once=True)
+        _put(s, "outer")
+    assert time.monotonic() - began < 2
+    assert _names(sessions) == {"outer", "from the hook"}
+
+
+def test_a_failed_write_lets_the_next_one_have_its_turn(sessions):
+    with pytest.raises(RuntimeError), sessions.begin() as s:
+        _put(s, "rolled back")
+        raise RuntimeError("the service's step failed")
+    began = time.monotonic()
+    with person_waiting(1.5), sessions.begin() as s:
+        _put(s, "next")
+    assert time.monotonic() - began < 1
+    assert _names(sessions) == {"next"}
+
+
+def test_writes_a_person_waits_for_switch_no_busy_timeout(sessions, engine):
+    statements: Counter = Counter()
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements[statement.split()[0].upper()] += 1
+
+    with person_waiting(), sessions.begin() as s:  # the person's pool is made on first use
+        _put(s, "warm")
+    for counted in (engine, person_engine(engine)):
+        event.listen(counted, "before_cursor_execute", count)
+    for i in range(4):
+        with person_waiting(), sessions.begin() as s:
+            _put(s, f"person {i}")
+        with sessions.begin() as s:
+            _put(s, f"background {i}")
+    assert person_engine(engine) is not engine
+    assert statements["INSERT"] == 8 and statements["BEGIN"] == 8
+    assert statements["PRAGMA"] == 0
