@@ -233,8 +233,9 @@ class Edge:
 def _log_not_saved(what: str, user_id: str, exc: Exception) -> None:
     """One line for the database being away (expected in an outage); the
     traceback too for any other database error (a bug)."""
-    log.warning("%s by %s not saved: the database failed (%s)", what, user_id, type(exc).__name__,
-                exc_info=not is_outage(exc))
+    at = getattr(exc, "statement", None)  # which step (no values: the engine hides them)
+    log.warning("%s by %s not saved: the database failed (%s%s)", what, user_id, type(exc).__name__,
+                f" at {str(at)[:80]!r}" if at else "", exc_info=not is_outage(exc))
 
 
 def _from_home_tab(body: dict[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,9 +22,6 @@ BUSY_TIMEOUT_MS = 30_000
 MIN_WAIT_MS = 50
 #: A connection's busy timeout is reset only when it is this far from the wait wanted.
 BUSY_SLACK_MS = 250
-#: SQLite, a person waiting: of their time, what the write may wait for SQLite's lock
-#: once this process's turn has come (see ``SessionFactory``); the rest is for the turn.
-PERSON_LOCK_MS = 1000
 
 _lock_deadline: ContextVar[float | None] = ContextVar("ifn_lock_deadline", default=None)
 
@@ -107,7 +104,8 @@ def _sqlite_engine(url: str, *, echo: bool, busy_ms: int) -> Engine:
         if conn.get_execution_options().get(WRITE_OPTION):
             # A person is waiting (see lock_wait_until): the wait is bounded. Work
             # a person waits for runs on connections of their own (``person_engine``)
-            # whose busy timeout is already its share of the bound, so no PRAGMA.
+            # whose busy timeout is already about that bound: a PRAGMA only when
+            # waiting for this process's turn took a good part of it.
             wait = min(_busy_ms(), conn.info.get("busy_cap", BUSY_TIMEOUT_MS))
             if abs(conn.info.get("busy_ms", 0) - wait) > BUSY_SLACK_MS:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
@@ -129,9 +127,10 @@ def person_engine(engine: Engine) -> Engine:
     SQLite keeps its busy timeout per connection: a pool shared by work that may
     wait 30 s and work a person waits for would switch each connection back and
     forth with a PRAGMA per transaction. A SQLite file therefore gets a second
-    pool for the person's writes, its busy timeout ``PERSON_LOCK_MS``, made on
-    first use and disposed with ``engine``. PostgreSQL sets its bound inside the transaction, and an
-    in-memory SQLite database must stay one connection: both use ``engine``."""
+    pool for the person's writes (its busy timeout: what a person may wait, as
+    when it is made), made on first use and disposed with ``engine``. PostgreSQL
+    sets its bound inside the transaction, and an in-memory SQLite database must
+    stay one connection: both use ``engine``."""
     if not _is_sqlite_file(engine):
         return engine
     url = engine.url
@@ -139,7 +138,7 @@ def person_engine(engine: Engine) -> Engine:
         found = _person_engines.get(engine)
         if found is None:
             found = _sqlite_engine(url.render_as_string(hide_password=False), echo=engine.echo,
-                                   busy_ms=PERSON_LOCK_MS)
+                                   busy_ms=_busy_ms())
             _person_engines[engine] = found
             event.listen(engine, "engine_disposed", lambda _e: found.dispose())
         return found
@@ -176,14 +175,14 @@ class SessionFactory(sessionmaker[Session]):
             bind = person_engine(bind)
         release = self._enter_gate()
         try:
-            with self(bind=bind) as session:
+            with self(bind=bind) as session, session.begin():
+                conn = session.connection(execution_options={WRITE_OPTION: True})
                 if release is not None:
-                    # Let go with SQLite's lock, at the commit: what runs after it
-                    # (hooks that write) must not wait for this thread's own gate.
-                    session.info[_GATE_RELEASE] = release
-                with session.begin():
-                    session.connection(execution_options={WRITE_OPTION: True})
-                    yield session
+                    # The next thread's turn begins with the COMMIT: it then waits in
+                    # SQLite for the commit, not for the checkpoint that may follow
+                    # it, nor for hooks run after it (which may write themselves).
+                    conn.info[_GATE_RELEASE] = release
+                yield session
         finally:
             if release is not None:
                 release()
@@ -192,10 +191,10 @@ class SessionFactory(sessionmaker[Session]):
         gate = self.write_gate
         if gate is None:
             return None
-        # A person waiting: their turn must leave the write its share (PERSON_LOCK_MS).
-        turn_ms = _busy_ms() - (PERSON_LOCK_MS if _lock_deadline.get() is not None else 0)
-        if not gate.acquire(timeout=max(MIN_WAIT_MS, turn_ms) / 1000):
-            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        # What is left after the turn is the wait for SQLite's lock (another process's writes).
+        if not gate.acquire(timeout=max(MIN_WAIT_MS, _busy_ms() - MIN_WAIT_MS) / 1000):
+            raise OperationalError("BEGIN IMMEDIATE (waiting for this process's turn)", None,
+                                   sqlite3.OperationalError("database is locked"))
         held = [True]
 
         def release(*_args: object) -> None:
@@ -209,10 +208,10 @@ class SessionFactory(sessionmaker[Session]):
 _GATE_RELEASE = "ifn_write_gate_release"
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _leave_gate(session: Session) -> None:
-    release = session.info.pop(_GATE_RELEASE, None)
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _leave_gate(conn: Connection) -> None:
+    release = conn.info.pop(_GATE_RELEASE, None)
     if release is not None:
         release()
 
