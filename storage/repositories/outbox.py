@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, case, event, false, or_, select, true, update
+from sqlalchemy import Boolean, Executable, and_, bindparam, case, event, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -83,14 +84,6 @@ def queued_keys(session: Session) -> list[str]:
     return [*session.info.get(_WRITTEN, []), *(q.key for q in session.info.get(_BUFFER, []))]
 
 
-def _insert_for(session: Session):
-    """A Core INSERT on the table, its rows given at execution (executemany):
-    SQLAlchemy caches its compiled form, where ``.values([...])`` with many
-    rows, or the ORM's bulk path, is compiled again on every call."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
-
-
 def flush_buffer(session: Session) -> None:
     """Write the buffered rows: one upsert per mode (usually one statement)."""
     buffer: list[Queued] = session.info.pop(_BUFFER, [])
@@ -112,23 +105,34 @@ def flush_buffer(session: Session) -> None:
         _upsert(session, mode, items, claim)
 
 
-def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | None) -> None:
+def _upsert(session: Session, mode: Mode, items: list[Queued], claim: Claim | None) -> None:
     now = items[0].now
-    owner = claim.owner if claim else None
     lease_until = now + claim.lease if claim else None
+    claimed = {"p_now": now, "p_owner": claim.owner if claim else None, "p_lease_until": lease_until,
+               "p_claimed": claim is not None}
     rows = [{
         "key": q.key, "kind": q.kind, "payload": q.payload, "decision_key": q.decision_key,
-        "rev": 1, "done_rev": 0, "state": "pending", "owner": owner, "lease_until": lease_until,
+        "rev": 1, "done_rev": 0, "state": "pending", "owner": claimed["p_owner"], "lease_until": lease_until,
         "tries": 1 if claim else 0, "doubt": False, "attempts": 0, "next_attempt_at": q.now,
-        "created_at": q.now, "queued_at": q.now,
+        "created_at": q.now, "queued_at": q.now, **claimed,
     } for q in items]
-    stmt = _insert_for(session)
-    if mode == "once":
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]), rows)
-        return
+    session.execute(_upsert_statement(session.get_bind().dialect.name, mode), rows)
+
+
+@cache
+def _upsert_statement(dialect: str, mode: Mode) -> Executable:
+    """The upsert for ``mode``, built once: a Core INSERT whose rows (and the
+    claim, as ``p_*`` parameters) come at execution, so SQLAlchemy compiles it
+    once per process; ``.values([...])`` with many rows is compiled every time."""
     table = OutboxMessage.__table__
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    if mode == "once":
+        return stmt.on_conflict_do_nothing(index_elements=["key"])
+    now = bindparam("p_now", type_=table.c.next_attempt_at.type)
+    owner = bindparam("p_owner", type_=table.c.owner.type)
+    lease_until = bindparam("p_lease_until", type_=table.c.lease_until.type)
     free = or_(table.c.lease_until.is_(None), table.c.lease_until < now)
-    take = and_(free, true() if claim else false())
+    take = and_(free, bindparam("p_claimed", type_=Boolean))
     values: dict[str, Any] = {
         "rev": table.c.rev + 1,
         # A message already waiting keeps waiting since when it began to.
@@ -146,7 +150,7 @@ def _upsert(session: Session, mode: str, items: list[Queued], claim: Claim | Non
     if mode == "replace":
         values["payload"] = stmt.excluded.payload
         values["decision_key"] = stmt.excluded.decision_key
-    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values), rows)
+    return stmt.on_conflict_do_update(index_elements=["key"], set_=values)
 
 
 @event.listens_for(Session, "before_commit")
