@@ -9,8 +9,10 @@ parsers in ``bot.forms`` read and put their errors on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -64,6 +66,8 @@ from handlers.ids import ActionId, BlockId, CallbackId
 OPTION_TEXT_MAX = 75
 #: Slack's limit for the options of one static select.
 SELECT_OPTIONS_MAX = 100
+#: Slack's limit for a view's private_metadata.
+PRIVATE_METADATA_MAX = 3000
 #: The interview start defaults to now, rounded down to this many minutes.
 START_ROUNDING_MINUTES = 5
 
@@ -193,7 +197,23 @@ def live_modal(
     *,
     areas: Collection[str] = DEFAULT_AREAS,
 ) -> dict[str, Any]:
-    """Løpende veiledning: room and start time first — the interview is running."""
+    """Løpende veiledning: room and start time first — the interview is running.
+
+    The most used form, opened while an interview runs: it is built and checked
+    (``to_dict``) once per language and area list, and each opening copies that
+    and fills in the start time and the metadata."""
+    if len(private_metadata) > PRIVATE_METADATA_MAX:
+        raise ValueError(f"private_metadata is longer than Slack's {PRIVATE_METADATA_MAX} characters")
+    view = json.loads(_live_frame(lang, default_area, tuple(areas)))
+    view["private_metadata"] = private_metadata
+    for block in view["blocks"]:
+        if block.get("block_id") == FormBlock.START_TIME.value:
+            block["element"]["initial_time"] = _rounded(now_local_time)
+    return view
+
+
+@lru_cache(maxsize=64)
+def _live_frame(lang: Lang, default_area: str | None, areas: tuple[str, ...]) -> str:
     blocks: list[Block] = [
         _notice(lang, "form.live.audience"),
         _text_input(
@@ -207,15 +227,13 @@ def live_modal(
         InputBlock(
             block_id=FormBlock.START_TIME.value,
             label=PlainTextObject(text=t(lang, "form.live.start.label")),
-            element=TimePickerElement(
-                action_id=FormBlock.START_TIME.value, initial_time=_rounded(now_local_time)
-            ),
+            element=TimePickerElement(action_id=FormBlock.START_TIME.value, initial_time="00:00"),
         ),
         _description(lang),
         _child(lang),
         _area(lang, default_area, areas),
     ]
-    return _modal(lang, CallbackId.LIVE_REQUEST, "form.live.title", blocks, private_metadata)
+    return json.dumps(_modal(lang, CallbackId.LIVE_REQUEST, "form.live.title", blocks, ""))
 
 
 def _focus_blocks(lang: Lang, criteria: CriteriaCatalog) -> list[Block]:

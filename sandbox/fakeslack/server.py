@@ -434,13 +434,13 @@ class FakeSlack(SlackMethods, ViewMethods):
             return _Answer(404, _error("not_found"))
         call = Call(
             method=method,
-            args=copy.deepcopy(args),
+            args=_snapshot(args),
             headers=header_dict,
             token=token,
             time=time.time(),
             path=url.path,
             http_status=answer.status,
-            response=copy.deepcopy(answer.body),  # later updates must not rewrite history
+            response=_snapshot(answer.body),  # later updates must not rewrite history
         )
         with self._lock:
             self._calls.append(call)
@@ -587,3 +587,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 #: Methods called with the app-level token (xapp-…) instead of the bot token.
 _APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy the history keeps as it was. Arguments and answers are JSON, and a
+    JSON round trip copies them several times faster than ``copy.deepcopy``."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return copy.deepcopy(value)

@@ -206,6 +206,23 @@ def test_start_time_defaults_to_now_rounded_down():
     assert inputs(view)[FormBlock.START_TIME]["element"]["initial_time"] == "08:05"
 
 
+def test_each_opening_of_the_live_form_is_its_own_copy():
+    first = live_modal(Lang.NB, "A", time(9, 0), private_metadata='{"n": 1}')
+    inputs(first)[FormBlock.ROOM]["label"]["text"] = "changed by whoever got it"
+    second = live_modal(Lang.NB, "A", time(11, 12), private_metadata='{"n": 2}')
+    assert inputs(second)[FormBlock.ROOM]["label"]["text"] == "Intervjurom"
+    assert inputs(second)[FormBlock.START_TIME]["element"]["initial_time"] == "11:10"
+    assert (first["private_metadata"], second["private_metadata"]) == ('{"n": 1}', '{"n": 2}')
+    assert inputs(first)[FormBlock.START_TIME]["element"]["initial_time"] == "09:00"
+    assert inputs(live_modal(Lang.NB, "B", time(9, 0)))[FormBlock.AREA]["element"]["initial_option"][
+        "value"] == "B"
+
+
+def test_live_form_metadata_over_slacks_limit_is_refused():
+    with pytest.raises(ValueError):
+        live_modal(Lang.NB, "A", time(9, 0), private_metadata="x" * 3001)
+
+
 def test_child_checkboxes_are_optional_with_both_kinds():
     block = inputs(live_modal(Lang.NB, "A", time(9, 0)))[FormBlock.CHILD]
     assert block["optional"] is True
