@@ -6,7 +6,6 @@ transaction of the step, so routing never runs inside SQLite's write lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -51,18 +50,18 @@ def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar:
                        weekly_max: int = 0) -> World:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
-    absences = _absences(s, list(people), today)
+    away, standing_in = avail_repo.absences_and_stand_ins(s, list(people), today)
     # Substitutes stand in for the absent and, named "ved økt behov", beside those present.
     subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
-                 for x in avail_repo.substitutes_standing_in(s, list(people), today))
-    newcomers = []
+                 for x in standing_in)
     for sub in subs:  # a substitute may be a caseworker: they count too
         found = view.person(sub.substitute_person_id)
         if sub.substitute_person_id not in people and found is not None:
             people[found.id] = person_info(found)
-            newcomers.append(found.id)
-    if newcomers:
-        absences.update(_absences(s, newcomers, today))
+    absences: dict[int, tuple[AbsenceInfo, ...]] = {}
+    for a in away:
+        if a.person_id in people:
+            absences[a.person_id] = absences.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
     statuses: dict[int, StatusInfo] = {}
     loads: dict[int, int] = {}
     last: dict[int, datetime] = {}
@@ -83,13 +82,6 @@ def week_start(calendar: WorkingCalendar, now: datetime) -> datetime:
     """Monday 00:00 of this week (Europe/Oslo), in UTC: where a weekly cap starts counting."""
     today = calendar.local_date(now)
     return calendar.at_local(today - timedelta(days=today.weekday()), time(0, 0))
-
-
-def _absences(s: Session, ids: Iterable[int], today: date) -> dict[int, tuple[AbsenceInfo, ...]]:
-    out: dict[int, tuple[AbsenceInfo, ...]] = {}
-    for a in avail_repo.absences_from(s, list(ids), today):
-        out[a.person_id] = out.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
-    return out
 
 
 def leaders(view: DirectoryView, today: date) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:

@@ -224,7 +224,8 @@ def status_and_load(session: Session, person_ids: list[int]) -> list[StatusAndLo
     (assignee_id, state) and (assignee_id, accepted_at), whatever the history's size."""
     if not person_ids:
         return []
-    rows = session.execute(_STATUS_AND_LOAD, {"ids": person_ids}).all()
+    # Core rows on the session's connection: no ORM layer on the routing path.
+    rows = session.connection().execute(_STATUS_AND_LOAD, {"ids": person_ids}).all()
     return [StatusAndLoad(pid, status, _utc(until), int(count or 0), _utc(at))
             for pid, status, until, count, at in rows]
 
