@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, delete, literal_column, null, or_, select, union_all
+from sqlalchemy import Row, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Absence, AvailabilityStatus, Substitute
@@ -71,65 +70,6 @@ def substitutes_standing_in(session: Session, absent_ids: list[int], day: date) 
     if not absent_ids:
         return []
     return list(session.execute(_STANDING_IN, {"ids": absent_ids, "day": day}))
-
-
-def _absences_and_stand_ins_statement():
-    ids, day = bindparam("ids", expanding=True), bindparam("day")
-    standing_in = (select(Substitute.id, Substitute.absent_person_id, Substitute.substitute_person_id,
-                          Substitute.starts_on, Substitute.ends_on)
-                   .where(Substitute.absent_person_id.in_(ids), Substitute.ends_on >= day,
-                          Substitute.starts_on <= day)
-                   .cte("standing_in"))
-    absence_cols = (literal_column("'a'").label("kind"), Absence.id, Absence.person_id,
-                    null().label("other_id"), Absence.starts_on, Absence.ends_on)
-    own = select(*absence_cols).where(Absence.person_id.in_(ids), Absence.ends_on >= day)
-    of_stand_ins = (select(*absence_cols)
-                    .join(standing_in, standing_in.c.substitute_person_id == Absence.person_id)
-                    .where(Absence.ends_on >= day))
-    designations = select(literal_column("'s'"), standing_in.c.id, standing_in.c.absent_person_id,
-                          standing_in.c.substitute_person_id, standing_in.c.starts_on, standing_in.c.ends_on)
-    return union_all(own, of_stand_ins, designations)
-
-
-#: Built once: it runs on every routing decision.
-_ABSENCES_AND_STAND_INS = _absences_and_stand_ins_statement()
-
-
-class StandIn(NamedTuple):
-    absent_person_id: int
-    substitute_person_id: int
-    starts_on: date
-    ends_on: date
-
-
-class Away(NamedTuple):
-    person_id: int
-    starts_on: date
-    ends_on: date
-
-
-def absences_and_stand_ins(session: Session, person_ids: list[int], day: date
-                           ) -> tuple[list[Away], list[StandIn]]:
-    """What a routing decision needs to know about absence, in one statement:
-    the absences not over by ``day`` of ``person_ids`` and of whoever stands in
-    for one of them on ``day`` (as ``absences_from``), and those designations
-    (as ``substitutes_standing_in``). Each list comes in the order of its index,
-    (person, ends_on) and (absent, ends_on); an absence appears once.
-    Executed on the session's connection (Core rows, no ORM layer)."""
-    if not person_ids:
-        return [], []
-    rows = session.connection().execute(_ABSENCES_AND_STAND_INS, {"ids": person_ids, "day": day}).all()
-    absences: dict[int, tuple[int, date, date]] = {}
-    designations: list[tuple[int, date, int, int, date]] = []
-    for kind, row_id, person_id, other_id, starts_on, ends_on in rows:
-        if kind == "a":
-            absences[row_id] = (person_id, starts_on, ends_on)
-        else:
-            designations.append((person_id, ends_on, row_id, other_id, starts_on))
-    away = sorted(absences.items(), key=lambda kv: (kv[1][0], kv[1][2], kv[0]))
-    designations.sort()
-    return ([Away(*period) for _id, period in away],
-            [StandIn(absent, sub, starts, ends) for absent, ends, _id, sub, starts in designations])
 
 
 # --- absences ---------------------------------------------------------------------
