@@ -10,7 +10,7 @@ directory copy) and for whoever stands in for one of them on ``day``:
   included so back-to-back periods can be joined);
 * the designations standing in on ``day`` (on (absent_person_id, ends_on)).
 
-A routing decision used to run five statements for this. Each costs more in
+A routing decision used to run three or four statements for this. Each costs more in
 SQLAlchemy's execution layer than SQLite needs to answer it, so the parts are
 one ``UNION ALL`` whose rows say what they are (``kind``), built once and run as
 Core on the session's connection (plain rows, no ORM layer). Every index used
