@@ -3,7 +3,8 @@
 Builds a throw-away database (a fresh SQLite file in a temp dir, or the empty
 PostgreSQL database given with ``--database-url``), migrates it with
 ``storage.migrate.upgrade``, seeds a department of 1,000 people and a year of
-100,000 past requests, then times, with ``time.perf_counter_ns``:
+100,000 past requests (no ``ANALYZE``, as the target says, unless
+``--analyze``), then times, with ``time.perf_counter_ns``:
 
 (a) ``route(facts, world, now)`` on a World loaded once (the pure policy);
 (b) what ``RequestService`` does before it writes: a read session (outside the
@@ -25,6 +26,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import random
@@ -108,7 +110,7 @@ def _batched(rows: list[dict], size: int):
 
 
 def seed(engine: Engine, *, people: int, requests: int, absences: int, batch: int,
-         rng: random.Random) -> Seeded:
+         rng: random.Random, analyze: bool = False) -> Seeded:
     """Insert the department and its history with Core ``insert()`` in batches.
 
     Interpretation of the brief: per area one IFK and one area leader; one BFK
@@ -254,12 +256,13 @@ def seed(engine: Engine, *, people: int, requests: int, absences: int, batch: in
             for table in ("people", "units"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    elif engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+    if analyze:  # the target is "without ANALYZE": the indexes must do without statistics
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        elif engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
     end = time.perf_counter()
     return Seeded(len(person_rows), len(role_rows), inserted, len(status_rows), len(absence_rows),
                   len(substitute_rows), coordinators, caseworkers, end - t0, end - t_req)
@@ -306,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--absences", type=int, default=10_000, help="absence periods over the year")
     parser.add_argument("--batch", type=int, default=5000, help="rows per insert() batch")
     parser.add_argument("--seed", type=int, default=20251118)
+    parser.add_argument("--analyze", action="store_true",
+                        help="run ANALYZE after seeding (default: no statistics, as the target says)")
     parser.add_argument("--time-limit", type=float, default=150.0,
                         help="seconds; measuring stops early (and says so) when the run gets this old")
     args = parser.parse_args(argv)
@@ -334,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         seeded = seed(engine, people=args.people, requests=args.requests, absences=args.absences,
-                      batch=args.batch, rng=rng)
+                      batch=args.batch, rng=rng, analyze=args.analyze)
         sessions = make_session_factory(engine)
 
         # (c) the directory cache filled (a process does it at start and after a directory change).
@@ -370,6 +375,18 @@ def main(argv: list[str] | None = None) -> int:
             with sessions() as s:
                 route(f, load_world(s, NOW, HOURS, view), NOW)
         stopped_early = False
+        load_before = os.getloadavg()
+        gc_before = [g["collections"] for g in gc.get_stats()]
+        gc_pauses: list[int] = []
+        gc_started: list[int] = []
+
+        def on_gc(phase: str, _info: dict) -> None:
+            if phase == "start":
+                gc_started.append(time.perf_counter_ns())
+            elif gc_started:
+                gc_pauses.append(time.perf_counter_ns() - gc_started.pop())
+
+        gc.callbacks.append(on_gc)
         for f in facts[args.warmup:]:
             if time.perf_counter() > deadline:
                 stopped_early = True
@@ -386,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             full.append(t3 - t0)
             load_part.append(t1 - t0)
             route_part.append(t2 - t1)
+        gc.callbacks.remove(on_gc)
+        gc_runs = [g["collections"] - n for g, n in zip(gc.get_stats(), gc_before, strict=True)]
         engine.dispose()
     finally:
         if tmp is not None:
@@ -398,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("router_bench — ifn-bot routing decision")
     print(f"  command : {command}")
-    print(f"  backend : {backend};  python {platform.python_version()};  {os.cpu_count()} CPUs;  "
+    stats = "ANALYZE after seeding" if args.analyze else "no ANALYZE"
+    print(f"  backend : {backend}, {stats};  python {platform.python_version()};  {os.cpu_count()} CPUs;  "
           f"now = {NOW.astimezone(TZ):%a %Y-%m-%d %H:%M %Z}")
     print(f"  seeded  : {seeded.people} people ({len(seeded.coordinators)} coordinators/advisers, "
           f"{seeded.role_rows} role rows), {seeded.requests:,} requests, {seeded.statuses} statuses, "
@@ -423,6 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'(c) directory cache fill (start, after import)':<44} {c['n']:>6} {fmt_ms(c['p50']):>12} "
           f"{fmt_ms(c['p99']):>12} {fmt_ms(c['max']):>12} {fmt_ms(c['mean']):>12}")
     print()
+    print(f"  during (b): garbage collections by generation {gc_runs}, "
+          f"pauses total {fmt_ms(sum(gc_pauses))}, longest {fmt_ms(max(gc_pauses, default=0))}")
+    print(f"  load average before (b): {' '.join(f'{x:.2f}' for x in load_before)}")
     print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"(wall-time percentiles include waiting for the CPU on a shared machine; CPU time does not)")
     print(f"  migrate {migrate_s:.2f} s;  seeding {seeded.seconds:.2f} s "

@@ -1,12 +1,12 @@
 """Load what a lifecycle step may look at (``StepWorld``): the directory from the
 process's cache, and from the database only what changes by the minute —
-statuses and workloads (one statement), absences and substitutes on today by
-person (two, on indexes). Read in its own short transaction, before the write
-transaction of the step, so routing never runs inside SQLite's write lock."""
+statuses, workloads, absences and substitutes on today, by person, in one
+statement on indexes (``storage.repositories.routing_reads``). Read in its own
+short transaction, before the write transaction of the step, so routing never
+runs inside SQLite's write lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -18,9 +18,8 @@ from bot.lifecycle.model import FollowUp, StepWorld, Timeout
 from bot.routing_types import AbsenceInfo, PersonInfo, StatusInfo, SubstituteInfo, World
 from bot.services.directory_cache import DirectoryView, PersonRecord
 from bot.settings import CoreSettings
-from storage.repositories import availability as avail_repo
 from storage.repositories import capacity as capacity_repo
-from storage.repositories import requests as req_repo
+from storage.repositories import routing_reads
 
 #: Roles the router may put in a chain.
 ROUTING_ROLES = (Role.IFK, Role.BFK, Role.IFR)
@@ -51,22 +50,24 @@ def load_routing_world(s: Session, view: DirectoryView, now: datetime, calendar:
                        weekly_max: int = 0) -> World:
     today = calendar.local_date(now)
     people = {p.id: person_info(p) for p in view.with_roles(ROUTING_ROLES)}
-    absences = _absences(s, list(people), today)
+    facts = routing_reads.routing_facts(s, list(people), today)
     # Substitutes stand in for the absent and, named "ved økt behov", beside those present.
     subs = tuple(SubstituteInfo(x.absent_person_id, x.substitute_person_id, x.starts_on, x.ends_on)
-                 for x in avail_repo.substitutes_standing_in(s, list(people), today))
-    newcomers = []
+                 for x in facts.stand_ins)
     for sub in subs:  # a substitute may be a caseworker: they count too
         found = view.person(sub.substitute_person_id)
         if sub.substitute_person_id not in people and found is not None:
             people[found.id] = person_info(found)
-            newcomers.append(found.id)
-    if newcomers:
-        absences.update(_absences(s, newcomers, today))
+    absences: dict[int, tuple[AbsenceInfo, ...]] = {}
+    for a in facts.absences:
+        if a.person_id in people:
+            absences[a.person_id] = absences.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
     statuses: dict[int, StatusInfo] = {}
     loads: dict[int, int] = {}
     last: dict[int, datetime] = {}
-    for row in req_repo.status_and_load(s, list(people)):
+    for row in facts.people:
+        if row.person_id not in people:
+            continue
         if row.status is not None:
             statuses[row.person_id] = StatusInfo(AvailabilityStatus(row.status), row.until)
         if row.open_count:
@@ -83,13 +84,6 @@ def week_start(calendar: WorkingCalendar, now: datetime) -> datetime:
     """Monday 00:00 of this week (Europe/Oslo), in UTC: where a weekly cap starts counting."""
     today = calendar.local_date(now)
     return calendar.at_local(today - timedelta(days=today.weekday()), time(0, 0))
-
-
-def _absences(s: Session, ids: Iterable[int], today: date) -> dict[int, tuple[AbsenceInfo, ...]]:
-    out: dict[int, tuple[AbsenceInfo, ...]] = {}
-    for a in avail_repo.absences_from(s, list(ids), today):
-        out[a.person_id] = out.get(a.person_id, ()) + (AbsenceInfo(a.starts_on, a.ends_on),)
-    return out
 
 
 def leaders(view: DirectoryView, today: date) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:

@@ -14,7 +14,8 @@ _GET = select(AppState.value).where(AppState.name == bindparam("name"))
 
 
 def get(session: Session, name: str) -> int:
-    return session.scalar(_GET, {"name": name}) or 0
+    # Core on the session's connection: asked before every routing decision, no ORM layer needed.
+    return session.connection().execute(_GET, {"name": name}).scalar() or 0
 
 
 def bump(session: Session, name: str) -> int:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import AuditEvent, AvailabilityStatus, Offer, Person, Request
+from storage.models import AuditEvent, Offer, Request
 
 
 def get(session: Session, request_id: int, *, lock: bool = False) -> Request | None:
@@ -193,44 +193,6 @@ def open_assignment_counts(session: Session, person_ids: Iterable[int]) -> dict[
         ).group_by(Request.assignee_id)
     ).all()
     return {pid: n for pid, n in rows}
-
-
-class StatusAndLoad(NamedTuple):
-    person_id: int
-    status: str | None
-    until: datetime | None
-    open_count: int
-    last_accepted: datetime | None
-
-
-def _status_and_load_statement():
-    last = (select(func.max(Request.accepted_at)).where(Request.assignee_id == Person.id)
-            .correlate(Person).scalar_subquery())
-    held = (select(func.count()).select_from(Request)
-            .where(Request.assignee_id == Person.id, Request.state == "accepted")
-            .correlate(Person).scalar_subquery())
-    return (select(Person.id, AvailabilityStatus.status, AvailabilityStatus.until, held, last)
-            .outerjoin(AvailabilityStatus, AvailabilityStatus.person_id == Person.id)
-            .where(Person.id.in_(bindparam("ids", expanding=True))))
-
-
-#: Built once: it runs on every routing decision (building costs more than answering).
-_STATUS_AND_LOAD = _status_and_load_statement()
-
-
-def status_and_load(session: Session, person_ids: list[int]) -> list[StatusAndLoad]:
-    """For each person: their status, how many requests they hold now and when they
-    last accepted one — one statement; the counts are index lookups on
-    (assignee_id, state) and (assignee_id, accepted_at), whatever the history's size."""
-    if not person_ids:
-        return []
-    rows = session.execute(_STATUS_AND_LOAD, {"ids": person_ids}).all()
-    return [StatusAndLoad(pid, status, _utc(until), int(count or 0), _utc(at))
-            for pid, status, until, count, at in rows]
-
-
-def _utc(value: datetime | str | None) -> datetime | None:
-    return None if value is None else _as_utc(value)
 
 
 def last_assigned(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:
