@@ -59,7 +59,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     timeout so two threads updating the same row wait instead of failing.
     """
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, echo=echo, busy_ms=BUSY_TIMEOUT_MS)
+        return _sqlite_engine(url, echo=echo, for_person=False)
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
                            max_overflow=20)
 
@@ -75,10 +75,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
-def _sqlite_engine(url: str, *, echo: bool, busy_ms: int) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, for_person: bool) -> Engine:
     engine = create_engine(
         url, echo=echo, hide_parameters=True,
-        connect_args={"check_same_thread": False, "timeout": busy_ms / 1000},
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
     @event.listens_for(engine, "connect")
@@ -89,9 +89,11 @@ def _sqlite_engine(url: str, *, echo: bool, busy_ms: int) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         if ":memory:" not in url:
             cur.execute("PRAGMA journal_mode=WAL")
+        # A connection for a person's writes starts with the wait they have (see person_engine).
+        busy_ms = _busy_ms() if for_person else BUSY_TIMEOUT_MS
         cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         cur.close()
-        _record.info["busy_ms"] = _record.info["busy_cap"] = busy_ms
+        _record.info["busy_ms"] = busy_ms
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn) -> None:
@@ -106,7 +108,7 @@ def _sqlite_engine(url: str, *, echo: bool, busy_ms: int) -> Engine:
             # a person waits for runs on connections of their own (``person_engine``)
             # whose busy timeout is already about that bound: a PRAGMA only when
             # waiting for this process's turn took a good part of it.
-            wait = min(_busy_ms(), conn.info.get("busy_cap", BUSY_TIMEOUT_MS))
+            wait = _busy_ms()
             if abs(conn.info.get("busy_ms", 0) - wait) > BUSY_SLACK_MS:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
                 conn.info["busy_ms"] = wait
@@ -138,7 +140,7 @@ def person_engine(engine: Engine) -> Engine:
         found = _person_engines.get(engine)
         if found is None:
             found = _sqlite_engine(url.render_as_string(hide_password=False), echo=engine.echo,
-                                   busy_ms=_busy_ms())
+                                   for_person=True)
             _person_engines[engine] = found
             event.listen(engine, "engine_disposed", lambda _e: found.dispose())
         return found

@@ -7,12 +7,15 @@ switch a connection's busy timeout with a PRAGMA."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.services.outage import is_outage, person_waiting
@@ -94,6 +97,25 @@ def test_a_failed_write_lets_the_next_one_have_its_turn(sessions):
         _put(s, "next")
     assert time.monotonic() - began < 1
     assert _names(sessions) == {"next"}
+
+
+def test_a_short_wait_once_does_not_shorten_the_next_persons_wait(sessions, db_url):
+    with person_waiting(0.2), sessions.begin() as s:  # the person's pool is made with a short wait
+        _put(s, "short")
+    other = sqlite3.connect(str(Path(make_url(db_url).database)), isolation_level=None, timeout=5,
+                            check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds SQLite's lock for 0.8 s
+    letting_go = threading.Timer(0.8, lambda: other.execute("ROLLBACK"))
+    letting_go.start()
+    try:
+        began = time.monotonic()
+        with person_waiting(2.0), sessions.begin() as s:
+            _put(s, "waited")
+        assert 0.6 <= time.monotonic() - began < 2.0
+    finally:
+        letting_go.join()
+        other.close()
+    assert _names(sessions) == {"short", "waited"}
 
 
 def test_writes_a_person_waits_for_switch_no_busy_timeout(sessions, engine):
