@@ -25,9 +25,9 @@ STOP_GRACE = 20
 #: glibc's malloc gives a thread that finds the arenas busy one of its own, up to 8
 #: per core, and keeps what each arena grew to. A web worker's 8 request threads and
 #: the outbox's threads then hold several MiB more than they use; with 2 arenas a
-#: worker held 2.9 MiB less after 1,000 requests and 4.4 MiB less after 4,000, at
-#: the same throughput (``benchmarks/worker_memory_bench.py``). ``MALLOC_ARENA_MAX``
-#: set by the operator wins.
+#: worker held about 3 MiB less after 1,000 requests and 4 MiB less after 4,000,
+#: at the same throughput (``benchmarks/worker_memory_bench.py``).
+#: ``MALLOC_ARENA_MAX`` set by the operator wins.
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's malloc.h
 
