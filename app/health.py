@@ -6,6 +6,10 @@ the database answers and a write can begin (SQLite: nobody sits on the write
 lock), its schema is at the migrations' head, and some scheduler ticked within
 ``TICK_MAX_AGE`` (ticks are recorded in the database by whichever
 process holds the scheduler lock, so a web process can see them).
+
+Both revisions are read without Alembic (``storage.revisions``): the head from
+the migration scripts' source once per process, the database's from its
+version table, so no web worker loads Alembic, Mako or Pygments.
 """
 
 from __future__ import annotations
@@ -15,15 +19,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.metrics_http import CONTENT_TYPE, metrics_registry, render
 from storage.db import write_probe
-from storage.migrate import head_revision
 from storage.repositories.operations import last_tick
+from storage.revisions import RevisionFileError, database_revision, head_revision
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -44,14 +47,17 @@ class Readiness:
         self._engine = engine
         self._sessions = sessions
         self._now = now
-        self._head = head_revision()
+        try:
+            self._head, self._head_error = head_revision(), None
+        except RevisionFileError as exc:  # reported by every check, instead of a worker that cannot start
+            self._head, self._head_error = None, str(exc)
 
     def check(self) -> tuple[bool, dict[str, Any]]:
         checks: dict[str, Any] = {}
         try:
             with self._engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-                revision = MigrationContext.configure(conn).get_current_revision()
+                revision = database_revision(conn)
         except Exception as exc:  # noqa: BLE001 - reported as the readiness state
             checks["database"] = {"ok": False, "error": type(exc).__name__}
             checks["migrations"] = {"ok": False, "error": "database unreachable"}
@@ -63,6 +69,8 @@ class Readiness:
         except Exception as exc:  # noqa: BLE001 - reads work, writes do not: nothing can be saved
             checks["database"] = {"ok": False, "error": f"writes cannot begin ({type(exc).__name__})"}
         checks["migrations"] = {"ok": revision == self._head, "current": revision, "head": self._head}
+        if self._head_error:
+            checks["migrations"].update(ok=False, error=self._head_error)
         try:
             with self._sessions() as s:
                 tick = last_tick(s)

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, inspect, make_url, select, text, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import revisions
 from storage.db import make_engine
 from storage.migrate import (
     EXTERNAL_TABLES,
@@ -103,6 +104,27 @@ def test_upgrade_is_idempotent_and_at_head(db_url: str, migrated_engine: Engine)
     upgrade(db_url)
     assert head_revision() == "0006_organisation"
     assert current_revision(db_url) == head_revision()
+
+
+def _read_without_alembic(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return revisions.database_revision(conn)
+    finally:
+        engine.dispose()
+
+
+def test_the_readiness_check_reads_the_revisions_as_alembic_does(fresh_db_url: str) -> None:
+    """``storage.revisions`` (no Alembic in the web worker) against Alembic itself."""
+    assert revisions.head_revision() == head_revision()
+    assert _read_without_alembic(fresh_db_url) is None  # no version table yet
+    upgrade(fresh_db_url, "0002_one_message_per_key")
+    assert _read_without_alembic(fresh_db_url) == current_revision(fresh_db_url) == "0002_one_message_per_key"
+    upgrade(fresh_db_url)
+    assert _read_without_alembic(fresh_db_url) == current_revision(fresh_db_url) == head_revision()
+    downgrade(fresh_db_url, "base")  # the version table stays, empty
+    assert _read_without_alembic(fresh_db_url) is None
 
 
 def test_downgrade_to_base_and_upgrade_again(fresh_db_url: str) -> None:

@@ -37,3 +37,16 @@ def test_an_unreachable_database_is_named_and_answered_503(tmp_path):
     assert b'"database": {"ok": false, "error": "OperationalError"}' in body
     # the process itself is up
     assert endpoints.answer("GET", "/healthz") == ("200 OK", "application/json", b'{"status": "ok"}')
+
+
+def test_migration_scripts_it_cannot_follow_fail_the_migrations_check_not_the_worker(tmp_path, monkeypatch):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, down in (("base", None), ("left", "base"), ("right", "base")):
+        script = f"revision = {name!r}\ndown_revision = {down!r}\n"
+        (versions / f"{name}.py").write_text(script, encoding="utf-8")
+    monkeypatch.setattr("storage.revisions.versions_path", lambda: versions)
+    ok, checks = _ready(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert not ok
+    assert checks["migrations"] == {"ok": False, "current": None, "head": None,
+                                    "error": "expected one head, found ['left', 'right']"}
