@@ -1,9 +1,9 @@
-"""SQLite's one writer, as the threads of one process share it
-(``storage.db.SessionFactory``): they take turns for the write lock in the
-process, a write a person waits for gets its turn or is refused in time, a
-write run from a commit hook does not wait for its own thread's turn, and the
-person's writes run on connections of their own, so no transaction has to
-switch a connection's busy timeout with a PRAGMA."""
+"""SQLite's one writer, as people's writes share it (``storage.db.SessionFactory``):
+the writes people wait for take turns in the process and are refused in time;
+they get the lock before background work that waits for it, which never
+holds their turn; a write run from a commit hook does not wait for its own
+thread's turn; and the person's writes run on connections of their own, so no
+transaction has to switch a connection's busy timeout with a PRAGMA."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def _names(sessions) -> set[str]:
 
 
 def _hold_write(sessions, name: str, seconds: float, began: threading.Event) -> threading.Thread:
-    def run() -> None:
-        with sessions.begin() as s:
+    def run() -> None:  # a person's write that takes long
+        with person_waiting(5.0), sessions.begin() as s:
             _put(s, name)
             began.set()
             time.sleep(seconds)
@@ -55,7 +55,7 @@ def _hold_write(sessions, name: str, seconds: float, began: threading.Event) -> 
 def test_a_write_waits_for_the_turn_of_another_thread_and_then_goes_through(sessions):
     holder = _hold_write(sessions, "first", 0.4, threading.Event())
     began = time.monotonic()
-    with sessions.begin() as s:
+    with person_waiting(2.0), sessions.begin() as s:
         _put(s, "second")
     took = time.monotonic() - began
     holder.join()
@@ -77,11 +77,11 @@ def test_a_person_behind_a_long_write_of_this_process_is_refused_in_time(session
 
 def test_a_write_from_a_commit_hook_does_not_wait_for_its_own_turn(sessions):
     def after_commit(_session) -> None:
-        with sessions.begin() as s:
+        with sessions.begin() as s:  # still inside the person's person_waiting
             _put(s, "from the hook")
 
     began = time.monotonic()
-    with sessions.begin() as s:
+    with person_waiting(2.0), sessions.begin() as s:
         event.listen(s, "after_commit", after_commit, once=True)
         _put(s, "outer")
     assert time.monotonic() - began < 2
@@ -89,7 +89,7 @@ def test_a_write_from_a_commit_hook_does_not_wait_for_its_own_turn(sessions):
 
 
 def test_a_failed_write_lets_the_next_one_have_its_turn(sessions):
-    with pytest.raises(RuntimeError), sessions.begin() as s:
+    with pytest.raises(RuntimeError), person_waiting(2.0), sessions.begin() as s:
         _put(s, "rolled back")
         raise RuntimeError("the service's step failed")
     began = time.monotonic()
@@ -97,6 +97,38 @@ def test_a_failed_write_lets_the_next_one_have_its_turn(sessions):
         _put(s, "next")
     assert time.monotonic() - began < 1
     assert _names(sessions) == {"next"}
+
+
+def test_a_person_goes_before_background_work_and_is_not_kept_behind_it(sessions, db_url):
+    path = str(Path(make_url(db_url).database))
+    busy_until = time.monotonic() + 1.5
+
+    def other_process() -> None:  # writers one after the other, each holding the lock 20 ms
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
+        while time.monotonic() < busy_until:
+            conn.execute("BEGIN IMMEDIATE")
+            time.sleep(0.02)
+            conn.execute("COMMIT")
+            time.sleep(0.0005)
+        conn.close()
+
+    def background() -> None:
+        with sessions.begin() as s:
+            _put(s, "background")
+
+    others = [threading.Thread(target=other_process), threading.Thread(target=background)]
+    others[0].start()
+    time.sleep(0.05)
+    others[1].start()  # waits in SQLite's own busy handler, sleeping up to 100 ms between tries
+    time.sleep(0.4)
+    began = time.monotonic()
+    with person_waiting(1.0), sessions.begin() as s:
+        _put(s, "person")
+    took = time.monotonic() - began
+    for thread in others:
+        thread.join()
+    assert took < 0.5, took
+    assert _names(sessions) == {"person", "background"}
 
 
 def test_a_short_wait_once_does_not_shorten_the_next_persons_wait(sessions, db_url):
