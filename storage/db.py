@@ -156,9 +156,8 @@ def person_engine(engine: Engine) -> Engine:
     forth with a PRAGMA per transaction. A SQLite file therefore gets a second
     pool for the person's writes, whose connections ask for the write lock
     themselves (``_begin_for_person``), made on first use and disposed with
-    ``engine``. PostgreSQL
-    sets its bound inside the transaction, and an in-memory SQLite database must
-    stay one connection: both use ``engine``."""
+    ``engine``. PostgreSQL sets its bound inside the transaction, and an
+    in-memory SQLite database must stay one connection: both use ``engine``."""
     if not _is_sqlite_file(engine):
         return engine
     url = engine.url
