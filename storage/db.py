@@ -158,6 +158,9 @@ def person_engine(engine: Engine) -> Engine:
     themselves (``_begin_for_person``), made on first use and disposed with
     ``engine``. PostgreSQL sets its bound inside the transaction, and an
     in-memory SQLite database must stay one connection: both use ``engine``."""
+    found = _person_engines.get(engine)  # every write a person waits for asks: no lock, no URL check
+    if found is not None:
+        return found
     if not _is_sqlite_file(engine):
         return engine
     url = engine.url
